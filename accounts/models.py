@@ -1,0 +1,7 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+
+
+class User(AbstractUser):
+    """The project's own user model, so fields can be added later without a swap."""
