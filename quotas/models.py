@@ -1,0 +1,173 @@
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+# A quota period lasts 30 days from its start; it rolls over lazily when next checked.
+PERIOD = timedelta(days=30)
+DEFAULT_TIER_NAME = "free"
+
+
+class Tier(models.Model):
+    """A plan's limits. Rows, not constants: operators edit them in the admin."""
+
+    name = models.SlugField(max_length=32, unique=True, help_text='Short id, e.g. "free".')
+    label = models.CharField(max_length=64, help_text="Shown to users.")
+    monthly_executions = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Runs per 30-day period. Empty means unlimited."
+    )
+    compute_seconds = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Compute seconds per 30-day period. Empty means unlimited."
+    )
+    max_run_seconds = models.PositiveIntegerField(
+        validators=[MinValueValidator(1)], help_text="Longest single run, in seconds."
+    )
+    max_concurrent_runs = models.PositiveIntegerField(
+        validators=[MinValueValidator(1)], help_text="Runs that may be in flight at once."
+    )
+    ordering = models.PositiveSmallIntegerField(default=0, help_text="Lower tiers first.")
+
+    class Meta:
+        ordering = ["ordering", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(monthly_executions__isnull=True) | Q(monthly_executions__gte=0),
+                name="tier_monthly_executions_not_negative",
+                violation_error_message="Executions per month cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=Q(compute_seconds__isnull=True) | Q(compute_seconds__gte=0),
+                name="tier_compute_seconds_not_negative",
+                violation_error_message="Compute seconds cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_run_seconds__gt=0),
+                name="tier_max_run_seconds_positive",
+                violation_error_message="The longest run must be at least one second.",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_concurrent_runs__gt=0),
+                name="tier_max_concurrent_runs_positive",
+                violation_error_message="At least one concurrent run must be allowed.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label or self.name
+
+
+class QuotaQuerySet(models.QuerySet):
+    def period_over(self, now: datetime) -> QuotaQuerySet:
+        return self.filter(period_start__lte=now - PERIOD)
+
+
+class Quota(models.Model):
+    """One user's usage in the current period. Counters change only through quotas.services."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quota"
+    )
+    tier = models.ForeignKey(Tier, on_delete=models.PROTECT, related_name="quotas")
+    runs_used = models.PositiveIntegerField(default=0)
+    # Concurrency slots and seconds held by runs in flight; a period reset leaves them alone.
+    runs_active = models.PositiveIntegerField(default=0)
+    compute_seconds_used = models.PositiveIntegerField(default=0)
+    compute_seconds_reserved = models.PositiveIntegerField(default=0)
+    period_start = models.DateTimeField(default=timezone.now)
+
+    objects = QuotaQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(runs_used__gte=0), name="quota_runs_used_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(runs_active__gte=0), name="quota_runs_active_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(compute_seconds_used__gte=0),
+                name="quota_compute_seconds_used_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(compute_seconds_reserved__gte=0),
+                name="quota_compute_seconds_reserved_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.tier.name})"
+
+    def period_end(self) -> datetime:
+        return self.period_start + PERIOD
+
+    def is_period_over(self, now: datetime) -> bool:
+        return now >= self.period_end()
+
+    def runs_left(self, now: datetime | None = None) -> int | None:
+        """Runs still allowed this period (None: unlimited). A period over at `now` counts
+        as already reset."""
+        limit = self.tier.monthly_executions
+        if limit is None:
+            return None
+        used = 0 if now is not None and self.is_period_over(now) else self.runs_used
+        return max(0, limit - used)
+
+    def compute_seconds_left(self, now: datetime | None = None) -> int | None:
+        """Seconds a new run may still spend (None: unlimited). Seconds reserved by runs in
+        flight are already spoken for."""
+        limit = self.tier.compute_seconds
+        if limit is None:
+            return None
+        used = 0 if now is not None and self.is_period_over(now) else self.compute_seconds_used
+        return max(0, limit - used - self.compute_seconds_reserved)
+
+    def runs_used_percent(self) -> int | None:
+        return _percent(self.runs_used, self.tier.monthly_executions)
+
+    def compute_used_percent(self) -> int | None:
+        return _percent(self.compute_seconds_used, self.tier.compute_seconds)
+
+
+class Reservation(models.Model):
+    """The quota held by one run. Settled exactly once; an Execution points at it."""
+
+    quota = models.ForeignKey(Quota, on_delete=models.CASCADE, related_name="reservations")
+    seconds_reserved = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+    settled_at = models.DateTimeField(null=True, blank=True)
+    seconds_charged = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["quota"], condition=Q(settled_at__isnull=True), name="reservation_open"
+            )
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(seconds_charged__isnull=True)
+                | Q(seconds_charged__lte=models.F("seconds_reserved")),
+                name="reservation_charge_within_reserved",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reservation {self.pk} ({self.seconds_reserved} s)"
+
+    def is_settled(self) -> bool:
+        return self.settled_at is not None
+
+
+def _percent(used: int, limit: int | None) -> int | None:
+    if limit is None:
+        return None
+    if limit == 0:
+        return 100
+    return min(100, round(100 * used / limit))

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from quotas import clock
+from quotas.models import Quota
+
+
+def quota_get(*, user) -> Quota:
+    return Quota.objects.select_related("tier", "user").get(user=user)
+
+
+def quota_max_timeout(*, user) -> int:
+    """The longest run the user may start now: the tier's longest run, capped by the
+    compute seconds left (0 when none are left)."""
+    quota = quota_get(user=user)
+    left = quota.compute_seconds_left(now=clock.now())
+    longest = quota.tier.max_run_seconds
+    return longest if left is None else min(longest, left)
+
+
+def quota_list(
+    *,
+    usernames: Iterable[str] = (),
+    tier_name: str | None = None,
+    period_over: bool = False,
+):
+    """Quotas matching every given filter (all quotas when none is given)."""
+    quotas = Quota.objects.all()
+    if usernames:
+        quotas = quotas.filter(user__username__in=list(usernames))
+    if tier_name:
+        quotas = quotas.filter(tier__name=tier_name)
+    if period_over:
+        quotas = quotas.period_over(clock.now())
+    return quotas
