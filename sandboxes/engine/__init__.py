@@ -1,0 +1,31 @@
+"""The sandbox engine: runs untrusted Python and Node.js programs in isolation.
+
+Plain Python, no Django: configuration comes in as an EngineConfig, a run as a RunSpec,
+and output leaves through a callback and a RunResult.
+"""
+
+from __future__ import annotations
+
+from .cancel import CancelToken
+from .config import EngineConfig
+from .engine import Engine
+from .errors import EngineError, EngineUnavailable, InvalidSpec, SandboxFailed
+from .runtimes import Runtime
+from .spec import Isolation, Limits, Network, RunResult, RunSpec, Status
+
+__all__ = [
+    "CancelToken",
+    "Engine",
+    "EngineConfig",
+    "EngineError",
+    "EngineUnavailable",
+    "InvalidSpec",
+    "Isolation",
+    "Limits",
+    "Network",
+    "RunResult",
+    "RunSpec",
+    "Runtime",
+    "SandboxFailed",
+    "Status",
+]

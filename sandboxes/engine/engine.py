@@ -1,0 +1,200 @@
+"""The engine: checks once that isolation is possible, then runs specs in sandboxes."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import pwd
+import secrets
+import shutil
+import threading
+from pathlib import Path
+
+from . import seccomp
+from .bwrap import GENERATED_ETC_FILES, bwrap_command, sandbox_environment
+from .cancel import CancelToken
+from .cgroups import Cgroups
+from .config import EngineConfig
+from .errors import EngineUnavailable
+from .runner import OutputCallback, Runner
+from .runtimes import RuntimeRegistry, discover_runtimes, unreachable_part
+from .spec import Isolation, RunResult, RunSpec
+from .workspace import Workspace, remove_stale_workspaces
+
+
+class Engine:
+    """Create one per process; `prepare()` runs once, lazily, and fails closed."""
+
+    def __init__(self, config: EngineConfig) -> None:
+        self.config = config
+        self._prepared = False
+        self._lock = threading.Lock()
+        self.uid = self.gid = -1
+        self.cgroups: Cgroups | None = None
+        self.runtimes = RuntimeRegistry()
+
+    # --- start-up -----------------------------------------------------------------------
+
+    def prepare(self) -> None:
+        """Check every piece isolation needs; raise EngineUnavailable saying what is wrong."""
+        with self._lock:
+            if self._prepared:
+                return
+            self._prepare()
+            self._prepared = True
+
+    def _prepare(self) -> None:
+        config = self.config
+        if os.geteuid() != 0:
+            raise EngineUnavailable(
+                "the sandbox engine must run as root: it mounts each run's size-limited "
+                "filesystem and creates its cgroups, then drops to the sandbox user"
+            )
+        for tool, package in ((config.bwrap, "bubblewrap"), (config.setpriv, "util-linux")):
+            if shutil.which(tool) is None:
+                raise EngineUnavailable(
+                    f"{tool} is missing: install it with `apt-get install {package}`"
+                )
+        try:
+            user = pwd.getpwnam(config.sandbox_user)
+        except KeyError:
+            raise EngineUnavailable(
+                f"the sandbox user {config.sandbox_user!r} does not exist: create it with "
+                f"`useradd --system --no-create-home --shell /usr/sbin/nologin "
+                f"{config.sandbox_user}`"
+            ) from None
+        if user.pw_uid == 0 or user.pw_gid == 0:
+            raise EngineUnavailable(f"the sandbox user {config.sandbox_user!r} must not be root")
+        self.uid, self.gid = user.pw_uid, user.pw_gid
+        self._prepare_scratch()
+        self.cgroups = Cgroups(config.cgroup_name)
+        self.cgroups.remove_stale()
+        self.runtimes = discover_runtimes(
+            python=config.python, node=config.node, uid=self.uid, gid=self.gid
+        )
+        if not self.runtimes.runtimes:
+            raise EngineUnavailable(
+                "no usable runtime: " + "; ".join(self.runtimes.problems or ["none configured"])
+            )
+
+    def _prepare_scratch(self) -> None:
+        scratch = self.config.scratch_dir
+        scratch.mkdir(mode=0o711, parents=True, exist_ok=True)
+        os.chmod(scratch, 0o711)
+        remove_stale_workspaces(scratch)
+        etc = scratch / "etc"
+        etc.mkdir(mode=0o755, exist_ok=True)
+        for name, content in GENERATED_ETC_FILES.items():
+            (etc / name).write_text(content)
+            os.chmod(etc / name, 0o644)
+        blocked = unreachable_part(etc / "passwd", self.uid, self.gid)
+        if blocked is not None:
+            raise EngineUnavailable(
+                f"the scratch folder {scratch} is not reachable by the sandbox user: "
+                f"{blocked} is closed to it. Choose a SANDBOX_SCRATCH_DIR under a folder "
+                f"others may traverse, such as /var/lib/codesandboxes."
+            )
+
+    # --- running ------------------------------------------------------------------------
+
+    async def run(
+        self,
+        spec: RunSpec,
+        on_output: OutputCallback | None = None,
+        cancel: CancelToken | None = None,
+    ) -> RunResult:
+        """Run `spec` in a fresh sandbox, calling `on_output(stream, bytes)` as output arrives."""
+        await asyncio.to_thread(self.prepare)
+        if spec.isolation is Isolation.GVISOR:
+            raise EngineUnavailable("the gVisor backend is not available in this build")
+        runtime = self.runtimes.get(spec.runtime)
+        assert self.cgroups is not None
+        run_id = secrets.token_hex(8)
+        workspace = Workspace(self.config.scratch_dir, run_id, uid=self.uid, gid=self.gid)
+        cgroup = None
+        try:
+            await asyncio.to_thread(
+                workspace.create, dict(spec.files), disk_bytes=spec.limits.disk_bytes
+            )
+            cgroup = self.cgroups.create(run_id)
+            cgroup.apply(spec.limits)
+            runner = await self._start(spec, runtime, workspace, cgroup, on_output, cancel)
+            wall = await runner.run(spec.stdin)
+            usage = cgroup.usage()
+            status, exit_code, signal_number = runner.outcome(usage)
+            changes = await asyncio.to_thread(workspace.changes, dict(spec.files))
+            return RunResult(
+                status=status,
+                exit_code=exit_code,
+                signal=signal_number,
+                wall_seconds=wall,
+                cpu_seconds=usage.cpu_seconds,
+                peak_memory_bytes=usage.peak_memory_bytes,
+                output_truncated=runner.truncated,
+                files=changes.files,
+                deleted_files=changes.deleted,
+                runtime_version=runtime.version,
+                error=runner.error,
+            )
+        finally:
+            if cgroup is not None:
+                await asyncio.to_thread(cgroup.kill_all)
+                await asyncio.to_thread(cgroup.remove)
+            await asyncio.to_thread(workspace.remove)
+
+    async def _start(self, spec, runtime, workspace, cgroup, on_output, cancel) -> Runner:
+        limits = spec.limits
+        seccomp_fd = seccomp.filter_fd()
+        status_read, status_write = os.pipe()
+        try:
+            argv = bwrap_command(
+                bwrap=self.config.bwrap,
+                setpriv=self.config.setpriv,
+                uid=self.uid,
+                gid=self.gid,
+                procs_files=cgroup.procs_files,
+                open_files=limits.open_files,
+                cpu_seconds=max(1, int(limits.cpu_seconds + 0.999)),
+                runtime=runtime,
+                workspace=workspace.workspace,
+                tmp=workspace.tmp,
+                etc_dir=self.config.scratch_dir / "etc",
+                program=runtime.command(spec.entry, spec.argv),
+                env=sandbox_environment(runtime, spec.env),
+                seccomp_fd=seccomp_fd,
+                status_fd=status_write,
+            )
+            process = await asyncio.create_subprocess_exec(
+                *argv,
+                stdin=asyncio.subprocess.PIPE if spec.stdin else asyncio.subprocess.DEVNULL,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.PIPE,
+                env={},  # bubblewrap's own init inherits this: no host variable reaches it
+                pass_fds=(seccomp_fd, status_write),
+                start_new_session=True,
+            )
+        finally:
+            os.close(seccomp_fd)
+            os.close(status_write)
+        status_pipe = await _reader_for(status_read)
+        cancelled = (cancel or CancelToken()).event()
+        runner = Runner(process, status_pipe, cgroup, limits, on_output, cancelled)
+        await runner.wait_started()
+        return runner
+
+    def run_sync(
+        self,
+        spec: RunSpec,
+        on_output: OutputCallback | None = None,
+        cancel: CancelToken | None = None,
+    ) -> RunResult:
+        return asyncio.run(self.run(spec, on_output, cancel))
+
+
+async def _reader_for(fd: int) -> asyncio.StreamReader:
+    loop = asyncio.get_running_loop()
+    reader = asyncio.StreamReader()
+    await loop.connect_read_pipe(
+        lambda: asyncio.StreamReaderProtocol(reader), os.fdopen(fd, "rb", buffering=0)
+    )
+    return reader

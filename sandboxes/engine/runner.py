@@ -1,0 +1,175 @@
+"""Drives one started sandbox: streams its output, enforces time, CPU and output limits,
+handles cancel, and decides how the run ended."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import json
+import signal
+import time
+from collections.abc import Awaitable, Callable
+
+from .cgroups import RunCgroup, Usage
+from .errors import SandboxFailed
+from .spec import Limits, Status
+
+OutputCallback = Callable[[str, bytes], Awaitable[None] | None]
+
+READ_SIZE = 64 * 1024
+CPU_POLL_SECONDS = 0.25
+START_TIMEOUT_SECONDS = 10
+DRAIN_SECONDS = 1.0
+
+
+class Runner:
+    def __init__(
+        self,
+        process: asyncio.subprocess.Process,
+        status_pipe: asyncio.StreamReader,
+        cgroup: RunCgroup,
+        limits: Limits,
+        on_output: OutputCallback | None,
+        cancelled: asyncio.Event,
+    ) -> None:
+        self.process = process
+        self.status_pipe = status_pipe
+        self.cgroup = cgroup
+        self.limits = limits
+        self.on_output = on_output
+        self.cancelled = cancelled
+        self.output_left = limits.output_bytes
+        self.truncated = False
+        self.end_reason: Status | None = None  # set when the runner ends the run
+        self.error = ""
+        self.exit_code: int | None = None
+        self.over_output = asyncio.Event()
+
+    async def wait_started(self) -> None:
+        """bubblewrap reports the child it started; without that report, the sandbox failed."""
+        try:
+            line = await asyncio.wait_for(self.status_pipe.readline(), START_TIMEOUT_SECONDS)
+        except TimeoutError:
+            line = b""
+        if b"child-pid" not in line:
+            self.process.kill()
+            _, stderr = await self.process.communicate()
+            message = stderr.decode(errors="replace").strip() or "no error message"
+            raise SandboxFailed(f"the sandbox did not start: {message}")
+
+    async def run(self, stdin: bytes) -> float:
+        """Wait for the program to end (or end it); returns the wall time in seconds."""
+        started = time.monotonic()
+        pumps = [
+            asyncio.create_task(self._pump("stdout", self.process.stdout)),
+            asyncio.create_task(self._pump("stderr", self.process.stderr)),
+        ]
+        feeder = asyncio.create_task(self._feed(stdin))
+        try:
+            await self._supervise(started)
+        finally:
+            wall = time.monotonic() - started
+            if self.process.returncode is None:
+                self.process.kill()
+                await self.process.wait()
+            # The pid namespace died with bubblewrap; nothing can hold the pipes open for
+            # long, but a stuck reader must never keep a finished run alive.
+            done, pending = await asyncio.wait(pumps, timeout=DRAIN_SECONDS)
+            if pending:
+                await asyncio.to_thread(self.cgroup.kill_all)
+                for task in pending:
+                    task.cancel()
+            feeder.cancel()
+            await asyncio.gather(*pumps, feeder, return_exceptions=True)
+        self.exit_code = self._exit_code_reported(await self.status_pipe.read())
+        return wall
+
+    async def _supervise(self, started: float) -> None:
+        exited = asyncio.create_task(self.process.wait())
+        cancel = asyncio.create_task(self.cancelled.wait())
+        over_output = asyncio.create_task(self.over_output.wait())
+        try:
+            while True:
+                left = self.limits.timeout_seconds - (time.monotonic() - started)
+                if left <= 0:
+                    return await self._end(Status.TIMED_OUT, "wall-clock timeout")
+                done, _ = await asyncio.wait(
+                    {exited, cancel, over_output},
+                    timeout=min(left, CPU_POLL_SECONDS),
+                    return_when=asyncio.FIRST_COMPLETED,
+                )
+                if cancel in done:
+                    return await self._end(Status.CANCELLED, "cancelled")
+                if over_output in done:
+                    return await self._end(Status.OUTPUT_LIMITED, "output limit")
+                if exited in done:
+                    return
+                if self.cgroup.usage().cpu_seconds > self.limits.cpu_seconds:
+                    return await self._end(Status.TIMED_OUT, "CPU time limit")
+        finally:
+            for task in (exited, cancel, over_output):
+                task.cancel()
+
+    async def _end(self, reason: Status, what: str) -> None:
+        self.end_reason = reason
+        limits = self.limits
+        self.error = {
+            "wall-clock timeout": f"Stopped after the {limits.timeout_seconds:g} s time limit.",
+            "CPU time limit": f"Stopped after using {limits.cpu_seconds:g} s of CPU time.",
+            "output limit": f"Stopped after {limits.output_bytes} bytes of output.",
+            "cancelled": "Cancelled.",
+        }[what]
+        self.process.kill()  # bubblewrap; its --die-with-parent child and namespace follow
+        await asyncio.to_thread(self.cgroup.kill_all)
+
+    async def _pump(self, stream: str, pipe: asyncio.StreamReader | None) -> None:
+        assert pipe is not None
+        while chunk := await pipe.read(READ_SIZE):
+            if len(chunk) > self.output_left:
+                chunk = chunk[: self.output_left]
+                self.truncated = True
+                self.over_output.set()
+            if not chunk:
+                continue  # keep draining so the program is never blocked on a full pipe
+            self.output_left -= len(chunk)
+            if self.on_output is not None:
+                result = self.on_output(stream, chunk)
+                if inspect.isawaitable(result):
+                    await result
+
+    async def _feed(self, data: bytes) -> None:
+        stdin = self.process.stdin
+        if stdin is None:
+            return
+        try:
+            if data:
+                stdin.write(data)
+                await stdin.drain()
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        finally:
+            stdin.close()
+
+    @staticmethod
+    def _exit_code_reported(status: bytes) -> int | None:
+        for line in status.splitlines():
+            try:
+                report = json.loads(line)
+            except ValueError:
+                continue
+            if "exit-code" in report:
+                return int(report["exit-code"])
+        return None
+
+    def outcome(self, usage: Usage) -> tuple[Status, int | None, int | None]:
+        """(status, exit code, signal). bubblewrap reports death by signal N as 128 + N."""
+        if self.end_reason is not None:
+            return self.end_reason, None, int(signal.SIGKILL)
+        code = self.exit_code
+        signal_number = code - 128 if code is not None and 128 < code < 128 + 65 else None
+        if usage.oom_killed and code != 0:
+            self.error = f"Out of memory: the {self.limits.memory_bytes} byte limit was reached."
+            return Status.OOM_KILLED, code, signal_number
+        if code == 0:
+            return Status.SUCCEEDED, 0, None
+        return Status.FAILED, code, signal_number

@@ -1,0 +1,128 @@
+"""What a run is asked to do (RunSpec, Limits) and what it did (RunResult)."""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from .errors import InvalidSpec
+
+MiB = 1024 * 1024
+
+ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+MAX_PATH_DEPTH = 32
+
+
+class Status(enum.StrEnum):
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    TIMED_OUT = "timed_out"
+    OOM_KILLED = "oom_killed"
+    OUTPUT_LIMITED = "output_limited"
+    CANCELLED = "cancelled"
+
+
+class Network(enum.StrEnum):
+    NONE = "none"
+
+
+class Isolation(enum.StrEnum):
+    BWRAP = "bwrap"
+    GVISOR = "gvisor"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Hard limits of one run. Every one is enforced by the kernel or the runner."""
+
+    timeout_seconds: float = 30.0
+    cpu_seconds: float = 60.0
+    memory_bytes: int = 256 * MiB
+    max_processes: int = 64  # processes and threads together
+    disk_bytes: int = 64 * MiB  # workspace and /tmp together
+    open_files: int = 256
+    output_bytes: int = 1 * MiB  # stdout and stderr together
+    cpus: float = 1.0
+
+    def __post_init__(self) -> None:
+        for name in (
+            "timeout_seconds",
+            "cpu_seconds",
+            "memory_bytes",
+            "max_processes",
+            "disk_bytes",
+            "open_files",
+            "output_bytes",
+            "cpus",
+        ):
+            if getattr(self, name) <= 0:
+                raise InvalidSpec(f"limits.{name} must be greater than 0")
+        if self.memory_bytes < 16 * MiB:
+            raise InvalidSpec("limits.memory_bytes must be at least 16 MiB")
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """One program to run: the runtime, its workspace files, and how to run it."""
+
+    runtime: str
+    files: Mapping[str, bytes]
+    entry: str
+    argv: tuple[str, ...] = ()
+    stdin: bytes = b""
+    env: Mapping[str, str] = field(default_factory=dict)
+    limits: Limits = field(default_factory=Limits)
+    network: Network = Network.NONE
+    isolation: Isolation = Isolation.BWRAP
+
+    def __post_init__(self) -> None:
+        for path in self.files:
+            check_workspace_path(path, what="file path")
+        check_workspace_path(self.entry, what="entry file")
+        if self.entry not in self.files:
+            raise InvalidSpec(f"entry file {self.entry!r} is not among the workspace files")
+        for name, value in self.env.items():
+            if not ENV_NAME.match(name):
+                raise InvalidSpec(
+                    f"environment variable name {name!r} must be letters, digits and _"
+                )
+            if "\0" in value:
+                raise InvalidSpec(f"environment variable {name} contains a NUL byte")
+        for arg in self.argv:
+            if "\0" in arg:
+                raise InvalidSpec("argv contains a NUL byte")
+        object.__setattr__(self, "network", Network(self.network))
+        object.__setattr__(self, "isolation", Isolation(self.isolation))
+
+
+def check_workspace_path(path: str, *, what: str) -> None:
+    """A workspace path is relative, normalised, and stays inside the workspace."""
+    if not path or "\0" in path or "\\" in path:
+        raise InvalidSpec(f"{what} {path!r} is not a valid path")
+    pure = PurePosixPath(path)
+    if pure.is_absolute() or any(part in ("..", ".", "") for part in path.split("/")):
+        raise InvalidSpec(f"{what} {path!r} must be relative and must not contain '..'")
+    if len(pure.parts) > MAX_PATH_DEPTH:
+        raise InvalidSpec(f"{what} {path!r} is nested deeper than {MAX_PATH_DEPTH} folders")
+
+
+@dataclass(frozen=True)
+class RunResult:
+    status: Status
+    exit_code: int | None
+    signal: int | None
+    wall_seconds: float
+    cpu_seconds: float
+    peak_memory_bytes: int
+    output_truncated: bool
+    files: dict[str, bytes]  # workspace files the run created or changed
+    deleted_files: tuple[str, ...]  # workspace files the run deleted
+    runtime_version: str
+    error: str = ""  # why the runner ended it, in words (limit hit, cancel), else empty
+
+    @property
+    def ok(self) -> bool:
+        return self.status is Status.SUCCEEDED
