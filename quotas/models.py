@@ -25,10 +25,12 @@ class Tier(models.Model):
         null=True, blank=True, help_text="Compute seconds per 30-day period. Empty means unlimited."
     )
     max_run_seconds = models.PositiveIntegerField(
-        validators=[MinValueValidator(1)], help_text="Longest single run, in seconds."
+        validators=[MinValueValidator(1, "The longest run must be at least one second.")],
+        help_text="Longest single run, in seconds.",
     )
     max_concurrent_runs = models.PositiveIntegerField(
-        validators=[MinValueValidator(1)], help_text="Runs that may be in flight at once."
+        validators=[MinValueValidator(1, "At least one concurrent run must be allowed.")],
+        help_text="Runs that may be in flight at once.",
     )
     ordering = models.PositiveSmallIntegerField(default=0, help_text="Lower tiers first.")
 
@@ -145,11 +147,6 @@ class Reservation(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [
-            models.Index(
-                fields=["quota"], condition=Q(settled_at__isnull=True), name="reservation_open"
-            )
-        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(seconds_charged__isnull=True)

@@ -40,30 +40,31 @@ def quota_roll_over(*, user) -> bool:
     return _roll_over(Quota.objects.filter(user=user)) == 1
 
 
-@transaction.atomic
 def quota_reserve(*, user, timeout_seconds: int | None = None) -> Reservation:
     """Hold one run's worth of quota: a monthly execution, a concurrency slot and the run's
     seconds. Raises QuotaExceeded. The reservation's seconds are the run's timeout."""
     if timeout_seconds is not None and timeout_seconds < 1:
         raise ValueError("timeout_seconds must be at least 1")
-    _roll_over(Quota.objects.filter(user=user))
-    for _attempt in range(RESERVE_ATTEMPTS):
-        quota = Quota.objects.select_related("tier").get(user=user)
-        _raise_if_exhausted(quota)
-        seconds = _run_seconds(quota, timeout_seconds)
-        claimed = Quota.objects.filter(_room_for(quota, seconds)).update(
-            runs_used=F("runs_used") + 1,
-            runs_active=F("runs_active") + 1,
-            compute_seconds_reserved=F("compute_seconds_reserved") + seconds,
-        )
-        if claimed == 1:
-            return Reservation.objects.create(
-                quota=quota, seconds_reserved=seconds, created_at=clock.now()
+    # Its own transaction: a new period stands even when this run is then refused.
+    quota_roll_over(user=user)
+    with transaction.atomic():
+        for _attempt in range(RESERVE_ATTEMPTS):
+            quota = Quota.objects.select_related("tier").get(user=user)
+            _raise_if_exhausted(quota)
+            seconds = _run_seconds(quota, timeout_seconds)
+            claimed = Quota.objects.filter(_room_for(quota, seconds)).update(
+                runs_used=F("runs_used") + 1,
+                runs_active=F("runs_active") + 1,
+                compute_seconds_reserved=F("compute_seconds_reserved") + seconds,
             )
-    _raise_if_exhausted(Quota.objects.select_related("tier").get(user=user))
-    raise QuotaExceeded(
-        limit="concurrency", message="Too many runs are starting at once. Try again."
-    )
+            if claimed == 1:
+                return Reservation.objects.create(
+                    quota=quota, seconds_reserved=seconds, created_at=clock.now()
+                )
+        _raise_if_exhausted(Quota.objects.select_related("tier").get(user=user))
+        raise QuotaExceeded(
+            limit="concurrency", message="Too many runs are starting at once. Try again."
+        )
 
 
 @transaction.atomic

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from quotas import clock as quotas_clock
+from quotas.models import Tier
+from tests.factories import UserFactory, seeded_tier
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
+    # The manifest storage needs `collectstatic` first; pages rendered in tests don't.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    # A deliberately slow hash is pointless in tests and makes every user cost ~0.3 s.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def owner(db):
+    """The signed-in user a test is about, on the free tier."""
+    return UserFactory(username="owner", email="owner@example.com")
+
+
+@pytest.fixture
+def other_user(db):
+    """Someone else, whose data the owner must not see or touch."""
+    return UserFactory(username="other", email="other@example.com")
+
+
+@pytest.fixture
+def staff_user(db):
+    """An operator: staff with every admin permission."""
+    return UserFactory(username="operator", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def tier(db) -> Callable[[str], Tier]:
+    """tier("pro") -> the seeded tier of that name (recreated if a test flushed it)."""
+    return seeded_tier
+
+
+class FrozenClock:
+    """What quotas.clock.now() returns during a test; move it with advance()."""
+
+    def __init__(self, now: datetime):
+        self.now = now
+
+    def advance(self, **delta: float) -> datetime:
+        self.now += timedelta(**delta)
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch) -> FrozenClock:
+    """Freeze the quotas' "now" at a fixed moment (2026-11-29 14:00 UTC)."""
+    frozen = FrozenClock(datetime(2026, 11, 29, 14, 0, tzinfo=UTC))
+    monkeypatch.setattr(quotas_clock, "now", lambda: frozen.now)
+    return frozen

@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+import factory
+from factory.django import DjangoModelFactory, Password
+
+from accounts.models import User
+from quotas.models import DEFAULT_TIER_NAME, Quota, Tier
+from quotas.services import quota_change_tier
+
+PASSWORD = "correct horse battery staple"
+
+# The tiers the data migration seeds. Transactional tests flush them, so factories
+# recreate them on demand rather than trusting the migration.
+SEEDED_TIERS = {
+    "free": {
+        "label": "Free",
+        "monthly_executions": 50,
+        "compute_seconds": 7_200,
+        "max_run_seconds": 2_700,
+        "max_concurrent_runs": 1,
+        "ordering": 0,
+    },
+    "pro": {
+        "label": "Pro",
+        "monthly_executions": 500,
+        "compute_seconds": 90_000,
+        "max_run_seconds": 18_000,
+        "max_concurrent_runs": 3,
+        "ordering": 10,
+    },
+    "premium": {
+        "label": "Premium",
+        "monthly_executions": 2_000,
+        "compute_seconds": 360_000,
+        "max_run_seconds": 18_000,
+        "max_concurrent_runs": 5,
+        "ordering": 20,
+    },
+    "enterprise": {
+        "label": "Enterprise",
+        "monthly_executions": None,
+        "compute_seconds": None,
+        "max_run_seconds": 18_000,
+        "max_concurrent_runs": 10,
+        "ordering": 30,
+    },
+}
+
+
+class TierFactory(DjangoModelFactory):
+    """TierFactory() makes a made-up tier; TierFactory(name="free") finds the seeded one."""
+
+    class Meta:
+        model = Tier
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"tier-{n}")
+    label = factory.LazyAttribute(lambda tier: tier.name.title())
+    monthly_executions = 10
+    compute_seconds = 3_600
+    max_run_seconds = 600
+    max_concurrent_runs = 2
+    ordering = 100
+
+
+def seeded_tier(name: str) -> Tier:
+    return TierFactory(name=name, **SEEDED_TIERS[name])
+
+
+class UserFactory(DjangoModelFactory):
+    """A user with a quota (the post_save receiver makes it). UserFactory(tier=...) moves
+    that quota to another tier."""
+
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.com")
+    password = Password(PASSWORD)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        seeded_tier(DEFAULT_TIER_NAME)
+        return super()._create(model_class, *args, **kwargs)
+
+    @factory.post_generation
+    def tier(user, create: bool, extracted: Tier | None, **kwargs) -> None:
+        if create and extracted is not None:
+            quota_change_tier(quotas=Quota.objects.filter(user=user), tier=extracted)
+            user.quota.refresh_from_db()
