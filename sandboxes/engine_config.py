@@ -1,0 +1,39 @@
+"""The one place where Django settings become the engine's configuration."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+from django.conf import settings
+
+from sandboxes.engine import Engine, EngineConfig, Limits
+
+MiB = 1024 * 1024
+
+
+def default_limits() -> Limits:
+    return Limits(
+        memory_bytes=settings.SANDBOX_MEMORY_MB * MiB,
+        disk_bytes=settings.SANDBOX_DISK_MB * MiB,
+        max_processes=settings.SANDBOX_MAX_PROCESSES,
+        output_bytes=settings.SANDBOX_OUTPUT_KB * 1024,
+        cpus=settings.SANDBOX_CPUS,
+    )
+
+
+def engine_config() -> EngineConfig:
+    return EngineConfig(
+        python=tuple(settings.SANDBOX_PYTHON),
+        node=tuple(settings.SANDBOX_NODE),
+        scratch_dir=Path(settings.SANDBOX_SCRATCH_DIR),
+        sandbox_user=settings.SANDBOX_USER,
+        cgroup_name=settings.SANDBOX_CGROUP_NAME,
+        default_limits=default_limits(),
+    )
+
+
+@functools.cache
+def get_engine() -> Engine:
+    """The process's engine (prepared lazily on first use, failing closed)."""
+    return Engine(engine_config())

@@ -1,0 +1,76 @@
+"""Fixtures for engine tests: a real engine (bubblewrap, cgroups), no database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+
+from sandboxes.engine import Engine, EngineUnavailable, Limits, RunResult, RunSpec
+from sandboxes.engine_config import engine_config
+
+ENTRY = {"python": "main.py", "node": "main.js"}
+
+
+@dataclass
+class Outcome:
+    result: RunResult
+    chunks: list[tuple[str, bytes]] = field(default_factory=list)
+
+    @property
+    def stdout(self) -> str:
+        return b"".join(d for s, d in self.chunks if s == "stdout").decode(errors="replace")
+
+    @property
+    def stderr(self) -> str:
+        return b"".join(d for s, d in self.chunks if s == "stderr").decode(errors="replace")
+
+    @property
+    def status(self) -> str:
+        return self.result.status.value
+
+
+@pytest.fixture(scope="session")
+def engine() -> Engine:
+    engine = Engine(engine_config())
+    try:
+        engine.prepare()
+    except EngineUnavailable as error:
+        pytest.fail(f"the sandbox engine is unavailable on this machine: {error}")
+    return engine
+
+
+@pytest.fixture
+def run(engine):
+    """run(code, runtime="python", files=None, **limits) -> Outcome (stdout, stderr, result)."""
+
+    def run(
+        code: str | bytes,
+        runtime: str = "python",
+        *,
+        files: dict[str, bytes] | None = None,
+        entry: str | None = None,
+        stdin: bytes = b"",
+        env: dict[str, str] | None = None,
+        argv: tuple[str, ...] = (),
+        isolation: str = "bwrap",
+        **limits,
+    ) -> Outcome:
+        language = "python" if runtime.startswith("python") else "node"
+        entry = entry or ENTRY[language]
+        source = code.encode() if isinstance(code, str) else code
+        outcome_chunks: list[tuple[str, bytes]] = []
+        spec = RunSpec(
+            runtime=runtime,
+            files={entry: source, **(files or {})},
+            entry=entry,
+            stdin=stdin,
+            env=env or {},
+            argv=argv,
+            isolation=isolation,
+            limits=Limits(**{"timeout_seconds": 10, **limits}),
+        )
+        result = engine.run_sync(spec, on_output=lambda s, d: outcome_chunks.append((s, d)))
+        return Outcome(result=result, chunks=outcome_chunks)
+
+    return run
