@@ -1,0 +1,184 @@
+"""Run a program in a sandbox from the shell: `manage.py run_sandbox main.py`."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from sandboxes.engine import EngineError, Isolation, Network, RunResult, RunSpec, Status
+from sandboxes.engine.spec import check_workspace_path
+from sandboxes.engine_config import default_limits, get_engine
+
+NODE_SUFFIXES = (".js", ".mjs", ".cjs", ".ts", ".mts")
+DEFAULT_ENTRY = {"python": "main.py", "node": "main.js"}
+
+
+def _key_value(option: str, text: str) -> tuple[str, str]:
+    key, sep, value = text.partition("=")
+    if not sep or not key:
+        raise CommandError(f"{option} expects KEY=VALUE, got {text!r}")
+    return key, value
+
+
+def _positive(option: str, text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise CommandError(f"{option} must be a number, got {text!r}") from None
+    if value <= 0:
+        raise CommandError(f"{option} must be greater than 0, got {text}")
+    return value
+
+
+class Command(BaseCommand):
+    help = (
+        "Run a Python or Node.js program in a sandbox. Streams its output and exits with "
+        "its exit code; with --json prints one JSON result instead."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", help="The entry file to run, or - to read it from stdin.")
+        parser.add_argument(
+            "--runtime",
+            help="python, node, or a version id such as python3.12 or node20 "
+            "(default: from the file extension, else python).",
+        )
+        parser.add_argument("--timeout", help="Wall-clock limit in seconds.")
+        parser.add_argument("--memory-mb", help="Memory limit in MiB.")
+        parser.add_argument(
+            "--env", action="append", default=[], metavar="KEY=VALUE",
+            help="An environment variable for the program (repeatable).",
+        )  # fmt: skip
+        parser.add_argument(
+            "--file", action="append", default=[], metavar="NAME=PATH",
+            help="Add the file at PATH to the workspace as NAME (repeatable).",
+        )  # fmt: skip
+        parser.add_argument(
+            "--package", action="append", default=[], metavar="SPEC",
+            help="A package to install for the run (repeatable).",
+        )  # fmt: skip
+        parser.add_argument(
+            "--network", default=Network.NONE.value, choices=[n.value for n in Network],
+            help="Network policy (default: none).",
+        )  # fmt: skip
+        parser.add_argument(
+            "--isolation", default=Isolation.BWRAP.value, choices=[i.value for i in Isolation],
+            help="Isolation backend (default: bwrap).",
+        )  # fmt: skip
+        parser.add_argument(
+            "--collect", metavar="DIR",
+            help="Copy the files the run created or changed into DIR.",
+        )  # fmt: skip
+        parser.add_argument(
+            "--json", action="store_true", help="Print one JSON object with the result."
+        )
+
+    def handle(self, *args, **options):
+        spec = self._spec(options)
+        as_json = options["json"]
+        stdout, stderr = bytearray(), bytearray()
+
+        def on_output(stream: str, data: bytes) -> None:
+            if as_json:
+                (stdout if stream == "stdout" else stderr).extend(data)
+            else:
+                sink = sys.stdout if stream == "stdout" else sys.stderr
+                sink.buffer.write(data)
+                sink.buffer.flush()
+
+        try:
+            result = get_engine().run_sync(spec, on_output=on_output)
+        except EngineError as error:
+            raise CommandError(str(error)) from error
+        if options["collect"]:
+            self._collect(result, Path(options["collect"]))
+        if as_json:
+            self.stdout.write(json.dumps(_as_json(result, stdout, stderr)))
+            return
+        if result.status is not Status.SUCCEEDED and result.error:
+            self.stderr.write(f"[{result.status}] {result.error}")
+        code = result.exit_code if result.exit_code is not None else 128 + (result.signal or 9)
+        if code:
+            sys.exit(code)
+
+    def _spec(self, options) -> RunSpec:
+        if options["package"]:
+            raise CommandError(
+                "--package: installing packages is not available yet in this version"
+            )
+        path = options["path"]
+        if path == "-":
+            source = sys.stdin.buffer.read()
+            runtime = options["runtime"] or "python"
+            entry = DEFAULT_ENTRY["node" if runtime.startswith("node") else "python"]
+        else:
+            source = self._read(path, "PATH")
+            entry = os.path.basename(path)
+            runtime = options["runtime"] or ("node" if entry.endswith(NODE_SUFFIXES) else "python")
+        files = {entry: source}
+        for item in options["file"]:
+            name, file_path = _key_value("--file", item)
+            files[name] = self._read(file_path, f"--file {name}")
+        env = dict(_key_value("--env", item) for item in options["env"])
+        limits = default_limits()
+        changes = {}
+        if options["timeout"]:
+            changes["timeout_seconds"] = _positive("--timeout", options["timeout"])
+            changes["cpu_seconds"] = changes["timeout_seconds"]
+        if options["memory_mb"]:
+            changes["memory_bytes"] = int(_positive("--memory-mb", options["memory_mb"]) * 2**20)
+        try:
+            limits = type(limits)(**{**limits.__dict__, **changes})
+            get_engine().prepare()
+            get_engine().runtimes.get(runtime)
+            return RunSpec(
+                runtime=runtime,
+                files=files,
+                entry=entry,
+                env=env,
+                limits=limits,
+                network=options["network"],
+                isolation=options["isolation"],
+            )
+        except EngineError as error:
+            raise CommandError(str(error)) from error
+
+    @staticmethod
+    def _read(path: str, option: str) -> bytes:
+        try:
+            return Path(path).read_bytes()
+        except OSError as error:
+            raise CommandError(f"{option}: cannot read {path}: {error.strerror}") from error
+
+    def _collect(self, result: RunResult, target: Path) -> None:
+        """Write the run's files under `target`, never through a symlink already there."""
+        target.mkdir(parents=True, exist_ok=True)
+        for name, content in result.files.items():
+            check_workspace_path(name, what="collected file")
+            destination = target / name
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW
+            fd = os.open(destination, flags, 0o644)
+            with os.fdopen(fd, "wb") as sink:
+                sink.write(content)
+
+
+def _as_json(result: RunResult, stdout: bytes, stderr: bytes) -> dict:
+    return {
+        "status": result.status.value,
+        "exit_code": result.exit_code,
+        "signal": result.signal,
+        "stdout": stdout.decode(errors="replace"),
+        "stderr": stderr.decode(errors="replace"),
+        "duration_ms": round(result.wall_seconds * 1000),
+        "cpu_ms": round(result.cpu_seconds * 1000),
+        "peak_memory_bytes": result.peak_memory_bytes,
+        "output_truncated": result.output_truncated,
+        "error": result.error,
+        "runtime_version": result.runtime_version,
+        "files": [{"path": p, "size": len(c)} for p, c in sorted(result.files.items())],
+    }

@@ -1,0 +1,109 @@
+"""`manage.py run_sandbox`: the operator's way to run a program from the shell."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import sys
+
+import pytest
+from django.core.management import CommandError, call_command
+
+pytestmark = pytest.mark.sandbox
+
+
+def run_command(*args: str, stdin: bytes = b"") -> tuple[int, str]:
+    """Run the command as the shell would; returns (exit code, what it printed on stdout)."""
+    out = io.StringIO()
+    code = 0
+    real_stdin = sys.stdin
+    sys.stdin = io.TextIOWrapper(io.BytesIO(stdin))
+    try:
+        call_command("run_sandbox", *args, stdout=out)
+    except SystemExit as exit:
+        code = exit.code
+    finally:
+        sys.stdin = real_stdin
+    return code, out.getvalue()
+
+
+@pytest.fixture
+def program(tmp_path):
+    def program(source: str, name: str = "main.py"):
+        path = tmp_path / name
+        path.write_text(source)
+        return str(path)
+
+    return program
+
+
+def test_it_prints_a_json_result_with_every_documented_key(program):
+    path = program("import sys\nprint('out')\nprint('err', file=sys.stderr)\nsys.exit(4)\n")
+    code, printed = run_command(path, "--json")
+    result = json.loads(printed)
+    assert code == 0
+    assert set(result) >= {
+        "status", "exit_code", "signal", "stdout", "stderr", "duration_ms", "cpu_ms",
+        "peak_memory_bytes", "output_truncated", "files",
+    }  # fmt: skip
+    assert (result["status"], result["exit_code"]) == ("failed", 4)
+    assert (result["stdout"], result["stderr"]) == ("out\n", "err\n")
+
+
+def test_it_exits_with_the_programs_exit_code(program, capfd):
+    code, _ = run_command(program("print('hello')\nraise SystemExit(7)\n"))
+    assert code == 7
+    assert "hello" in capfd.readouterr().out
+
+
+def test_it_reads_the_program_from_stdin_and_passes_env_and_extra_files(program, tmp_path):
+    helper = tmp_path / "helper.js"
+    helper.write_text("module.exports = () => 'from helper';")
+    source = b"console.log(require('./lib/helper.js')(), process.env.GREETING)"
+    code, printed = run_command(
+        "-", "--runtime", "node", "--env", "GREETING=hi", "--file", f"lib/helper.js={helper}",
+        "--json", stdin=source,
+    )  # fmt: skip
+    assert json.loads(printed)["stdout"] == "from helper hi\n"
+
+
+def test_the_timeout_option_stops_a_long_program(program):
+    code, printed = run_command(program("while True: pass"), "--timeout", "1", "--json")
+    assert json.loads(printed)["status"] == "timed_out"
+
+
+def test_collect_copies_produced_files_but_never_a_symlink_out(program, tmp_path):
+    source = (
+        "import os\nos.makedirs('out', exist_ok=True)\n"
+        "open('out/report.txt', 'w').write('done')\n"
+        "os.symlink('/etc/passwd', 'out/leak')\n"
+    )
+    target = tmp_path / "collected"
+    run_command(program(source), "--collect", str(target), "--json")
+    assert (target / "out" / "report.txt").read_text() == "done"
+    assert not os.path.lexists(target / "out" / "leak")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--timeout", "0"], "--timeout must be greater than 0"),
+        (["--timeout", "soon"], "--timeout must be a number"),
+        (["--memory-mb", "-5"], "--memory-mb must be greater than 0"),
+        (["--runtime", "ruby"], "unknown runtime 'ruby'"),
+        (["--env", "NOVALUE"], "--env expects KEY=VALUE"),
+        (["--env", "1BAD=x"], "environment variable name '1BAD'"),
+        (["--file", "../escape.py=/etc/hostname"], "must not contain '..'"),
+        (["--file", "x.py=/no/such/file"], "cannot read /no/such/file"),
+        (["--package", "requests"], "--package"),
+    ],
+)
+def test_bad_options_are_a_clear_command_error(program, args, message):
+    with pytest.raises(CommandError, match=message.replace("(", r"\(")):
+        call_command("run_sandbox", program("print(1)"), *args)
+
+
+def test_a_missing_entry_file_is_a_command_error():
+    with pytest.raises(CommandError, match="cannot read /no/such/main.py"):
+        call_command("run_sandbox", "/no/such/main.py")
