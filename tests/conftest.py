@@ -10,9 +10,16 @@ from quotas.models import Tier
 from tests.factories import UserFactory, seeded_tier
 
 
+@pytest.fixture(scope="session")
+def _empty_static_root(tmp_path_factory):
+    return tmp_path_factory.mktemp("static")
+
+
 @pytest.fixture(autouse=True)
-def _test_settings(settings):
-    # The manifest storage needs `collectstatic` first; pages rendered in tests don't.
+def _test_settings(settings, _empty_static_root):
+    # The manifest storage needs `collectstatic` first; pages rendered in tests don't
+    # (and WhiteNoise warns about a missing STATIC_ROOT).
+    settings.STATIC_ROOT = _empty_static_root
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

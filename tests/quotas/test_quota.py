@@ -2,8 +2,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
 from quotas.models import Quota
 from tests.factories import TierFactory
 
