@@ -15,7 +15,7 @@ from quotas.services import quota_roll_over
 
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
-    if not getattr(settings, "REGISTRATION_OPEN", True):
+    if not settings.REGISTRATION_OPEN:
         raise Http404("Sign-up is closed on this server.")
     if request.user.is_authenticated:
         return redirect("profile")

@@ -22,6 +22,8 @@ DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="django-insecure-embedded-default-change-me")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Open sign-up lets anyone run code on this machine; operators of private installs turn it off.
+REGISTRATION_OPEN = env.bool("REGISTRATION_OPEN", default=True)
 
 INSTALLED_APPS = [
     "daphne",  # first, so `runserver` serves ASGI (websockets included)
@@ -147,7 +149,25 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# Email: SMTP when EMAIL_URL is set (smtp+tls://user:password@host:587), else printed to
+# the console (the embedded default; `check --deploy` asks for a real mailer).
+if EMAIL_URL := env.str("EMAIL_URL", default=""):
+    email = env.email_url("EMAIL_URL")
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": email["EMAIL_HOST"],
+                "port": email["EMAIL_PORT"],
+                "username": email["EMAIL_HOST_USER"],
+                "password": email["EMAIL_HOST_PASSWORD"],
+                "use_tls": email.get("EMAIL_USE_TLS", False),
+                "use_ssl": email.get("EMAIL_USE_SSL", False),
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Code Sandboxes <noreply@localhost>")
 
 LOGGING = {
