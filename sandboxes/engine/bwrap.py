@@ -24,10 +24,13 @@ GENERATED_ETC_FILES = {
     "nsswitch.conf": "passwd: files\ngroup: files\nhosts: files dns\n",
 }
 
-# Runs as root for a millisecond: join the run's cgroups, set rlimits, hand over.
+# Runs as root for a millisecond: join the run's cgroups, set rlimits, hand over. The CPU
+# rlimit is a per-process backstop (SIGXCPU at the soft limit); the runner enforces the
+# run's total CPU time through the cgroup. The shell's own PWD must not reach the sandbox.
 ENTER_CGROUPS_AND_EXEC = (
     'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1" || exit 125; shift; n=$((n-1)); done; '
-    'ulimit -n "$1" && ulimit -c 0 && ulimit -t "$2" || exit 125; shift 2; exec "$@"'
+    'ulimit -n "$1" && ulimit -c 0 && ulimit -S -t "$2" && ulimit -H -t $(($2 + 1)) || exit 125; '
+    'shift 2; unset PWD OLDPWD; exec "$@"'
 )
 
 
@@ -68,6 +71,7 @@ def bwrap_command(
     runtime: Runtime,
     workspace: Path,
     tmp: Path,
+    shm: Path,
     etc_dir: Path,
     program: Sequence[str],
     env: Mapping[str, str],
@@ -91,9 +95,14 @@ def bwrap_command(
         args += ["--ro-bind", str(etc_dir / name), f"/etc/{name}"]
     if runtime.needs_mount:
         args += ["--ro-bind", str(runtime.root), str(runtime.root)]
+    # Everything writable lives in the run's size-limited tmpfs: the workspace, /tmp and
+    # /dev/shm. The rest, the root and /dev included, is made read-only last.
     args += [
         "--bind", str(workspace), WORKDIR,
         "--bind", str(tmp), "/tmp",
+        "--bind", str(shm), "/dev/shm",
+        "--remount-ro", "/dev",
+        "--remount-ro", "/",
         "--chdir", WORKDIR,
         "--clearenv",
     ]  # fmt: skip

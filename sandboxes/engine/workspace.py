@@ -44,13 +44,14 @@ class Changes:
 
 
 class Workspace:
-    """``<scratch>/runs/<id>/fs`` is the tmpfs; ``workspace/`` and ``tmp/`` live in it."""
+    """``<scratch>/runs/<id>/fs`` is the tmpfs; ``workspace/``, ``tmp/`` and ``shm/`` live in it."""
 
     def __init__(self, scratch: Path, run_id: str, *, uid: int, gid: int) -> None:
         self.run_dir = scratch / "runs" / run_id
         self.mount_point = self.run_dir / "fs"
         self.workspace = self.mount_point / "workspace"
         self.tmp = self.mount_point / "tmp"
+        self.shm = self.mount_point / "shm"
         self.uid, self.gid = uid, gid
         self._mounted = False
 
@@ -63,7 +64,7 @@ class Workspace:
             f"size={disk_bytes},nr_inodes={inodes},mode=0700,uid={self.uid},gid={self.gid}",
         )
         self._mounted = True
-        for folder in (self.workspace, self.tmp):
+        for folder in (self.workspace, self.tmp, self.shm):
             folder.mkdir(mode=0o700)
             os.chown(folder, self.uid, self.gid)
         for path, content in files.items():

@@ -23,13 +23,6 @@ from .attacks import (
 pytestmark = pytest.mark.sandbox
 
 RUNTIMES = ["python", "node"]
-ROOT_TMPFS_BUG = pytest.mark.xfail(
-    strict=True,
-    reason="ENGINE BUG: bubblewrap's root tmpfs (/, /etc, /opt) is left writable by the "
-    "program (no --remount-ro /); files written there escape the disk limit",
-)
-
-
 def write_probe(runtime: str, folder: str) -> str:
     """A program that tries to create a file in `folder` ("RUNTIME" = its own install)."""
     if runtime == "python":
@@ -59,8 +52,10 @@ def write_probe(runtime: str, folder: str) -> str:
         "/usr/lib",
         "/bin",
         "RUNTIME",
-        pytest.param("/", marks=ROOT_TMPFS_BUG),
-        pytest.param("/etc", marks=ROOT_TMPFS_BUG),
+        "/",
+        "/etc",
+        "/opt",
+        "/dev",
     ],
 )
 def test_a_program_cannot_write_into_a_system_folder(run, folder, runtime):

@@ -238,3 +238,27 @@ def test_output_of_exactly_the_limit_is_not_truncated(run, runtime):
     assert outcome.status == "succeeded"
     assert outcome.result.output_truncated is False
     assert outcome.stdout == "x" * 50_000
+
+
+# Fills /dev/shm (POSIX shared memory) until the disk says no.
+SHM_FILL = """\
+import errno
+
+written = 0
+try:
+    with open("/dev/shm/big", "wb") as file:
+        while True:
+            file.write(b"x" * 65536)
+            file.flush()
+            written += 65536
+except OSError as error:
+    print(f"refused after {written}: {errno.errorcode[error.errno]}")
+"""
+
+
+def test_dev_shm_counts_against_the_same_disk_limit(run):
+    outcome = run(SHM_FILL, disk_bytes=8 * MiB)
+
+    refused = re.search(r"refused after (\d+): ENOSPC", outcome.stdout)
+    assert refused, outcome.stdout + outcome.stderr
+    assert 7 * MiB <= int(refused.group(1)) <= 8 * MiB
