@@ -1,0 +1,155 @@
+// Entry of static/vendor/editor.bundle.js: a CodeMirror 6 editor and an ANSI-to-HTML
+// converter, exposed as window.CodeSandboxes (see README.md for the API).
+
+import { basicSetup } from "codemirror";
+import { indentWithTab } from "@codemirror/commands";
+import { javascript } from "@codemirror/lang-javascript";
+import { python } from "@codemirror/lang-python";
+import { HighlightStyle, indentUnit, syntaxHighlighting } from "@codemirror/language";
+import { Compartment, EditorState, Prec } from "@codemirror/state";
+import { EditorView, keymap } from "@codemirror/view";
+import { tags as t } from "@lezer/highlight";
+import { AnsiUp } from "ansi_up";
+
+// PEP 8 indents by four spaces; JavaScript and TypeScript code mostly by two.
+const languages = {
+  python: () => [python(), indentUnit.of("    ")],
+  javascript: () => [javascript(), indentUnit.of("  ")],
+  typescript: () => [javascript({ typescript: true }), indentUnit.of("  ")],
+};
+
+function languageExtension(name) {
+  const make = languages[name];
+  if (!make) throw new Error(`Unknown language "${name}"; expected one of ${Object.keys(languages)}`);
+  return make();
+}
+
+const mono = 'ui-monospace, "SFMono-Regular", "Cascadia Mono", Menlo, Consolas, monospace';
+
+const lightTheme = EditorView.theme(
+  {
+    "&": { color: "#1d2330", backgroundColor: "#ffffff", fontSize: "14px", height: "100%" },
+    "&.cm-focused": { outline: "2px solid #2f5bea33", outlineOffset: "-2px" },
+    ".cm-scroller": { fontFamily: mono, lineHeight: "1.55" },
+    ".cm-content": { caretColor: "#2f5bea", padding: "8px 0" },
+    ".cm-cursor, .cm-dropCursor": { borderLeftColor: "#2f5bea", borderLeftWidth: "2px" },
+    ".cm-gutters": { backgroundColor: "#f6f7f9", color: "#8a93a6", borderRight: "1px solid #e6e9ef" },
+    ".cm-lineNumbers .cm-gutterElement": { padding: "0 10px 0 14px" },
+    ".cm-activeLine": { backgroundColor: "#2f5bea0a" },
+    ".cm-activeLineGutter": { backgroundColor: "#eceff4", color: "#3b4252" },
+    "&.cm-focused > .cm-scroller > .cm-selectionLayer .cm-selectionBackground, .cm-selectionBackground, ::selection":
+      { backgroundColor: "#cfdcff" },
+    ".cm-selectionMatch": { backgroundColor: "#e4ebff" },
+    "&.cm-focused .cm-matchingBracket": { backgroundColor: "#dbe4ff", outline: "1px solid #a9bcf5" },
+    "&.cm-focused .cm-nonmatchingBracket": { backgroundColor: "#fdecea" },
+    ".cm-searchMatch": { backgroundColor: "#fff3bf", outline: "1px solid #f0d060" },
+    ".cm-searchMatch.cm-searchMatch-selected": { backgroundColor: "#ffe066" },
+    ".cm-panels": { backgroundColor: "#f6f7f9", color: "#1d2330" },
+    ".cm-panels.cm-panels-bottom": { borderTop: "1px solid #dde1e8" },
+    ".cm-tooltip": { border: "1px solid #dde1e8", backgroundColor: "#ffffff" },
+    ".cm-tooltip-autocomplete > ul > li[aria-selected]": { backgroundColor: "#2f5bea", color: "#fff" },
+  },
+  { dark: false },
+);
+
+const lightHighlight = HighlightStyle.define([
+  { tag: [t.keyword, t.controlKeyword, t.moduleKeyword, t.operatorKeyword], color: "#8a3ffc" },
+  { tag: [t.string, t.special(t.string), t.regexp], color: "#0a7d3c" },
+  { tag: [t.number, t.bool, t.null, t.atom], color: "#b45309" },
+  { tag: t.comment, color: "#7b8494", fontStyle: "italic" },
+  { tag: [t.function(t.variableName), t.function(t.propertyName)], color: "#2f5bea" },
+  { tag: [t.definition(t.variableName), t.definition(t.function(t.variableName))], color: "#1d4ed8" },
+  { tag: [t.className, t.typeName, t.namespace], color: "#b42318" },
+  { tag: [t.self, t.special(t.variableName)], color: "#8a3ffc", fontStyle: "italic" },
+  { tag: [t.meta, t.annotation], color: "#6b7280" },
+  { tag: t.invalid, color: "#b3261e" },
+]);
+
+/**
+ * createEditor(parent, {doc, language, onRun, onChange?, nonce?}) mounts an editor in
+ * `parent` and returns {getDoc, setDoc, setLanguage, focus, destroy}.
+ */
+function createEditor(parent, { doc = "", language = "python", onRun, onChange, nonce } = {}) {
+  const languageSlot = new Compartment();
+
+  // Highest precedence: the default keymap binds Mod-Enter to insertBlankLine.
+  const runKeymap = Prec.highest(
+    keymap.of([
+      {
+        key: "Mod-Enter",
+        run: () => {
+          if (!onRun) return false;
+          onRun();
+          return true;
+        },
+      },
+    ]),
+  );
+
+  const view = new EditorView({
+    parent,
+    state: EditorState.create({
+      doc,
+      extensions: [
+        runKeymap,
+        basicSetup,
+        keymap.of([indentWithTab]),
+        languageSlot.of(languageExtension(language)),
+        lightTheme,
+        syntaxHighlighting(lightHighlight),
+        // CodeMirror injects a <style> element; under style-src without 'unsafe-inline'
+        // it needs the page's nonce.
+        EditorView.cspNonce.of(nonce || ""),
+        EditorView.contentAttributes.of({ "aria-label": "Code editor" }),
+        EditorView.updateListener.of((update) => {
+          if (update.docChanged && onChange) onChange(update.state.doc.toString());
+        }),
+      ],
+    }),
+  });
+
+  return {
+    getDoc: () => view.state.doc.toString(),
+    setDoc: (text) =>
+      view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } }),
+    setLanguage: (name) =>
+      view.dispatch({ effects: languageSlot.reconfigure(languageExtension(name)) }),
+    focus: () => view.focus(),
+    destroy: () => view.destroy(),
+  };
+}
+
+// ansi_up puts bold/italic/underline/faint and 24-bit colours in style="" attributes, which
+// the CSP blocks. Its text is already escaped (a quote is &quot;), so every style="..." in
+// the output is ansi_up's own: turn the markers below into classes and drop the rest.
+const styleClasses = {
+  boldStyle: "ansi-bold",
+  faintStyle: "ansi-faint",
+  italicStyle: "ansi-italic",
+  underlineStyle: "ansi-underline",
+};
+const SPAN_OPEN = /<span(?: style="([^"]*)")?(?: class="([^"]*)")?>/g;
+
+function createAnsiConverter() {
+  const ansiUp = new AnsiUp();
+  ansiUp.use_classes = true;
+  ansiUp.escape_html = true;
+  for (const [property, className] of Object.entries(styleClasses)) ansiUp[property] = className;
+
+  return {
+    toHtml(text) {
+      return ansiUp.ansi_to_html(text).replace(SPAN_OPEN, (_, style = "", cls = "") => {
+        const markers = style.split(";").filter((s) => s.startsWith("ansi-"));
+        const classes = [...cls.split(" "), ...markers].filter(Boolean);
+        return classes.length ? `<span class="${classes.join(" ")}">` : "<span>";
+      });
+    },
+  };
+}
+
+/** ansiToHtml(text) -> escaped HTML whose colours are ansi-* classes (static/vendor/ansi.css). */
+function ansiToHtml(text) {
+  return createAnsiConverter().toHtml(text);
+}
+
+window.CodeSandboxes = Object.freeze({ createEditor, ansiToHtml, createAnsiConverter });
