@@ -1,0 +1,177 @@
+"""A user's sandboxes (persistent workspaces) and the executions run in them."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Sandbox(models.Model):
+    """A persistent workspace: files, packages and environment variables, run again and again."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sandboxes"
+    )
+    name = models.CharField(max_length=100)
+    runtime = models.CharField(max_length=32, help_text='"python", "node" or a version id.')
+    entry_file = models.CharField(max_length=255)
+    packages = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def language(self) -> str:
+        return "node" if self.runtime.startswith("node") else "python"
+
+    def storage_bytes(self) -> int:
+        return self.files.aggregate(total=models.Sum("size"))["total"] or 0
+
+
+class SandboxFile(models.Model):
+    sandbox = models.ForeignKey(Sandbox, on_delete=models.CASCADE, related_name="files")
+    path = models.CharField(max_length=255)
+    content = models.BinaryField()
+    size = models.PositiveIntegerField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["path"]
+        constraints = [
+            models.UniqueConstraint(fields=["sandbox", "path"], name="sandbox_file_path_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.path
+
+    def text(self) -> str | None:
+        """The content as text, or None for a binary file."""
+        try:
+            return bytes(self.content).decode()
+        except UnicodeDecodeError:
+            return None
+
+
+class EnvironmentVariable(models.Model):
+    """Write-only once saved: shown masked, never echoed into pages, history or logs."""
+
+    sandbox = models.ForeignKey(Sandbox, on_delete=models.CASCADE, related_name="variables")
+    name = models.CharField(max_length=128)
+    value = models.TextField()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["sandbox", "name"], name="sandbox_variable_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Execution(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued"
+        PREPARING = "preparing"
+        RUNNING = "running"
+        SUCCEEDED = "succeeded"
+        FAILED = "failed"
+        TIMED_OUT = "timed_out", "timed out"
+        OOM_KILLED = "oom_killed", "out of memory"
+        OUTPUT_LIMITED = "output_limited", "output limit"
+        CANCELLED = "cancelled"
+        INSTALL_FAILED = "install_failed", "install failed"
+        REJECTED = "rejected"
+        LOST = "lost"
+        ERROR = "error"  # the sandbox itself failed, not the program
+
+    ACTIVE = (Status.QUEUED, Status.PREPARING, Status.RUNNING)
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="executions"
+    )
+    sandbox = models.ForeignKey(
+        Sandbox, on_delete=models.SET_NULL, null=True, blank=True, related_name="executions"
+    )
+    reservation = models.OneToOneField(
+        "quotas.Reservation", on_delete=models.PROTECT, null=True, blank=True
+    )
+    runtime = models.CharField(max_length=32)
+    runtime_version = models.CharField(max_length=32, blank=True)
+    # What ran, so a past run can be re-run exactly: {"files": {path: base64}, "entry": ...,
+    # "packages": [...], "env_names": [...]}. Variable values are never stored here.
+    snapshot = models.JSONField()
+    timeout_seconds = models.PositiveIntegerField()
+    status = models.CharField(max_length=16, choices=Status, default=Status.QUEUED)
+    # [[status, ISO timestamp], ...], one entry per transition.
+    timeline = models.JSONField(default=list)
+    exit_code = models.IntegerField(null=True, blank=True)
+    signal = models.IntegerField(null=True, blank=True)
+    wall_ms = models.PositiveIntegerField(null=True, blank=True)
+    cpu_ms = models.PositiveIntegerField(null=True, blank=True)
+    peak_memory_bytes = models.PositiveBigIntegerField(null=True, blank=True)
+    compute_seconds_charged = models.PositiveIntegerField(null=True, blank=True)
+    output_bytes = models.PositiveIntegerField(default=0)
+    output_truncated = models.BooleanField(default=False)
+    error = models.TextField(blank=True)
+    cancel_requested = models.BooleanField(default=False)
+    worker = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["owner", "-created_at"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(output_bytes__gte=0), name="output_bytes_gte_0")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.runtime} {self.status} {self.id}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE
+
+    @property
+    def packages(self) -> list[str]:
+        return self.snapshot.get("packages", [])
+
+
+class OutputChunk(models.Model):
+    """Output in order: the stored sequence is the truth a reconnecting client replays."""
+
+    execution = models.ForeignKey(Execution, on_delete=models.CASCADE, related_name="chunks")
+    seq = models.PositiveIntegerField()
+    stream = models.CharField(max_length=6)  # "stdout" | "stderr"
+    data = models.TextField()
+
+    class Meta:
+        ordering = ["seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["execution", "seq"], name="chunk_seq_unique")
+        ]
+
+
+class ExecutionFile(models.Model):
+    """A file the run created or changed, kept with the run (the sandbox keeps its own copy)."""
+
+    execution = models.ForeignKey(Execution, on_delete=models.CASCADE, related_name="files")
+    path = models.CharField(max_length=255)
+    content = models.BinaryField()
+    size = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["path"]
+        constraints = [
+            models.UniqueConstraint(fields=["execution", "path"], name="execution_file_unique")
+        ]
