@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import pwd
 import secrets
 import shutil
 import threading
-from pathlib import Path
 
-from . import seccomp
-from .bwrap import GENERATED_ETC_FILES, bwrap_command, sandbox_environment
+from . import gvisor, seccomp
+from .bwrap import GENERATED_ETC_FILES, SANDBOX_UID, bwrap_command, sandbox_environment
 from .cancel import CancelToken
-from .cgroups import Cgroups
+from .cgroups import Cgroups, RunCgroup
 from .config import EngineConfig
 from .errors import EngineError, EngineUnavailable
 from .runner import OutputCallback, Runner
-from .runtimes import RuntimeRegistry, discover_runtimes, unreachable_part
+from .runtimes import Runtime, RuntimeRegistry, discover_runtimes, unreachable_part
 from .spec import Isolation, RunResult, RunSpec, Status
 from .workspace import Workspace, remove_stale_workspaces
 
@@ -76,6 +76,9 @@ class Engine:
             raise EngineUnavailable(
                 "no usable runtime: " + "; ".join(self.runtimes.problems or ["none configured"])
             )
+        # Whether or not runsc is installed: it may be installed later, and a dead engine's
+        # gVisor runs are cleaned up either way (after their cgroups killed what was left).
+        gvisor.prepare(config.scratch_dir, self.runtimes.runtimes.values())
         self._smoke_test()
 
     def _smoke_test(self) -> None:
@@ -131,20 +134,30 @@ class Engine:
     async def _run(
         self, spec: RunSpec, on_output: OutputCallback | None, cancel: CancelToken | None
     ) -> RunResult:
-        if spec.isolation is Isolation.GVISOR:
-            raise EngineUnavailable("the gVisor backend is not available in this build")
         runtime = self.runtimes.get(spec.runtime)
         assert self.cgroups is not None
         run_id = f"{os.getpid()}-{secrets.token_hex(6)}"
-        workspace = Workspace(self.config.scratch_dir, run_id, uid=self.uid, gid=self.gid)
+        if spec.isolation is Isolation.GVISOR:
+            self._check_runsc()
+            launch = self._start_gvisor
+            # gVisor cannot map user ids: the tmpfs belongs to the in-sandbox uid, in a
+            # folder only root can traverse (see gvisor.py).
+            workspace = Workspace(
+                gvisor.gvisor_dir(self.config.scratch_dir), run_id, uid=SANDBOX_UID, gid=SANDBOX_UID
+            )
+        else:
+            launch = self._start_bwrap
+            workspace = Workspace(self.config.scratch_dir, run_id, uid=self.uid, gid=self.gid)
         cgroup = None
+        leftovers = contextlib.ExitStack()  # what a backend removes once the run is dead
         try:
             await asyncio.to_thread(
                 workspace.create, dict(spec.files), disk_bytes=spec.limits.disk_bytes
             )
             cgroup = self.cgroups.create(run_id)
-            cgroup.apply(spec.limits)
-            runner = await self._start(spec, runtime, workspace, cgroup, on_output, cancel)
+            runner = await launch(
+                spec, runtime, run_id, workspace, cgroup, leftovers, on_output, cancel
+            )
             wall = await runner.run(spec.stdin)
             usage = cgroup.usage()
             status, exit_code, signal_number = runner.outcome(usage)
@@ -166,10 +179,30 @@ class Engine:
             if cgroup is not None:
                 await asyncio.to_thread(cgroup.kill_all)
                 await asyncio.to_thread(cgroup.remove)
+            await asyncio.to_thread(leftovers.close)
             await asyncio.to_thread(workspace.remove)
 
-    async def _start(self, spec, runtime, workspace, cgroup, on_output, cancel) -> Runner:
+    def _check_runsc(self) -> None:
+        """Checked on every gVisor run, so installing runsc needs no restart; no fallback."""
+        if shutil.which(self.config.runsc) is None:
+            raise EngineUnavailable(
+                f"{self.config.runsc} is missing, so gVisor runs are refused: "
+                "install it with `apt-get install runsc`"
+            )
+
+    async def _start_bwrap(
+        self,
+        spec: RunSpec,
+        runtime: Runtime,
+        run_id: str,
+        workspace: Workspace,
+        cgroup: RunCgroup,
+        leftovers: contextlib.ExitStack,
+        on_output: OutputCallback | None,
+        cancel: CancelToken | None,
+    ) -> Runner:
         limits = spec.limits
+        cgroup.apply(limits)
         seccomp_fd = seccomp.filter_fd()
         status_read, status_write = os.pipe()
         try:
@@ -184,6 +217,7 @@ class Engine:
                 runtime=runtime,
                 workspace=workspace.workspace,
                 tmp=workspace.tmp,
+                shm=workspace.shm,
                 etc_dir=self.config.scratch_dir / "etc",
                 program=runtime.command(spec.entry, spec.argv),
                 env=sandbox_environment(runtime, spec.env),
@@ -207,6 +241,50 @@ class Engine:
         runner = Runner(process, status_pipe, cgroup, limits, on_output, cancelled)
         await runner.wait_started()
         return runner
+
+    async def _start_gvisor(
+        self,
+        spec: RunSpec,
+        runtime: Runtime,
+        run_id: str,
+        workspace: Workspace,
+        cgroup: RunCgroup,
+        leftovers: contextlib.ExitStack,
+        on_output: OutputCallback | None,
+        cancel: CancelToken | None,
+    ) -> Runner:
+        limits = spec.limits
+        cgroup.apply(gvisor.host_limits(limits))
+        container = gvisor.Container(self.config.scratch_dir, run_id)
+        leftovers.callback(container.remove)
+        config = gvisor.oci_config(
+            rootfs=container.rootfs,
+            runtime=runtime,
+            workspace=workspace.workspace,
+            tmp=workspace.tmp,
+            shm=workspace.shm,
+            etc_dir=self.config.scratch_dir / "etc",
+            program=runtime.command(spec.entry, spec.argv),
+            env=sandbox_environment(runtime, spec.env),
+            open_files=limits.open_files,
+            cpu_seconds=max(1, int(limits.cpu_seconds + 0.999)),
+            max_processes=limits.max_processes,
+        )
+        await asyncio.to_thread(container.create, config)
+        process = await asyncio.create_subprocess_exec(
+            *container.command(
+                runsc=self.config.runsc,
+                setpriv=self.config.setpriv,
+                procs_files=cgroup.procs_files,
+            ),
+            stdin=asyncio.subprocess.PIPE if spec.stdin else asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            env={},  # runsc, its sentry and gofer inherit this: no host variable reaches them
+            start_new_session=True,
+        )
+        cancelled = (cancel or CancelToken()).event()
+        return Runner(process, None, cgroup, limits, on_output, cancelled, container.failure)
 
     def run_sync(
         self,

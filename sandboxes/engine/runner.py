@@ -1,5 +1,11 @@
 """Drives one started sandbox: streams its output, enforces time, CPU and output limits,
-handles cancel, and decides how the run ended."""
+handles cancel, and decides how the run ended.
+
+Shared by both backends. bubblewrap reports its child and the program's exit code on a
+status pipe; runsc has no such pipe (``status_pipe=None``): it simply exits with the
+program's exit status, 128 + N for a death by signal N, as bubblewrap reports it. Whether
+runsc failed itself is only known afterwards, from ``sandbox_failure``.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +21,8 @@ from .errors import SandboxFailed
 from .spec import Limits, Status
 
 OutputCallback = Callable[[str, bytes], Awaitable[None] | None]
+# Given the exit code of a run that failed, says whether the sandbox itself failed, and why.
+SandboxFailure = Callable[[int | None], str | None]
 
 READ_SIZE = 64 * 1024
 CPU_POLL_SECONDS = 0.25
@@ -26,11 +34,12 @@ class Runner:
     def __init__(
         self,
         process: asyncio.subprocess.Process,
-        status_pipe: asyncio.StreamReader,
+        status_pipe: asyncio.StreamReader | None,
         cgroup: RunCgroup,
         limits: Limits,
         on_output: OutputCallback | None,
         cancelled: asyncio.Event,
+        sandbox_failure: SandboxFailure | None = None,
     ) -> None:
         self.process = process
         self.status_pipe = status_pipe
@@ -38,6 +47,7 @@ class Runner:
         self.limits = limits
         self.on_output = on_output
         self.cancelled = cancelled
+        self.sandbox_failure = sandbox_failure
         self.output_left = limits.output_bytes
         self.truncated = False
         self.end_reason: Status | None = None  # set when the runner ends the run
@@ -47,6 +57,8 @@ class Runner:
 
     async def wait_started(self) -> None:
         """bubblewrap reports the child it started; without that report, the sandbox failed."""
+        if self.status_pipe is None:
+            return  # runsc reports nothing before the program runs
         try:
             line = await asyncio.wait_for(self.status_pipe.readline(), START_TIMEOUT_SECONDS)
         except TimeoutError:
@@ -72,8 +84,8 @@ class Runner:
             if self.process.returncode is None:
                 self.process.kill()
                 await self.process.wait()
-            # The pid namespace died with bubblewrap; nothing can hold the pipes open for
-            # long, but a stuck reader must never keep a finished run alive.
+            # The sandbox died with its first process (bubblewrap or runsc); nothing can hold
+            # the pipes open for long, but a stuck reader must never keep a finished run alive.
             done, pending = await asyncio.wait(pumps, timeout=DRAIN_SECONDS)
             if pending:
                 await asyncio.to_thread(self.cgroup.kill_all)
@@ -81,7 +93,10 @@ class Runner:
                     task.cancel()
             feeder.cancel()
             await asyncio.gather(*pumps, feeder, return_exceptions=True)
-        self.exit_code = self._exit_code_reported(await self.status_pipe.read())
+        if self.status_pipe is not None:
+            self.exit_code = self._exit_code_reported(await self.status_pipe.read())
+        else:
+            self.exit_code = _exit_status(self.process.returncode)
         return wall
 
     async def _supervise(self, started: float) -> None:
@@ -119,7 +134,7 @@ class Runner:
             "output limit": f"Stopped after {limits.output_bytes} bytes of output.",
             "cancelled": "Cancelled.",
         }[what]
-        self.process.kill()  # bubblewrap; its --die-with-parent child and namespace follow
+        self.process.kill()  # bubblewrap or runsc; kill_all takes everything they started
         await asyncio.to_thread(self.cgroup.kill_all)
 
     async def _pump(self, stream: str, pipe: asyncio.StreamReader | None) -> None:
@@ -162,7 +177,10 @@ class Runner:
         return None
 
     def outcome(self, usage: Usage) -> tuple[Status, int | None, int | None]:
-        """(status, exit code, signal). bubblewrap reports death by signal N as 128 + N."""
+        """(status, exit code, signal). Death by signal N is reported as 128 + N.
+
+        Raises SandboxFailed when the sandbox, not the program, failed.
+        """
         if self.end_reason is not None:
             return self.end_reason, None, int(signal.SIGKILL)
         code = self.exit_code
@@ -172,4 +190,13 @@ class Runner:
             return Status.OOM_KILLED, code, signal_number
         if code == 0:
             return Status.SUCCEEDED, 0, None
+        if self.sandbox_failure is not None and (failure := self.sandbox_failure(code)):
+            raise SandboxFailed(f"the sandbox failed: {failure}")
         return Status.FAILED, code, signal_number
+
+
+def _exit_status(returncode: int | None) -> int | None:
+    """A process's return code in the shell's form: death by signal N becomes 128 + N."""
+    if returncode is None:
+        return None
+    return 128 - returncode if returncode < 0 else returncode
