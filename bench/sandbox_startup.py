@@ -30,7 +30,10 @@ django.setup()
 from sandboxes.engine import RunSpec  # noqa: E402
 from sandboxes.engine_config import get_engine  # noqa: E402
 
-PROGRAMS = {"python": ("main.py", b"print('hello')\n"), "node": ("main.js", b"console.log('hello')\n")}
+PROGRAMS = {
+    "python": ("main.py", b"print('hello')\n"),
+    "node": ("main.js", b"console.log('hello')\n"),
+}
 
 
 def bare(executable: str, source: bytes, name: str) -> tuple[float, int]:

@@ -19,6 +19,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from config.routing import websocket_urlpatterns  # noqa: E402
+from sandboxes.dispatch import bind_dispatcher_to_server_loop  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
@@ -28,3 +29,5 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+# Executions run as tasks of the server's own event loop (the embedded dispatcher).
+application = bind_dispatcher_to_server_loop(application)

@@ -1,5 +1,11 @@
-"""Websocket routes. The live-output consumer arrives with the live-runs feature."""
+"""Websocket routes."""
 
 from __future__ import annotations
 
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from sandboxes.consumers import ExecutionConsumer
+
+websocket_urlpatterns = [
+    path("ws/executions/<uuid:execution_id>/", ExecutionConsumer.as_asgi()),
+]

@@ -75,9 +75,7 @@ TEMPLATES = [
 DATA_DIR = Path(env.str("DATA_DIR", default=str(BASE_DIR / "var")))
 DATA_DIR.mkdir(parents=True, exist_ok=True)  # the embedded SQLite file lives here
 
-DATABASES = {
-    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'db.sqlite3'}")
-}
+DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the in-process runner write while pages read.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -201,3 +199,7 @@ SANDBOX_DISK_MB = env.int("SANDBOX_DISK_MB", default=64)
 SANDBOX_MAX_PROCESSES = env.int("SANDBOX_MAX_PROCESSES", default=64)
 SANDBOX_OUTPUT_KB = env.int("SANDBOX_OUTPUT_KB", default=1024)
 SANDBOX_CPUS = env.float("SANDBOX_CPUS", default=1.0)
+# A run's timeout when none is asked for (a tier's longest run and compute left cap it).
+SANDBOX_DEFAULT_TIMEOUT = env.int("SANDBOX_DEFAULT_TIMEOUT", default=60)
+# Runs executed at once by the server process (the embedded, in-process dispatcher).
+SANDBOX_INLINE_CONCURRENCY = env.int("SANDBOX_INLINE_CONCURRENCY", default=4)

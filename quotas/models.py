@@ -32,6 +32,10 @@ class Tier(models.Model):
         validators=[MinValueValidator(1, "At least one concurrent run must be allowed.")],
         help_text="Runs that may be in flight at once.",
     )
+    storage_bytes = models.PositiveBigIntegerField(
+        default=10 * 1024 * 1024,
+        help_text="Files a sandbox may keep between runs (also a run's disk limit), in bytes.",
+    )
     ordering = models.PositiveSmallIntegerField(default=0, help_text="Lower tiers first.")
 
     class Meta:

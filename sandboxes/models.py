@@ -161,6 +161,9 @@ class OutputChunk(models.Model):
             models.UniqueConstraint(fields=["execution", "seq"], name="chunk_seq_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.execution_id} #{self.seq} {self.stream}"
+
 
 class ExecutionFile(models.Model):
     """A file the run created or changed, kept with the run (the sandbox keeps its own copy)."""
@@ -175,3 +178,6 @@ class ExecutionFile(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["execution", "path"], name="execution_file_unique")
         ]
+
+    def __str__(self) -> str:
+        return self.path

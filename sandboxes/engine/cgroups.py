@@ -7,6 +7,7 @@ never touches any other cgroup.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import signal
@@ -54,10 +55,8 @@ def _pids_in(procs_file: Path) -> list[int]:
 def _rmdir_when_empty(path: Path, procs_file: Path, deadline: float) -> None:
     while True:
         for pid in _pids_in(procs_file):
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
         try:
             path.rmdir()
             return
@@ -117,10 +116,8 @@ class V1RunCgroup(RunCgroup):
         pids_procs = self.dirs["pids"] / "cgroup.procs"
         while (pids := _pids_in(pids_procs)) and time.monotonic() < deadline:
             for pid in pids:
-                try:
+                with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
             time.sleep(0.005)
 
     def remove(self) -> None:

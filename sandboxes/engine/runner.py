@@ -10,6 +10,7 @@ runsc failed itself is only known afterwards, from ``sandbox_failure``.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 import json
 import signal
@@ -127,15 +128,19 @@ class Runner:
 
     async def _end(self, reason: Status, what: str) -> None:
         self.end_reason = reason
+        self.error = self._limit_message(what)
+        with contextlib.suppress(ProcessLookupError):  # it may have exited just now
+            self.process.kill()  # bubblewrap or runsc; kill_all takes everything they started
+        await asyncio.to_thread(self.cgroup.kill_all)
+
+    def _limit_message(self, what: str) -> str:
         limits = self.limits
-        self.error = {
+        return {
             "wall-clock timeout": f"Stopped after the {limits.timeout_seconds:g} s time limit.",
             "CPU time limit": f"Stopped after using {limits.cpu_seconds:g} s of CPU time.",
             "output limit": f"Stopped after {limits.output_bytes} bytes of output.",
             "cancelled": "Cancelled.",
         }[what]
-        self.process.kill()  # bubblewrap or runsc; kill_all takes everything they started
-        await asyncio.to_thread(self.cgroup.kill_all)
 
     async def _pump(self, stream: str, pipe: asyncio.StreamReader | None) -> None:
         assert pipe is not None
@@ -188,6 +193,11 @@ class Runner:
         if usage.oom_killed and code != 0:
             self.error = f"Out of memory: the {self.limits.memory_bytes} byte limit was reached."
             return Status.OOM_KILLED, code, signal_number
+        if code != 0 and usage.cpu_seconds >= self.limits.cpu_seconds:
+            # The per-process CPU rlimit (SIGXCPU, then SIGKILL) ended it before the
+            # runner's own check of the cgroup's total came round.
+            self.error = self._limit_message("CPU time limit")
+            return Status.TIMED_OUT, code, signal_number
         if code == 0:
             return Status.SUCCEEDED, 0, None
         if self.sandbox_failure is not None and (failure := self.sandbox_failure(code)):

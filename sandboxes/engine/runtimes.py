@@ -31,7 +31,9 @@ class Runtime:
     @property
     def label(self) -> str:
         name = {"python": "Python", "node": "Node.js"}[self.language]
-        return f"{name} {'.'.join(self.version.split('.')[:2 if self.language == 'python' else 1])}"
+        return (
+            f"{name} {'.'.join(self.version.split('.')[: 2 if self.language == 'python' else 1])}"
+        )
 
     @property
     def needs_mount(self) -> bool:

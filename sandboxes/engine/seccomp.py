@@ -37,20 +37,57 @@ TIOCLINUX = 0x541C
 
 DENIED = (
     # other processes and the kernel's memory
-    "ptrace", "process_vm_readv", "process_vm_writev", "kcmp", "pidfd_getfd",
+    "ptrace",
+    "process_vm_readv",
+    "process_vm_writev",
+    "kcmp",
+    "pidfd_getfd",
     # mounts and namespaces
-    "mount", "umount2", "pivot_root", "chroot", "setns", "mount_setattr",
-    "move_mount", "open_tree", "fsopen", "fsconfig", "fsmount", "fspick",
+    "mount",
+    "umount2",
+    "pivot_root",
+    "chroot",
+    "setns",
+    "mount_setattr",
+    "move_mount",
+    "open_tree",
+    "fsopen",
+    "fsconfig",
+    "fsmount",
+    "fspick",
     # kernel keyring
-    "keyctl", "add_key", "request_key",
+    "keyctl",
+    "add_key",
+    "request_key",
     # risky kernel interfaces
-    "bpf", "perf_event_open", "userfaultfd", "fanotify_init", "lookup_dcookie",
-    "open_by_handle_at", "name_to_handle_at",
+    "bpf",
+    "perf_event_open",
+    "userfaultfd",
+    "fanotify_init",
+    "lookup_dcookie",
+    "open_by_handle_at",
+    "name_to_handle_at",
     # machine administration
-    "kexec_load", "kexec_file_load", "init_module", "finit_module", "delete_module",
-    "reboot", "swapon", "swapoff", "acct", "quotactl", "syslog", "vhangup",
-    "settimeofday", "clock_settime", "clock_adjtime", "adjtimex",
-    "iopl", "ioperm", "uselib", "nfsservctl",
+    "kexec_load",
+    "kexec_file_load",
+    "init_module",
+    "finit_module",
+    "delete_module",
+    "reboot",
+    "swapon",
+    "swapoff",
+    "acct",
+    "quotactl",
+    "syslog",
+    "vhangup",
+    "settimeofday",
+    "clock_settime",
+    "clock_adjtime",
+    "adjtimex",
+    "iopl",
+    "ioperm",
+    "uselib",
+    "nfsservctl",
 )
 # io_uring answers ENOSYS so runtimes (libuv in Node) fall back to ordinary I/O.
 NOT_IMPLEMENTED = ("io_uring_setup", "io_uring_enter", "io_uring_register", "clone3")
@@ -78,6 +115,7 @@ def filter_program() -> bytes:
         rules.export_bpf(buffer)
         buffer.seek(0)
         return buffer.read()
+
 
 def filter_fd() -> int:
     """A fresh file descriptor holding the filter, for one bwrap to read (caller closes)."""

@@ -7,6 +7,7 @@ Reading them never follows a symlink and never opens anything but a regular file
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import stat
@@ -106,10 +107,8 @@ class Workspace:
             _unmount(self.mount_point)
             self._mounted = False
         for folder in (self.mount_point, self.run_dir):
-            try:
+            with contextlib.suppress(FileNotFoundError):
                 folder.rmdir()
-            except FileNotFoundError:
-                pass
 
 
 def _read_regular(name: str, dir_fd: int) -> bytes | None:
@@ -138,9 +137,7 @@ def remove_stale_workspaces(scratch: Path) -> int:
             continue
         _unmount(run_dir / "fs")
         for folder in (run_dir / "fs", run_dir):
-            try:
+            with contextlib.suppress(OSError):
                 folder.rmdir()
-            except OSError:
-                pass
         removed += 1
     return removed

@@ -23,6 +23,8 @@ from .attacks import (
 pytestmark = pytest.mark.sandbox
 
 RUNTIMES = ["python", "node"]
+
+
 def write_probe(runtime: str, folder: str) -> str:
     """A program that tries to create a file in `folder` ("RUNTIME" = its own install)."""
     if runtime == "python":

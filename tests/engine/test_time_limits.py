@@ -61,13 +61,6 @@ def test_a_sleeper_is_stopped_at_the_timeout(run, runtime):
     assert time.monotonic() - started < 3
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ENGINE BUG: with a whole number of cpu_seconds, the RLIMIT_CPU set by the "
-    "runner (`ulimit -t`, soft = hard = cpu_seconds) SIGKILLs the program before the "
-    "cgroup poll sees the limit: status 'failed', exit_code 137, signal 9, error '' "
-    "(in ~28 of 30 runs; the other runs time out, or raise ProcessLookupError)",
-)
 @pytest.mark.parametrize("runtime", ["python", "node"])
 def test_a_program_over_its_cpu_time_is_stopped_as_timed_out_every_time(run, runtime):
     # Three runs, because a race decides today's status and the limit must win them all.

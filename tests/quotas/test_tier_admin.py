@@ -24,6 +24,7 @@ def tier_form(**fields) -> dict:
         "compute_seconds": "",
         "max_run_seconds": "3600",
         "max_concurrent_runs": "4",
+        "storage_bytes": "10485760",
         "ordering": "15",
     } | fields
 

@@ -1,0 +1,97 @@
+"""Live output of one execution over a websocket.
+
+On connect the client says the last sequence number it saw (``?after=N``). The consumer
+joins the execution's group first, then replays the stored chunks after N, then relays
+live batches, skipping anything at or below the last sequence number it sent: no gap and
+no duplicate. Messages from the client: {"action": "cancel"}.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.db import close_old_connections
+
+from sandboxes.events import execution_group
+from sandboxes.models import Execution, OutputChunk
+from sandboxes.pipeline import exit_event
+from sandboxes.services.executions import execution_cancel
+
+REPLAY_BATCH = 500
+
+
+class ExecutionConsumer(AsyncJsonWebsocketConsumer):
+    async def connect(self) -> None:
+        self.execution_id = self.scope["url_route"]["kwargs"]["execution_id"]
+        self.last_seq = _after(self.scope.get("query_string", b""))
+        user = self.scope["user"]
+        if not user.is_authenticated or not await self._may_watch(user):
+            await self.close(code=4404)  # the same answer whether it exists or not
+            return
+        self.group = execution_group(self.execution_id)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+        await self._replay()
+
+    async def disconnect(self, code: int) -> None:
+        if hasattr(self, "group"):
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def receive_json(self, content, **kwargs) -> None:
+        if content.get("action") == "cancel":
+            cancelled = await self._cancel()
+            await self.send_json({"event": "cancel", "accepted": cancelled})
+
+    async def execution_event(self, message: dict) -> None:
+        event = {key: value for key, value in message.items() if key != "type"}
+        if event["event"] == "output":
+            chunks = [chunk for chunk in event["chunks"] if chunk[0] > self.last_seq]
+            if not chunks:
+                return
+            self.last_seq = chunks[-1][0]
+            event["chunks"] = chunks
+        await self.send_json(event)
+
+    async def _replay(self) -> None:
+        while chunks := await self._stored_chunks(self.last_seq):
+            self.last_seq = chunks[-1][0]
+            await self.send_json({"event": "output", "chunks": chunks})
+        state = await self._state()
+        await self.send_json({"event": "status", "status": state["status"]})
+        if state["exit"] is not None:
+            await self.send_json(state["exit"])
+
+    @database_sync_to_async
+    def _may_watch(self, user) -> bool:
+        executions = Execution.objects.filter(pk=self.execution_id)
+        if not user.is_staff:
+            executions = executions.filter(owner=user)
+        try:
+            return executions.exists()
+        except Exception:  # a malformed id is a missing execution, not a server error
+            return False
+
+    @database_sync_to_async
+    def _stored_chunks(self, after: int) -> list[list]:
+        close_old_connections()
+        rows = OutputChunk.objects.filter(execution_id=self.execution_id, seq__gt=after)
+        return [list(row) for row in rows.values_list("seq", "stream", "data")[:REPLAY_BATCH]]
+
+    @database_sync_to_async
+    def _state(self) -> dict:
+        execution = Execution.objects.get(pk=self.execution_id)
+        return {
+            "status": execution.status,
+            "exit": None if execution.is_active else exit_event(execution),
+        }
+
+    @database_sync_to_async
+    def _cancel(self) -> bool:
+        return execution_cancel(execution=Execution.objects.get(pk=self.execution_id))
+
+
+def _after(query_string: bytes) -> int:
+    values = parse_qs(query_string.decode(errors="replace")).get("after", ["0"])
+    return int(values[0]) if values[0].isdigit() else 0

@@ -1,0 +1,105 @@
+"""Where executions run. The embedded default, "inline", runs them as asyncio tasks in the
+server's own event loop, a bounded number at once. (Worker processes on other hosts
+plug in behind the same two calls: submit and cancel.)"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import os
+import socket
+import threading
+import time
+from contextvars import Context
+
+from django.conf import settings
+
+from sandboxes.engine import CancelToken
+
+
+class InlineDispatcher:
+    def __init__(self, max_concurrent: int) -> None:
+        self.max_concurrent = max_concurrent
+        self.name = f"{socket.gethostname()}:{os.getpid()}"
+        self.started_at = time.time()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._slots: asyncio.Semaphore | None = None
+        self._tokens: dict[str, CancelToken] = {}
+        self._tasks: set[asyncio.Task] = set()
+        self._lock = threading.Lock()
+
+    def bind(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Run executions on `loop` (the server's); the first call also ends abandoned runs."""
+        with self._lock:
+            if self._loop is not None:
+                return
+            self._loop = loop
+        loop.call_soon_threadsafe(self._start)
+
+    def _start(self) -> None:
+        self._slots = asyncio.Semaphore(self.max_concurrent)
+        self._spawn(self._mark_abandoned_lost())
+
+    def _ensure_loop(self) -> asyncio.AbstractEventLoop:
+        """Outside a server (a shell, a command), run executions on a private loop thread."""
+        if self._loop is None:
+            loop = asyncio.new_event_loop()
+            threading.Thread(target=loop.run_forever, name="executions", daemon=True).start()
+            self.bind(loop)
+        assert self._loop is not None
+        return self._loop
+
+    def submit(self, execution_id, *, env: dict[str, str]) -> None:
+        key = str(execution_id)
+        token = CancelToken()
+        self._tokens[key] = token
+        loop = self._ensure_loop()
+        # A fresh context: the run is detached from the request that started it (and from
+        # asgiref's per-request thread bookkeeping).
+        loop.call_soon_threadsafe(self._spawn, self._run(key, env, token), context=Context())
+
+    def cancel(self, execution_id) -> bool:
+        token = self._tokens.get(str(execution_id))
+        if token is None:
+            return False
+        token.cancel()
+        return True
+
+    def _spawn(self, coroutine) -> None:
+        task = asyncio.get_running_loop().create_task(coroutine, context=Context())
+        self._tasks.add(task)  # a strong reference until it ends
+        task.add_done_callback(self._tasks.discard)
+
+    async def _run(self, execution_id: str, env: dict[str, str], token: CancelToken) -> None:
+        from sandboxes.pipeline import execution_run
+
+        assert self._slots is not None
+        try:
+            async with self._slots:
+                await execution_run(execution_id, env=env, cancel=token, worker=self.name)
+        finally:
+            self._tokens.pop(execution_id, None)
+
+    async def _mark_abandoned_lost(self) -> None:
+        from channels.db import database_sync_to_async
+
+        from sandboxes.services.executions import execution_mark_abandoned
+
+        await database_sync_to_async(execution_mark_abandoned)(
+            host=socket.gethostname(), alive=self.name, started_before=self.started_at
+        )
+
+
+@functools.cache
+def get_dispatcher() -> InlineDispatcher:
+    return InlineDispatcher(max_concurrent=settings.SANDBOX_INLINE_CONCURRENCY)
+
+
+def bind_dispatcher_to_server_loop(application):
+    """ASGI middleware: the first request tells the dispatcher which loop is the server's."""
+
+    async def app(scope, receive, send):
+        get_dispatcher().bind(asyncio.get_running_loop())
+        return await application(scope, receive, send)
+
+    return app

@@ -1,0 +1,49 @@
+"""Limits on what a user may store in a sandbox, checked before anything is saved or run."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+
+from sandboxes.engine import InvalidSpec
+from sandboxes.engine.spec import ENV_NAME, check_workspace_path
+
+MAX_FILES = 100
+MAX_FILE_BYTES = 1024 * 1024
+MAX_NAME_LENGTH = 100
+MAX_VARIABLES = 50
+MAX_VARIABLE_BYTES = 4096
+
+
+def validate_path(path: str, *, field: str = "path") -> str:
+    path = path.strip()
+    try:
+        check_workspace_path(path, what="file name")
+    except InvalidSpec as error:
+        raise ValidationError({field: str(error).capitalize()}) from None
+    if len(path) > 255:
+        raise ValidationError({field: "File names are limited to 255 characters."})
+    return path
+
+
+def validate_file_size(content: bytes, *, path: str, field: str = "content") -> None:
+    if len(content) > MAX_FILE_BYTES:
+        raise ValidationError(
+            {field: f"{path} is {len(content):,} bytes; a file may hold {MAX_FILE_BYTES:,}."}
+        )
+
+
+def validate_files(files: dict[str, bytes], *, field: str = "files") -> None:
+    if len(files) > MAX_FILES:
+        raise ValidationError({field: f"{len(files)} files; a sandbox may hold {MAX_FILES}."})
+    for path, content in files.items():
+        validate_path(path, field=field)
+        validate_file_size(content, path=path, field=field)
+
+
+def validate_variable(name: str, value: str) -> None:
+    if not ENV_NAME.match(name) or len(name) > 128:
+        raise ValidationError(
+            {"name": "Names are letters, digits and _, not starting with a digit (128 at most)."}
+        )
+    if len(value.encode()) > MAX_VARIABLE_BYTES or "\0" in value:
+        raise ValidationError({"value": f"Values are limited to {MAX_VARIABLE_BYTES} bytes."})

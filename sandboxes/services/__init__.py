@@ -1,0 +1,1 @@
+"""Every change to sandboxes and executions goes through these services."""

@@ -1,0 +1,252 @@
+"""Starting, cancelling and finishing executions; quota is reserved and settled here."""
+
+from __future__ import annotations
+
+import base64
+import math
+import os
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, QuerySet
+from django.utils import timezone
+
+from quotas.exceptions import QuotaExceeded
+from quotas.services import quota_reserve, quota_settle
+from sandboxes.dispatch import get_dispatcher
+from sandboxes.engine import RunResult
+from sandboxes.limits import validate_files, validate_variable
+from sandboxes.models import Execution, ExecutionFile, OutputChunk, Sandbox, SandboxFile
+from sandboxes.services.workspaces import runtime_check
+
+FINAL_STATUSES = {status for status in Execution.Status if status not in Execution.ACTIVE}
+
+
+def _now_iso() -> str:
+    return timezone.now().isoformat()
+
+
+def snapshot_files(snapshot: dict) -> dict[str, bytes]:
+    return {path: base64.b64decode(data) for path, data in snapshot["files"].items()}
+
+
+def execution_start(
+    *,
+    user,
+    runtime: str,
+    files: dict[str, bytes],
+    entry: str,
+    packages: Iterable[str] = (),
+    env: dict[str, str] | None = None,
+    sandbox: Sandbox | None = None,
+    timeout_seconds: int | None = None,
+) -> Execution:
+    """Validate, reserve quota, record the run and hand it to the dispatcher.
+
+    Variable values go to the dispatcher in memory only; the execution keeps their names.
+
+    Raises ValidationError (bad input, naming the field) or QuotaExceeded (after recording
+    a `rejected` execution, available as ``error.execution``).
+    """
+    runtime = runtime_check(runtime)
+    if not files.get(entry, b"").strip():
+        raise ValidationError({"code": "There is no code to run: the entry file is empty."})
+    validate_files(files)
+    env = dict(env or {})
+    for name, value in env.items():
+        validate_variable(name, value)
+    packages = list(packages)
+    if packages:
+        raise ValidationError({"packages": "Installing packages is not available yet."})
+    if timeout_seconds is None:
+        timeout_seconds = settings.SANDBOX_DEFAULT_TIMEOUT
+    if timeout_seconds < 1:
+        raise ValidationError({"timeout": "The timeout must be at least 1 second."})
+    snapshot = {
+        "files": {path: base64.b64encode(data).decode() for path, data in files.items()},
+        "entry": entry,
+        "packages": packages,
+        "env_names": sorted(env),
+    }
+    fields = {"owner": user, "sandbox": sandbox, "runtime": runtime, "snapshot": snapshot}
+    try:
+        reservation = quota_reserve(user=user, timeout_seconds=timeout_seconds)
+    except QuotaExceeded as refusal:
+        refusal.execution = Execution.objects.create(
+            **fields,
+            timeout_seconds=timeout_seconds,
+            status=Execution.Status.REJECTED,
+            error=refusal.message,
+            timeline=[[Execution.Status.REJECTED, _now_iso()]],
+            finished_at=timezone.now(),
+        )
+        raise
+    with transaction.atomic():
+        execution = Execution.objects.create(
+            **fields,
+            reservation=reservation,
+            timeout_seconds=reservation.seconds_reserved,
+            timeline=[[Execution.Status.QUEUED, _now_iso()]],
+        )
+        transaction.on_commit(lambda: get_dispatcher().submit(execution.pk, env=env))
+    return execution
+
+
+def execution_start_for_sandbox(*, sandbox: Sandbox, timeout_seconds: int | None = None):
+    files = {f.path: bytes(f.content) for f in sandbox.files.all()}
+    return execution_start(
+        user=sandbox.owner,
+        runtime=sandbox.runtime,
+        files=files,
+        entry=sandbox.entry_file,
+        packages=sandbox.packages,
+        env=dict(sandbox.variables.values_list("name", "value")),
+        sandbox=sandbox,
+        timeout_seconds=timeout_seconds,
+    )
+
+
+def execution_rerun(*, execution: Execution) -> Execution:
+    """The same files, entry, runtime and packages as a past run (with the sandbox's
+    current variable values: past values are never stored)."""
+    snapshot = execution.snapshot
+    sandbox = execution.sandbox
+    variables = dict(sandbox.variables.values_list("name", "value")) if sandbox else {}
+    return execution_start(
+        user=execution.owner,
+        runtime=execution.runtime,
+        files=snapshot_files(snapshot),
+        entry=snapshot["entry"],
+        packages=snapshot["packages"],
+        env={name: variables[name] for name in snapshot["env_names"] if name in variables},
+        sandbox=sandbox,
+        timeout_seconds=execution.timeout_seconds,
+    )
+
+
+def execution_transition(*, execution_id, status: str, **fields) -> bool:
+    """Move an active execution to `status` (preparing, running); False if it already ended."""
+    entry = [status, _now_iso()]
+    execution = Execution.objects.filter(pk=execution_id, status__in=Execution.ACTIVE)
+    updated = execution.update(status=status, **fields)
+    if updated:
+        # The timeline append is a read-modify-write, but only the run's own task writes it.
+        row = Execution.objects.get(pk=execution_id)
+        row.timeline = [*row.timeline, entry]
+        row.save(update_fields=["timeline"])
+    return updated == 1
+
+
+def execution_cancel(*, execution: Execution) -> bool:
+    """Stop an active execution. Returns False if it had already ended."""
+    requested = Execution.objects.filter(pk=execution.pk, status__in=Execution.ACTIVE).update(
+        cancel_requested=True
+    )
+    if not requested:
+        return False
+    if not get_dispatcher().cancel(execution.pk):
+        # No task holds it (it never started here): nothing else will end it.
+        execution_finish(execution_id=execution.pk, status=Execution.Status.CANCELLED)
+    return True
+
+
+def execution_output_append(*, execution_id, chunks: list[tuple[int, str, str]]) -> None:
+    """Store (seq, stream, text) chunks; the stored sequence is what clients replay."""
+    OutputChunk.objects.bulk_create(
+        OutputChunk(execution_id=execution_id, seq=seq, stream=stream, data=data)
+        for seq, stream, data in chunks
+    )
+    Execution.objects.filter(pk=execution_id).update(
+        output_bytes=F("output_bytes") + sum(len(data.encode()) for _, _, data in chunks)
+    )
+
+
+@transaction.atomic
+def execution_finish(
+    *,
+    execution_id,
+    status: str,
+    result: RunResult | None = None,
+    error: str = "",
+    wall_seconds: float = 0.0,
+) -> Execution:
+    """Record how a run ended, keep its produced files, and settle its quota exactly once."""
+    execution = Execution.objects.select_for_update().get(pk=execution_id)
+    if execution.status in FINAL_STATUSES:
+        return execution
+    now = timezone.now()
+    execution.status = status
+    execution.timeline = [*execution.timeline, [status, now.isoformat()]]
+    execution.finished_at = now
+    execution.error = error or (result.error if result else "")
+    if result is not None:
+        wall_seconds = result.wall_seconds
+        execution.exit_code = result.exit_code
+        execution.signal = result.signal
+        execution.runtime_version = result.runtime_version
+        execution.wall_ms = round(result.wall_seconds * 1000)
+        execution.cpu_ms = round(result.cpu_seconds * 1000)
+        execution.peak_memory_bytes = result.peak_memory_bytes
+        execution.output_truncated = result.output_truncated
+        _keep_files(execution, result)
+    if execution.reservation is not None:
+        quota_settle(reservation=execution.reservation, compute_seconds=wall_seconds)
+        execution.compute_seconds_charged = min(
+            math.ceil(wall_seconds), execution.reservation.seconds_reserved
+        )
+    execution.save()
+    return execution
+
+
+def _keep_files(execution: Execution, result: RunResult) -> None:
+    ExecutionFile.objects.bulk_create(
+        ExecutionFile(execution=execution, path=path, content=content, size=len(content))
+        for path, content in result.files.items()
+    )
+    sandbox = execution.sandbox
+    if sandbox is None:
+        return
+    # Persistent state: what the run wrote is there next run. The run's disk limit is the
+    # tier's storage limit, so this cannot outgrow it.
+    for path, content in result.files.items():
+        SandboxFile.objects.update_or_create(
+            sandbox=sandbox, path=path, defaults={"content": content, "size": len(content)}
+        )
+    sandbox.files.filter(path__in=result.deleted_files).exclude(path=sandbox.entry_file).delete()
+
+
+def execution_mark_lost(*, executions: QuerySet[Execution], reason: str) -> int:
+    """End runs nobody is running any more (a restarted server, a dead worker)."""
+    lost = 0
+    for execution_id in executions.filter(status__in=Execution.ACTIVE).values_list("pk", flat=True):
+        execution_finish(execution_id=execution_id, status=Execution.Status.LOST, error=reason)
+        lost += 1
+    return lost
+
+
+def execution_mark_abandoned(*, host: str, alive: str, started_before: float) -> int:
+    """At server start: runs this host started before and no live process holds any more."""
+    since = datetime.fromtimestamp(started_before, tz=UTC)
+    active = Execution.objects.filter(status__in=Execution.ACTIVE)
+    never_started = active.filter(worker="", created_at__lt=since)
+    ours = active.filter(worker__startswith=f"{host}:").exclude(worker=alive)
+    abandoned = [e.pk for e in ours if not _process_alive(e.worker.rpartition(":")[2])]
+    return execution_mark_lost(
+        executions=never_started | Execution.objects.filter(pk__in=abandoned),
+        reason="The server restarted while this run was in progress.",
+    )
+
+
+def _process_alive(pid: str) -> bool:
+    if not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

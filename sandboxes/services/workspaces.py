@@ -1,0 +1,149 @@
+"""Creating sandboxes and editing what they hold: files, entry file, variables."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from quotas.selectors import quota_get
+from sandboxes.engine import EngineUnavailable, InvalidSpec
+from sandboxes.engine_config import get_engine
+from sandboxes.limits import (
+    MAX_FILES,
+    MAX_NAME_LENGTH,
+    MAX_VARIABLES,
+    validate_file_size,
+    validate_path,
+    validate_variable,
+)
+from sandboxes.models import EnvironmentVariable, Sandbox, SandboxFile
+
+STARTER_CODE = {
+    "python": 'import sys\n\nprint(f"Hello from Python {sys.version.split()[0]}!")\n',
+    "node": "console.log(`Hello from Node.js ${process.version}!`);\n",
+}
+ENTRY_NAME = {"python": "main.py", "node": "index.js"}
+
+
+def runtime_check(runtime: str, *, field: str = "runtime") -> str:
+    """The runtime id behind `runtime` ("python" -> "python3.13"), or a ValidationError."""
+    engine = get_engine()
+    try:
+        engine.prepare()
+        return engine.runtimes.get(runtime).id
+    except InvalidSpec as error:
+        raise ValidationError({field: str(error).capitalize()}) from None
+    except EngineUnavailable:
+        # The runtime list is unknown; the run itself is refused later, with the reason.
+        if runtime in ("python", "node"):
+            return runtime
+        raise ValidationError({field: f"Unknown runtime {runtime!r}."}) from None
+
+
+def _clean_name(name: str) -> str:
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": "Give the sandbox a name."})
+    if len(name) > MAX_NAME_LENGTH:
+        raise ValidationError({"name": f"Names are limited to {MAX_NAME_LENGTH} characters."})
+    return name
+
+
+@transaction.atomic
+def sandbox_create(*, owner, name: str, runtime: str) -> Sandbox:
+    name = _clean_name(name)
+    runtime = runtime.strip()
+    runtime_check(runtime)
+    language = "node" if runtime.startswith("node") else "python"
+    entry = ENTRY_NAME[language]
+    sandbox = Sandbox.objects.create(owner=owner, name=name, runtime=runtime, entry_file=entry)
+    starter = STARTER_CODE[language].encode()
+    SandboxFile.objects.create(sandbox=sandbox, path=entry, content=starter, size=len(starter))
+    return sandbox
+
+
+@transaction.atomic
+def sandbox_rename(*, sandbox: Sandbox, name: str) -> Sandbox:
+    sandbox.name = _clean_name(name)
+    sandbox.save(update_fields=["name", "updated_at"])
+    return sandbox
+
+
+@transaction.atomic
+def sandbox_delete(*, sandbox: Sandbox) -> None:
+    sandbox.delete()
+
+
+def _check_storage(sandbox: Sandbox, *, adding: int, replacing: int = 0) -> None:
+    limit = quota_get(user=sandbox.owner).tier.storage_bytes
+    used = sandbox.storage_bytes() - replacing
+    if used + adding > limit:
+        raise ValidationError(
+            {"content": f"This sandbox would hold {used + adding:,} bytes; your tier allows "
+             f"{limit:,}. Delete some files first."}
+        )  # fmt: skip
+
+
+@transaction.atomic
+def sandbox_file_save(*, sandbox: Sandbox, path: str, content: bytes) -> SandboxFile:
+    """Create or replace a file. Raises ValidationError naming the field and the limit."""
+    path = validate_path(path)
+    validate_file_size(content, path=path)
+    existing = sandbox.files.filter(path=path).first()
+    if existing is None and sandbox.files.count() >= MAX_FILES:
+        raise ValidationError({"path": f"A sandbox may hold {MAX_FILES} files."})
+    _check_storage(sandbox, adding=len(content), replacing=existing.size if existing else 0)
+    file, _ = SandboxFile.objects.update_or_create(
+        sandbox=sandbox, path=path, defaults={"content": content, "size": len(content)}
+    )
+    sandbox.save(update_fields=["updated_at"])
+    return file
+
+
+@transaction.atomic
+def sandbox_file_rename(*, sandbox: Sandbox, path: str, new_path: str) -> SandboxFile:
+    new_path = validate_path(new_path, field="new_path")
+    file = sandbox.files.get(path=path)
+    if new_path != path and sandbox.files.filter(path=new_path).exists():
+        raise ValidationError({"new_path": f"{new_path} already exists."})
+    file.path = new_path
+    file.save(update_fields=["path", "updated_at"])
+    if sandbox.entry_file == path:
+        sandbox.entry_file = new_path
+    sandbox.save(update_fields=["entry_file", "updated_at"])
+    return file
+
+
+@transaction.atomic
+def sandbox_file_delete(*, sandbox: Sandbox, path: str) -> None:
+    if path == sandbox.entry_file:
+        raise ValidationError({"path": "The entry file cannot be deleted; choose another first."})
+    sandbox.files.filter(path=path).delete()
+    sandbox.save(update_fields=["updated_at"])
+
+
+@transaction.atomic
+def sandbox_entry_set(*, sandbox: Sandbox, path: str) -> Sandbox:
+    if not sandbox.files.filter(path=path).exists():
+        raise ValidationError({"entry_file": f"{path} is not a file of this sandbox."})
+    sandbox.entry_file = path
+    sandbox.save(update_fields=["entry_file", "updated_at"])
+    return sandbox
+
+
+@transaction.atomic
+def sandbox_variable_set(*, sandbox: Sandbox, name: str, value: str) -> EnvironmentVariable:
+    name = name.strip()
+    validate_variable(name, value)
+    exists = sandbox.variables.filter(name=name).exists()
+    if not exists and sandbox.variables.count() >= MAX_VARIABLES:
+        raise ValidationError({"name": f"A sandbox may hold {MAX_VARIABLES} variables."})
+    variable, _ = EnvironmentVariable.objects.update_or_create(
+        sandbox=sandbox, name=name, defaults={"value": value}
+    )
+    return variable
+
+
+@transaction.atomic
+def sandbox_variable_delete(*, sandbox: Sandbox, name: str) -> None:
+    sandbox.variables.filter(name=name).delete()

@@ -1,0 +1,146 @@
+"""The live-output websocket: owner only, replay then live, resume without gap or duplicate."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+
+from config.asgi import application
+from sandboxes.models import Execution
+from sandboxes.services.executions import execution_start
+from sandboxes.services.workspaces import sandbox_file_save
+
+pytestmark = [pytest.mark.sandbox, pytest.mark.django_db(transaction=True)]
+
+SLOW_COUNT = b"import time\nfor i in range(5):\n    print(i)\n    time.sleep(0.2)\n"
+
+
+async def start(user, code: bytes, **kwargs) -> Execution:
+    return await database_sync_to_async(execution_start)(
+        user=user, runtime="python", files={"main.py": code}, entry="main.py", **kwargs
+    )
+
+
+async def connect(user, execution: Execution, after: int = 0) -> WebsocketCommunicator:
+    communicator = WebsocketCommunicator(
+        application,
+        f"/ws/executions/{execution.pk}/?after={after}",
+        headers=[(b"origin", b"http://localhost"), (b"host", b"localhost")],
+    )
+    communicator.scope["user"] = user
+    return communicator
+
+
+async def collect_until_exit(communicator, timeout: float = 15) -> list[dict]:
+    events = []
+    while True:
+        event = await communicator.receive_json_from(timeout=timeout)
+        events.append(event)
+        if event["event"] == "exit":
+            return events
+
+
+def output_of(events) -> tuple[list[int], str]:
+    chunks = [chunk for e in events if e["event"] == "output" for chunk in e["chunks"]]
+    return [c[0] for c in chunks], "".join(c[2] for c in chunks)
+
+
+async def test_the_owner_sees_output_live_and_then_the_exit(live_dispatcher, runner_user):
+    execution = await start(runner_user, SLOW_COUNT)
+    communicator = await connect(runner_user, execution)
+    connected, _ = await communicator.connect()
+    assert connected
+
+    events = await collect_until_exit(communicator)
+
+    seqs, text = output_of(events)
+    assert text == "0\n1\n2\n3\n4\n"
+    assert seqs == sorted(set(seqs))
+    statuses = [e["status"] for e in events if e["event"] == "status"]
+    assert "running" in statuses
+    assert events[-1]["status"] == "succeeded"
+    assert events[-1]["exit_code"] == 0
+    # The first line arrived while the program was still running, not all at the end.
+    first_output = next(i for i, e in enumerate(events) if e["event"] == "output")
+    assert len([e for e in events[first_output:] if e["event"] == "output"]) > 1
+    await communicator.disconnect()
+
+
+async def test_another_user_is_refused_as_if_the_run_did_not_exist(
+    live_dispatcher, runner_user, intruder
+):
+    execution = await start(runner_user, b"print('secret')")
+    communicator = await connect(intruder, execution)
+    connected, code = await communicator.connect()
+    assert not connected
+    assert code == 4404
+
+
+async def test_a_client_resumes_after_the_last_sequence_number_it_saw(live_dispatcher, runner_user):
+    execution = await start(runner_user, b"for i in range(3):\n    print(i, flush=True)\n")
+    first = await connect(runner_user, execution)
+    await first.connect()
+    events = await collect_until_exit(first)
+    await first.disconnect()
+    seqs, text = output_of(events)
+    assert text == "0\n1\n2\n"
+    first_chunk = next(e for e in events if e["event"] == "output")["chunks"][0]
+
+    resumed = await connect(runner_user, execution, after=first_chunk[0])
+    await resumed.connect()
+    resumed_seqs, resumed_text = output_of(await collect_until_exit(resumed))
+    # Exactly what came after the first chunk: nothing missing, nothing twice.
+    assert resumed_seqs == seqs[1:]
+    assert first_chunk[2] + resumed_text == text
+    assert (await database_sync_to_async(_stored_text)(execution)) == text
+    await resumed.disconnect()
+
+
+def _stored_text(execution) -> str:
+    return "".join(execution.chunks.values_list("data", flat=True))
+
+
+async def test_cancel_over_the_socket_stops_the_run(live_dispatcher, runner_user):
+    execution = await start(
+        runner_user, b"import time\nprint('started', flush=True)\ntime.sleep(30)"
+    )
+    communicator = await connect(runner_user, execution)
+    await communicator.connect()
+    while True:  # wait until the program is really running
+        event = await communicator.receive_json_from(timeout=10)
+        if event["event"] == "output":
+            break
+    await communicator.send_json_to({"action": "cancel"})
+
+    events = await collect_until_exit(communicator, timeout=5)
+
+    assert {"event": "cancel", "accepted": True} in events
+    assert events[-1]["status"] == "cancelled"
+    await communicator.disconnect()
+
+
+async def test_a_sandbox_run_keeps_the_files_it_wrote_for_the_next_run(
+    live_dispatcher, python_sandbox
+):
+    await database_sync_to_async(sandbox_file_save)(
+        sandbox=python_sandbox,
+        path="main.py",
+        content=b"import os\n"
+        b"n = int(open('count.txt').read()) if os.path.exists('count.txt') else 0\n"
+        b"open('count.txt', 'w').write(str(n + 1))\nprint(n + 1)\n",
+    )
+    from sandboxes.services.executions import execution_start_for_sandbox
+
+    for expected in ("1\n", "2\n"):
+        execution = await database_sync_to_async(execution_start_for_sandbox)(
+            sandbox=python_sandbox
+        )
+        communicator = await connect(python_sandbox.owner, execution)
+        await communicator.connect()
+        _, text = output_of(await collect_until_exit(communicator))
+        await communicator.disconnect()
+        assert text == expected
+    await asyncio.sleep(0)
