@@ -1,12 +1,14 @@
 """The command line that starts one program under bubblewrap.
 
-The server (root) runs a tiny shell that puts itself into the run's cgroups and sets
-rlimits, then `setpriv` drops to the unprivileged sandbox user, and bubblewrap builds
-the sandbox as that user: a uid that is nobody on the host, even to /proc/sys.
+bubblewrap runs as the unprivileged sandbox user (a uid that is nobody on the host, even
+to /proc/sys) and is started before its run is known (see launcher.py): it waits for its
+arguments on a pipe (`--args FD`), and the run's program reaches its command stub as a
+quoted variable, because bubblewrap takes a command only from its real command line.
 """
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -24,13 +26,18 @@ GENERATED_ETC_FILES = {
     "nsswitch.conf": "passwd: files\ngroup: files\nhosts: files dns\n",
 }
 
-# Runs as root for a millisecond: join the run's cgroups, set rlimits, hand over. The CPU
-# rlimit is a per-process backstop (SIGXCPU at the soft limit); the runner enforces the
-# run's total CPU time through the cgroup. The shell's own PWD must not reach the sandbox.
-ENTER_CGROUPS_AND_EXEC = (
-    'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1" || exit 125; shift; n=$((n-1)); done; '
+# The command stub, run inside the sandbox: take the run's rlimits and program from two
+# variables (bubblewrap takes a command only from its real command line, and the launcher
+# started before the run was known), drop the variables, set the limits, run the program.
+# The CPU rlimit is a per-process backstop (SIGXCPU at the soft limit); the runner
+# enforces the run's total CPU time through the cgroup.
+PROGRAM_VARIABLE = "CODESANDBOXES_PROGRAM"
+LIMITS_VARIABLE = "CODESANDBOXES_LIMITS"
+EXEC_PROGRAM = (
+    f"set -- ${LIMITS_VARIABLE}; program=${PROGRAM_VARIABLE}; "
+    f"unset {LIMITS_VARIABLE} {PROGRAM_VARIABLE}; "
     'ulimit -n "$1" && ulimit -c 0 && ulimit -S -t "$2" && ulimit -H -t $(($2 + 1)) || exit 125; '
-    'shift 2; unset PWD OLDPWD; exec "$@"'
+    'eval "exec $program"'
 )
 
 
@@ -59,15 +66,13 @@ def sandbox_environment(runtime: Runtime, user_env: Mapping[str, str]) -> dict[s
     }
 
 
-def bwrap_command(
+def launcher_command(*, bwrap: str, args_fd: int) -> list[str]:
+    """The part known before the run: bubblewrap, reading the rest from `args_fd`."""
+    return [bwrap, "--args", str(args_fd), "--", "/bin/sh", "-c", EXEC_PROGRAM]
+
+
+def bwrap_arguments(
     *,
-    bwrap: str,
-    setpriv: str,
-    uid: int,
-    gid: int,
-    procs_files: Sequence[Path],
-    open_files: int,
-    cpu_seconds: int,
     runtime: Runtime,
     workspace: Path,
     tmp: Path,
@@ -75,15 +80,13 @@ def bwrap_command(
     etc_dir: Path,
     program: Sequence[str],
     env: Mapping[str, str],
+    open_files: int,
+    cpu_seconds: int,
     seccomp_fd: int,
     status_fd: int,
 ) -> list[str]:
+    """bubblewrap's arguments for one run (read from the --args pipe)."""
     args = [
-        "/bin/sh", "-c", ENTER_CGROUPS_AND_EXEC, "sh",
-        str(len(procs_files)), *map(str, procs_files), str(open_files), str(cpu_seconds),
-        setpriv, f"--reuid={uid}", f"--regid={gid}", "--clear-groups", "--no-new-privs",
-        "--inh-caps=-all", "--bounding-set=-all", "--",
-        bwrap,
         "--unshare-user", "--unshare-pid", "--unshare-net", "--unshare-ipc",
         "--unshare-uts", "--unshare-cgroup", "--disable-userns",
         "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID), "--hostname", "sandbox",
@@ -108,5 +111,7 @@ def bwrap_command(
     ]  # fmt: skip
     for name, value in env.items():
         args += ["--setenv", name, value]
-    args += ["--seccomp", str(seccomp_fd), "--json-status-fd", str(status_fd), "--", *program]
+    args += ["--setenv", PROGRAM_VARIABLE, shlex.join(program)]
+    args += ["--setenv", LIMITS_VARIABLE, f"{open_files} {cpu_seconds}"]
+    args += ["--seccomp", str(seccomp_fd), "--json-status-fd", str(status_fd)]
     return args

@@ -73,6 +73,11 @@ class RunCgroup:
 
     procs_files: list[Path]
 
+    def attach(self, pid: int) -> None:
+        """Move `pid` (and so everything it starts from now on) into the run's cgroups."""
+        for procs in self.procs_files:
+            _write(procs, pid)
+
     def apply(self, limits: Limits) -> None:
         raise NotImplementedError
 

@@ -4,18 +4,26 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import os
 import pwd
 import secrets
 import shutil
 import threading
 
-from . import gvisor, seccomp
-from .bwrap import GENERATED_ETC_FILES, SANDBOX_UID, bwrap_command, sandbox_environment
+from . import gvisor
+from .bwrap import (
+    GENERATED_ETC_FILES,
+    SANDBOX_UID,
+    bwrap_arguments,
+    launcher_command,
+    sandbox_environment,
+)
 from .cancel import CancelToken
 from .cgroups import Cgroups, RunCgroup
 from .config import EngineConfig
 from .errors import EngineError, EngineUnavailable
+from .launcher import Launcher, LauncherPool
 from .runner import OutputCallback, Runner
 from .runtimes import Runtime, RuntimeRegistry, discover_runtimes, unreachable_part
 from .spec import Isolation, RunResult, RunSpec, Status
@@ -32,6 +40,7 @@ class Engine:
         self.uid = self.gid = -1
         self.cgroups: Cgroups | None = None
         self.runtimes = RuntimeRegistry()
+        self._launchers: LauncherPool | None = None
 
     # --- start-up -----------------------------------------------------------------------
 
@@ -69,6 +78,12 @@ class Engine:
         self._prepare_scratch()
         self.cgroups = Cgroups(config.cgroup_name)
         self.cgroups.remove_stale()
+        self._launchers = LauncherPool(
+            self.cgroups,
+            functools.partial(launcher_command, bwrap=config.bwrap),
+            uid=self.uid,
+            gid=self.gid,
+        )
         self.runtimes = discover_runtimes(
             python=config.python, node=config.node, uid=self.uid, gid=self.gid
         )
@@ -92,7 +107,7 @@ class Engine:
         )
         output = bytearray()
         try:
-            result = asyncio.run(self._run(spec, lambda _stream, data: output.extend(data), None))
+            result = asyncio.run(self._run_once(spec, lambda _stream, data: output.extend(data)))
         except EngineError as error:
             raise EngineUnavailable(f"a test sandbox failed to start: {error}") from error
         if result.status is not Status.SUCCEEDED or output.strip() != b"ok":
@@ -136,28 +151,40 @@ class Engine:
     ) -> RunResult:
         runtime = self.runtimes.get(spec.runtime)
         assert self.cgroups is not None
-        run_id = f"{os.getpid()}-{secrets.token_hex(6)}"
-        if spec.isolation is Isolation.GVISOR:
-            self._check_runsc()
-            launch = self._start_gvisor
-            # gVisor cannot map user ids: the tmpfs belongs to the in-sandbox uid, in a
-            # folder only root can traverse (see gvisor.py).
-            workspace = Workspace(
-                gvisor.gvisor_dir(self.config.scratch_dir), run_id, uid=SANDBOX_UID, gid=SANDBOX_UID
-            )
-        else:
-            launch = self._start_bwrap
-            workspace = Workspace(self.config.scratch_dir, run_id, uid=self.uid, gid=self.gid)
-        cgroup = None
+        workspace = cgroup = None
         leftovers = contextlib.ExitStack()  # what a backend removes once the run is dead
         try:
-            await asyncio.to_thread(
-                workspace.create, dict(spec.files), disk_bytes=spec.limits.disk_bytes
-            )
-            cgroup = self.cgroups.create(run_id)
-            runner = await launch(
-                spec, runtime, run_id, workspace, cgroup, leftovers, on_output, cancel
-            )
+            if spec.isolation is Isolation.GVISOR:
+                self._check_runsc()
+                run_id = f"{os.getpid()}-{secrets.token_hex(6)}"
+                # gVisor cannot map user ids: the tmpfs belongs to the in-sandbox uid, in a
+                # folder only root can traverse (see gvisor.py).
+                workspace = Workspace(
+                    gvisor.gvisor_dir(self.config.scratch_dir),
+                    run_id,
+                    uid=SANDBOX_UID,
+                    gid=SANDBOX_UID,
+                )
+                await asyncio.to_thread(
+                    workspace.create, dict(spec.files), disk_bytes=spec.limits.disk_bytes
+                )
+                cgroup = self.cgroups.create(run_id)
+                runner = await self._start_gvisor(
+                    spec, runtime, run_id, workspace, cgroup, leftovers, on_output, cancel
+                )
+            else:
+                launcher = await self._launchers.take()
+                leftovers.callback(launcher.discard)
+                cgroup = launcher.cgroup
+                workspace = Workspace(
+                    self.config.scratch_dir, launcher.run_id, uid=self.uid, gid=self.gid
+                )
+                await asyncio.to_thread(
+                    workspace.create, dict(spec.files), disk_bytes=spec.limits.disk_bytes
+                )
+                runner = await self._start_bwrap(
+                    spec, runtime, launcher, workspace, on_output, cancel
+                )
             wall = await runner.run(spec.stdin)
             usage = cgroup.usage()
             status, exit_code, signal_number = runner.outcome(usage)
@@ -180,7 +207,8 @@ class Engine:
                 await asyncio.to_thread(cgroup.kill_all)
                 await asyncio.to_thread(cgroup.remove)
             await asyncio.to_thread(leftovers.close)
-            await asyncio.to_thread(workspace.remove)
+            if workspace is not None:
+                await asyncio.to_thread(workspace.remove)
 
     def _check_runsc(self) -> None:
         """Checked on every gVisor run, so installing runsc needs no restart; no fallback."""
@@ -194,51 +222,32 @@ class Engine:
         self,
         spec: RunSpec,
         runtime: Runtime,
-        run_id: str,
+        launcher: Launcher,
         workspace: Workspace,
-        cgroup: RunCgroup,
-        leftovers: contextlib.ExitStack,
         on_output: OutputCallback | None,
         cancel: CancelToken | None,
     ) -> Runner:
         limits = spec.limits
-        cgroup.apply(limits)
-        seccomp_fd = seccomp.filter_fd()
-        status_read, status_write = os.pipe()
-        try:
-            argv = bwrap_command(
-                bwrap=self.config.bwrap,
-                setpriv=self.config.setpriv,
-                uid=self.uid,
-                gid=self.gid,
-                procs_files=cgroup.procs_files,
-                open_files=limits.open_files,
-                cpu_seconds=max(1, int(limits.cpu_seconds + 0.999)),
-                runtime=runtime,
-                workspace=workspace.workspace,
-                tmp=workspace.tmp,
-                shm=workspace.shm,
-                etc_dir=self.config.scratch_dir / "etc",
-                program=runtime.command(spec.entry, spec.argv),
-                env=sandbox_environment(runtime, spec.env),
-                seccomp_fd=seccomp_fd,
-                status_fd=status_write,
-            )
-            process = await asyncio.create_subprocess_exec(
-                *argv,
-                stdin=asyncio.subprocess.PIPE if spec.stdin else asyncio.subprocess.DEVNULL,
-                stdout=asyncio.subprocess.PIPE,
-                stderr=asyncio.subprocess.PIPE,
-                env={},  # bubblewrap's own init inherits this: no host variable reaches it
-                pass_fds=(seccomp_fd, status_write),
-                start_new_session=True,
-            )
-        finally:
-            os.close(seccomp_fd)
-            os.close(status_write)
-        status_pipe = await _reader_for(status_read)
+        launcher.cgroup.apply(limits)
+        arguments = bwrap_arguments(
+            runtime=runtime,
+            workspace=workspace.workspace,
+            tmp=workspace.tmp,
+            shm=workspace.shm,
+            etc_dir=self.config.scratch_dir / "etc",
+            program=runtime.command(spec.entry, spec.argv),
+            env=sandbox_environment(runtime, spec.env),
+            open_files=limits.open_files,
+            cpu_seconds=max(1, int(limits.cpu_seconds + 0.999)),
+            seccomp_fd=launcher.seccomp_fd,
+            status_fd=launcher.status_fd,
+        )
+        launcher.release(arguments)
+        status_pipe = await _reader_for(launcher.take_status_pipe())
         cancelled = (cancel or CancelToken()).event()
-        runner = Runner(process, status_pipe, cgroup, limits, on_output, cancelled)
+        runner = Runner(
+            launcher.process, status_pipe, launcher.cgroup, limits, on_output, cancelled
+        )
         await runner.wait_started()
         return runner
 
@@ -292,7 +301,22 @@ class Engine:
         on_output: OutputCallback | None = None,
         cancel: CancelToken | None = None,
     ) -> RunResult:
-        return asyncio.run(self.run(spec, on_output, cancel))
+        """Run on a loop of its own (commands, tests): no launcher is kept for the next run."""
+
+        self.prepare()
+        return asyncio.run(self._run_once(spec, on_output, cancel))
+
+    async def _run_once(self, spec, on_output=None, cancel=None) -> RunResult:
+        try:
+            return await self._run(spec, on_output, cancel)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Let go of the launcher kept ready for the next run. Call it before the event loop
+        that ran sandboxes ends (a server's loop lives as long as the process: no need)."""
+        if self._launchers is not None:
+            self._launchers.discard()
 
 
 async def _reader_for(fd: int) -> asyncio.StreamReader:

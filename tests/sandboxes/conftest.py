@@ -8,6 +8,7 @@ import pytest
 from channels.layers import channel_layers
 
 from sandboxes import dispatch
+from sandboxes.engine_config import get_engine
 from sandboxes.services.workspaces import sandbox_create
 from tests.factories import UserFactory
 
@@ -27,7 +28,8 @@ async def live_dispatcher(fresh_dispatcher):
     """The dispatcher running executions on this test's loop, as the server's would."""
     fresh_dispatcher.bind(asyncio.get_running_loop())
     await asyncio.sleep(0)  # let it start (and sweep abandoned runs)
-    return fresh_dispatcher
+    yield fresh_dispatcher
+    get_engine().close()  # this test's loop ends: no launcher may outlive it
 
 
 @pytest.fixture

@@ -1,0 +1,141 @@
+"""Sandbox processes started ahead of their run.
+
+Moving a process into a cgroup costs the kernel an RCU grace period (5-10 ms on these
+hosts, the largest part of a sandbox's start-up), and forking the server and exec'ing
+bubblewrap cost a little more. So the engine keeps one launcher ready: bubblewrap,
+already running as the sandbox user inside a fresh run's cgroups, blocked reading its
+arguments from a pipe. A run takes it and writes its arguments, and bubblewrap goes on at
+once; a new launcher is then prepared in the background.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import fcntl
+import os
+import secrets
+import signal
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from .cgroups import Cgroups, RunCgroup
+from .seccomp import filter_fd
+
+F_SETPIPE_SZ = 1031
+ARGS_PIPE_BYTES = 1024 * 1024  # bubblewrap's arguments fit, environment variables included
+
+
+@dataclass
+class Launcher:
+    run_id: str
+    cgroup: RunCgroup
+    process: asyncio.subprocess.Process
+    status_read: int  # bubblewrap's --json-status-fd, read by the runner
+    seccomp_fd: int  # fd numbers as the child sees them
+    status_fd: int
+    args_write: int
+
+    def release(self, bwrap_args: Sequence[str]) -> None:
+        """Hand the run over: bubblewrap reads its arguments and goes on."""
+        payload = b"".join(arg.encode() + b"\0" for arg in bwrap_args)
+        with os.fdopen(self.args_write, "wb") as pipe:
+            self.args_write = -1
+            pipe.write(payload)  # fits: the pipe was enlarged for it
+
+    def take_status_pipe(self) -> int:
+        """The read end of bubblewrap's status pipe; the caller owns it from now on."""
+        fd, self.status_read = self.status_read, -1
+        return fd
+
+    def discard(self) -> None:
+        """Let go of a launcher: kill what is left of it and remove its cgroup."""
+        for name in ("args_write", "status_read"):
+            fd = getattr(self, name)
+            if fd >= 0:
+                os.close(fd)
+                setattr(self, name, -1)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.process.pid, signal.SIGKILL)
+        self.cgroup.remove()
+
+
+class LauncherPool:
+    """One launcher kept ready for the event loop that last ran a sandbox."""
+
+    def __init__(self, cgroups: Cgroups, command: Callable[..., list[str]], uid: int, gid: int):
+        self.cgroups = cgroups
+        self.command = command  # launcher_command with the engine's settings bound
+        self.uid, self.gid = uid, gid
+        self.ready: asyncio.Task[Launcher] | None = None
+
+    async def take(self) -> Launcher:
+        loop = asyncio.get_running_loop()
+        launcher = None
+        if self.ready is not None and self.ready.get_loop() is loop:
+            with contextlib.suppress(Exception):
+                launcher = await self.ready
+            if launcher is not None and launcher.process.returncode is not None:
+                await asyncio.to_thread(launcher.discard)
+                launcher = None
+        else:
+            self.discard()
+        self.ready = loop.create_task(self._start())
+        return launcher or await self._start()
+
+    def discard(self) -> None:
+        """Drop the ready launcher (when its loop ends, or the engine is done with it)."""
+        ready, self.ready = self.ready, None
+        if ready is None:
+            return
+        if not ready.done():
+            ready.cancel()
+        elif not ready.cancelled() and ready.exception() is None:
+            ready.result().discard()
+
+    async def _start(self) -> Launcher:
+        run_id = f"{os.getpid()}-{secrets.token_hex(6)}"
+        cgroup = await asyncio.to_thread(self.cgroups.create, run_id)
+        args_read, args_write = os.pipe2(os.O_CLOEXEC)
+        fcntl.fcntl(args_write, F_SETPIPE_SZ, ARGS_PIPE_BYTES)
+        status_read, status_write = os.pipe2(os.O_CLOEXEC)
+        seccomp = filter_fd()
+        try:
+            process = await asyncio.create_subprocess_exec(
+                *self.command(args_fd=args_read),
+                stdin=asyncio.subprocess.PIPE,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.PIPE,
+                env={},  # bubblewrap's own init inherits this: no host variable reaches it
+                cwd="/",
+                user=self.uid,
+                group=self.gid,
+                extra_groups=[],
+                pass_fds=(args_read, status_write, seccomp),
+                start_new_session=True,
+            )
+        except BaseException:
+            for fd in (args_write, status_read):
+                os.close(fd)
+            await asyncio.to_thread(cgroup.remove)
+            raise
+        finally:
+            for fd in (args_read, status_write, seccomp):
+                os.close(fd)
+        launcher = Launcher(
+            run_id=run_id,
+            cgroup=cgroup,
+            process=process,
+            status_read=status_read,
+            seccomp_fd=seccomp,
+            status_fd=status_write,
+            args_write=args_write,
+        )
+        try:
+            # bubblewrap is blocked reading its arguments: it has started nothing yet, so
+            # everything it will start is born inside the run's cgroups.
+            await asyncio.to_thread(cgroup.attach, process.pid)
+        except BaseException:
+            await asyncio.to_thread(launcher.discard)
+            raise
+        return launcher
