@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import math
 import os
 import pwd
 import secrets
@@ -238,7 +239,9 @@ class Engine:
             program=runtime.command(spec.entry, spec.argv),
             env=sandbox_environment(runtime, spec.env),
             open_files=limits.open_files,
-            cpu_seconds=max(1, int(limits.cpu_seconds + 0.999)),
+            # Per process, a backstop a second past the run's limit: the runner's check of
+            # the cgroup's total should end the run first.
+            cpu_seconds=math.ceil(limits.cpu_seconds) + 1,
             seccomp_fd=launcher.seccomp_fd,
             status_fd=launcher.status_fd,
         )

@@ -193,7 +193,9 @@ class Runner:
         if usage.oom_killed and code != 0:
             self.error = f"Out of memory: the {self.limits.memory_bytes} byte limit was reached."
             return Status.OOM_KILLED, code, signal_number
-        if code != 0 and usage.cpu_seconds >= self.limits.cpu_seconds:
+        if code != 0 and (
+            usage.cpu_seconds >= self.limits.cpu_seconds or signal_number == signal.SIGXCPU
+        ):
             # The per-process CPU rlimit (SIGXCPU, then SIGKILL) ended it before the
             # runner's own check of the cgroup's total came round.
             self.error = self._limit_message("CPU time limit")
