@@ -16,6 +16,8 @@ const languages = {
   python: () => [python(), indentUnit.of("    ")],
   javascript: () => [javascript(), indentUnit.of("  ")],
   typescript: () => [javascript({ typescript: true }), indentUnit.of("  ")],
+  // Data and notes (.txt, .csv, .json, .md...): no highlighting to get wrong.
+  text: () => [indentUnit.of("    ")],
 };
 
 function languageExtension(name) {

@@ -12,6 +12,10 @@ MAX_FILE_BYTES = 1024 * 1024
 MAX_NAME_LENGTH = 100
 MAX_VARIABLES = 50
 MAX_VARIABLE_BYTES = 4096
+# An uploaded zip archive: its own size, and what it may unpack to (a zip bomb stops here,
+# whatever sizes its directory claims).
+MAX_ARCHIVE_BYTES = 10 * 1024 * 1024
+MAX_ARCHIVE_UNPACKED_BYTES = 20 * 1024 * 1024
 
 
 def validate_path(path: str, *, field: str = "path") -> str:
@@ -25,10 +29,14 @@ def validate_path(path: str, *, field: str = "path") -> str:
     return path
 
 
-def validate_file_size(content: bytes, *, path: str, field: str = "content") -> None:
-    if len(content) > MAX_FILE_BYTES:
+def validate_file_size(
+    content: bytes, *, path: str, field: str = "content", size: int | None = None
+) -> None:
+    """`size` checks a file not read yet (an upload) by the size it declares."""
+    size = len(content) if size is None else size
+    if size > MAX_FILE_BYTES:
         raise ValidationError(
-            {field: f"{path} is {len(content):,} bytes; a file may hold {MAX_FILE_BYTES:,}."}
+            {field: f"{path} is {size:,} bytes; a file may hold {MAX_FILE_BYTES:,}."}
         )
 
 

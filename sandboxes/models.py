@@ -7,6 +7,9 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
+
+from sandboxes import filetypes
 
 
 class Sandbox(models.Model):
@@ -27,6 +30,9 @@ class Sandbox(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("sandbox_editor", args=[self.pk])
 
     @property
     def language(self) -> str:
@@ -52,12 +58,20 @@ class SandboxFile(models.Model):
     def __str__(self) -> str:
         return self.path
 
+    @property
+    def image_type(self) -> str | None:
+        return filetypes.image_type(self.path)
+
     def text(self) -> str | None:
         """The content as text, or None for a binary file."""
         try:
             return bytes(self.content).decode()
         except UnicodeDecodeError:
             return None
+
+    @property
+    def editor_language(self) -> str | None:
+        return filetypes.editor_language(self.path)
 
 
 class EnvironmentVariable(models.Model):
@@ -94,6 +108,16 @@ class Execution(models.Model):
         ERROR = "error"  # the sandbox itself failed, not the program
 
     ACTIVE = (Status.QUEUED, Status.PREPARING, Status.RUNNING)
+    # How a status reads at a glance (a colour on the page).
+    TONES = {
+        Status.QUEUED: "active",
+        Status.PREPARING: "active",
+        Status.RUNNING: "active",
+        Status.SUCCEEDED: "ok",
+        Status.CANCELLED: "muted",
+        Status.REJECTED: "warn",
+        Status.OUTPUT_LIMITED: "warn",
+    }
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     owner = models.ForeignKey(
@@ -138,6 +162,9 @@ class Execution(models.Model):
     def __str__(self) -> str:
         return f"{self.runtime} {self.status} {self.id}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("run_detail", args=[self.pk])
+
     @property
     def is_active(self) -> bool:
         return self.status in self.ACTIVE
@@ -145,6 +172,14 @@ class Execution(models.Model):
     @property
     def packages(self) -> list[str]:
         return self.snapshot.get("packages", [])
+
+    @property
+    def tone(self) -> str:
+        return self.TONES.get(self.status, "error")
+
+    @property
+    def duration_seconds(self) -> float | None:
+        return None if self.wall_ms is None else self.wall_ms / 1000
 
 
 class OutputChunk(models.Model):
@@ -181,3 +216,7 @@ class ExecutionFile(models.Model):
 
     def __str__(self) -> str:
         return self.path
+
+    @property
+    def image_type(self) -> str | None:
+        return filetypes.image_type(self.path)

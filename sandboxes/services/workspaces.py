@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import stat
+import zipfile
+from typing import BinaryIO
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -9,6 +13,9 @@ from quotas.selectors import quota_get
 from sandboxes.engine import EngineUnavailable, InvalidSpec
 from sandboxes.engine_config import get_engine
 from sandboxes.limits import (
+    MAX_ARCHIVE_BYTES,
+    MAX_ARCHIVE_UNPACKED_BYTES,
+    MAX_FILE_BYTES,
     MAX_FILES,
     MAX_NAME_LENGTH,
     MAX_VARIABLES,
@@ -74,12 +81,14 @@ def sandbox_delete(*, sandbox: Sandbox) -> None:
     sandbox.delete()
 
 
-def _check_storage(sandbox: Sandbox, *, adding: int, replacing: int = 0) -> None:
+def _check_storage(
+    sandbox: Sandbox, *, adding: int, replacing: int = 0, field: str = "content"
+) -> None:
     limit = quota_get(user=sandbox.owner).tier.storage_bytes
     used = sandbox.storage_bytes() - replacing
     if used + adding > limit:
         raise ValidationError(
-            {"content": f"This sandbox would hold {used + adding:,} bytes; your tier allows "
+            {field: f"This sandbox would hold {used + adding:,} bytes; your tier allows "
              f"{limit:,}. Delete some files first."}
         )  # fmt: skip
 
@@ -98,6 +107,106 @@ def sandbox_file_save(*, sandbox: Sandbox, path: str, content: bytes) -> Sandbox
     )
     sandbox.save(update_fields=["updated_at"])
     return file
+
+
+@transaction.atomic
+def sandbox_file_create(*, sandbox: Sandbox, path: str) -> SandboxFile:
+    """A new, empty file; an existing one is never overwritten."""
+    path = validate_path(path)
+    if sandbox.files.filter(path=path).exists():
+        raise ValidationError({"path": f"{path} already exists."})
+    return sandbox_file_save(sandbox=sandbox, path=path, content=b"")
+
+
+@transaction.atomic
+def sandbox_files_save(
+    *, sandbox: Sandbox, files: dict[str, bytes], field: str = "files"
+) -> list[SandboxFile]:
+    """Create or replace several files at once: all of them, or none (the whole set is
+    checked against the file count and storage limits before anything is written)."""
+    cleaned: dict[str, bytes] = {}
+    for path, content in files.items():
+        path = validate_path(path, field=field)
+        validate_file_size(content, path=path, field=field)
+        cleaned[path] = content
+    existing = dict(sandbox.files.filter(path__in=list(cleaned)).values_list("path", "size"))
+    count = sandbox.files.count() + len(cleaned.keys() - existing.keys())
+    if count > MAX_FILES:
+        raise ValidationError({field: f"That makes {count} files; a sandbox may hold {MAX_FILES}."})
+    _check_storage(
+        sandbox,
+        adding=sum(len(content) for content in cleaned.values()),
+        replacing=sum(existing.values()),
+        field=field,
+    )
+    saved = [
+        SandboxFile.objects.update_or_create(
+            sandbox=sandbox, path=path, defaults={"content": content, "size": len(content)}
+        )[0]
+        for path, content in cleaned.items()
+    ]
+    sandbox.save(update_fields=["updated_at"])
+    return saved
+
+
+def _archive_members(archive: BinaryIO, *, field: str) -> dict[str, bytes]:
+    """The files of a zip archive, read defensively: names are checked as workspace paths
+    (no absolute paths, no '..', no backslashes), links are refused, and every read is
+    capped, because the sizes an archive declares may lie."""
+    try:
+        bundle = zipfile.ZipFile(archive)
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise ValidationError({field: "This is not a zip archive (or it is damaged)."}) from None
+    members = [
+        info
+        for info in bundle.infolist()
+        if not info.is_dir()
+        and not info.filename.startswith("__MACOSX/")
+        and info.filename.rpartition("/")[2] != ".DS_Store"
+    ]
+    if len(members) > MAX_FILES:
+        raise ValidationError(
+            {field: f"The archive holds {len(members)} files; a sandbox may hold {MAX_FILES}."}
+        )
+    files: dict[str, bytes] = {}
+    unpacked = 0
+    for info in members:
+        name = info.filename
+        while name.startswith("./"):
+            name = name[2:]
+        if stat.S_ISLNK(info.external_attr >> 16):
+            raise ValidationError({field: f"{name} is a link; archives may only hold files."})
+        path = validate_path(name, field=field)
+        if info.flag_bits & 0x1:
+            raise ValidationError({field: "Encrypted archives cannot be unpacked."})
+        try:
+            with bundle.open(info) as member:
+                content = member.read(MAX_FILE_BYTES + 1)
+        except (zipfile.BadZipFile, NotImplementedError, OSError, EOFError, RuntimeError):
+            raise ValidationError({field: f"{path} could not be unpacked."}) from None
+        validate_file_size(content, path=path, field=field)
+        unpacked += len(content)
+        if unpacked > MAX_ARCHIVE_UNPACKED_BYTES:
+            raise ValidationError(
+                {field: f"The archive unpacks to more than {MAX_ARCHIVE_UNPACKED_BYTES:,} bytes."}
+            )
+        files[path] = content
+    return files
+
+
+def sandbox_archive_extract(
+    *, sandbox: Sandbox, archive: BinaryIO, size: int, field: str = "upload"
+) -> list[SandboxFile]:
+    """Unpack an uploaded zip archive into the sandbox (replacing files of the same name):
+    every file, or none."""
+    if size > MAX_ARCHIVE_BYTES:
+        raise ValidationError(
+            {field: f"The archive is {size:,} bytes; archives may be {MAX_ARCHIVE_BYTES:,}."}
+        )
+    files = _archive_members(archive, field=field)
+    if not files:
+        raise ValidationError({field: "The archive holds no files."})
+    return sandbox_files_save(sandbox=sandbox, files=files, field=field)
 
 
 @transaction.atomic

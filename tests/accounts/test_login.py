@@ -18,11 +18,11 @@ def test_the_page_renders_the_form(client):
     assert reverse("signup") in page
 
 
-def test_the_right_password_signs_in_and_opens_the_account_page(client, owner):
+def test_the_right_password_signs_in_and_opens_the_sandboxes_list(client, owner):
     response = client.post(LOGIN, {"username": "owner", "password": PASSWORD})
 
     assert response.status_code == 302
-    assert response.url == reverse("profile")
+    assert response.url == reverse("home") == "/"
     assert client.get(reverse("profile")).status_code == 200
 
 
@@ -47,7 +47,7 @@ def test_it_does_not_redirect_off_site(client, owner):
         LOGIN, {"username": "owner", "password": PASSWORD, "next": "https://evil.example/"}
     )
 
-    assert response.url == reverse("profile")
+    assert response.url == reverse("home")
 
 
 def test_an_inactive_user_cannot_sign_in(client, owner):

@@ -19,15 +19,6 @@ def test_it_needs_a_signed_in_user(client):
     assert response.url == f"{reverse('login')}?next={PROFILE}"
 
 
-def test_the_home_page_leads_to_the_account_page(client, owner):
-    client.force_login(owner)
-
-    response = client.get("/")
-
-    assert response.status_code == 302
-    assert response.url == PROFILE
-
-
 def test_it_shows_who_the_user_is_and_their_tier(client, owner):
     client.force_login(owner)
 

@@ -1,0 +1,104 @@
+"""Forms parse and redisplay input; the rules themselves live in the services."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from sandboxes.limits import MAX_NAME_LENGTH
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Put a service's ValidationError next to the field it names (or above the form)."""
+    messages = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+    for field, field_messages in messages.items():
+        target = field if field in form.fields else None
+        for message in field_messages:
+            form.add_error(target, message)
+
+
+def error_messages(error: ValidationError) -> dict[str, list[str]]:
+    """{field: [message, ...]} of a service error, for JSON answers."""
+    if hasattr(error, "error_dict"):
+        return error.message_dict
+    return {"__all__": error.messages}
+
+
+class SandboxCreateForm(forms.Form):
+    name = forms.CharField(
+        max_length=MAX_NAME_LENGTH,
+        widget=forms.TextInput(attrs={"placeholder": "e.g. Data cleaning", "autocomplete": "off"}),
+    )
+    runtime = forms.ChoiceField(choices=())
+
+    def __init__(self, *args, runtimes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["runtime"].choices = [(r.id, r.label) for r in runtimes]
+
+
+class SandboxRenameForm(forms.Form):
+    name = forms.CharField(
+        max_length=MAX_NAME_LENGTH, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+
+
+class FileCreateForm(forms.Form):
+    path = forms.CharField(
+        label="New file",
+        max_length=255,
+        widget=forms.TextInput(
+            attrs={"placeholder": "name, e.g. utils.py or data/input.csv", "autocomplete": "off"}
+        ),
+    )
+
+
+class FileRenameForm(forms.Form):
+    path = forms.CharField(widget=forms.HiddenInput)
+    new_path = forms.CharField(
+        label="New name", max_length=255, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+
+
+class FilePathForm(forms.Form):
+    path = forms.CharField(widget=forms.HiddenInput)
+
+
+class UploadField(forms.FileField):
+    """One or several files from an <input type="file" multiple>."""
+
+    def clean(self, data, initial=None):
+        items = list(data) if isinstance(data, list | tuple) else [data]
+        items = items or [None]  # nothing chosen: the "required" error
+        cleaned = []
+        for item in items:
+            cleaned.append(super().clean(item, initial))
+        return cleaned
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class FilesUploadForm(forms.Form):
+    upload = UploadField(
+        label="Upload files",
+        widget=MultipleFileInput(attrs={"multiple": True}),
+        error_messages={"required": "Choose one or more files to upload."},
+    )
+    extract = forms.BooleanField(required=False, initial=True, label="Unpack .zip archives")
+
+
+class VariableForm(forms.Form):
+    name = forms.CharField(
+        max_length=128,
+        widget=forms.TextInput(
+            attrs={"placeholder": "NAME", "autocomplete": "off", "spellcheck": "false"}
+        ),
+    )
+    value = forms.CharField(
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(
+            attrs={"placeholder": "value", "autocomplete": "new-password"}, render_value=False
+        ),
+    )

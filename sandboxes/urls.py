@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from sandboxes.views import editor, files, listing, runs, variables
+
+urlpatterns = [
+    path("", listing.home, name="home"),
+    path("sandboxes/<int:sandbox_id>/", editor.editor, name="sandbox_editor"),
+    path("sandboxes/<int:sandbox_id>/rename/", listing.rename, name="sandbox_rename"),
+    path("sandboxes/<int:sandbox_id>/delete/", listing.delete, name="sandbox_delete"),
+    path("sandboxes/<int:sandbox_id>/save/", editor.save, name="sandbox_save"),
+    path("sandboxes/<int:sandbox_id>/run/", editor.run, name="sandbox_run"),
+    path("sandboxes/<int:sandbox_id>/download/", files.download_all, name="sandbox_download"),
+    path("sandboxes/<int:sandbox_id>/files/", files.create, name="file_create"),
+    path("sandboxes/<int:sandbox_id>/files/rename/", files.rename, name="file_rename"),
+    path("sandboxes/<int:sandbox_id>/files/delete/", files.delete, name="file_delete"),
+    path("sandboxes/<int:sandbox_id>/files/entry/", files.entry, name="file_entry"),
+    path("sandboxes/<int:sandbox_id>/files/upload/", files.upload, name="file_upload"),
+    path("sandboxes/<int:sandbox_id>/files/download/", files.download, name="file_download"),
+    path("sandboxes/<int:sandbox_id>/variables/", variables.save, name="variable_save"),
+    path("sandboxes/<int:sandbox_id>/variables/delete/", variables.delete, name="variable_delete"),
+    path("runs/<uuid:execution_id>/", runs.detail, name="run_detail"),
+    path("runs/<uuid:execution_id>/cancel/", runs.cancel, name="run_cancel"),
+    path("runs/<uuid:execution_id>/rerun/", runs.rerun, name="run_rerun"),
+    path("runs/<uuid:execution_id>/files/", runs.produced_file, name="run_file"),
+]

@@ -1,0 +1,51 @@
+"""Small helpers shared by the sandbox views."""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse, JsonResponse
+from django.utils.csp import CSP
+from django.utils.http import content_disposition_header
+from django.views.decorators.csp import csp_override
+
+from sandboxes import filetypes
+from sandboxes.forms import error_messages
+
+# A stored file is the user's (or their program's) content: even opened directly in our
+# origin it must not run script or load anything. SVG especially is a document, not a picture.
+file_csp = csp_override(
+    {"default-src": [CSP.NONE], "style-src": [CSP.UNSAFE_INLINE], "sandbox": True}
+)
+
+
+def json_errors(error: ValidationError, *, status: int = 400) -> JsonResponse:
+    """{"errors": {field: [message, ...]}}: the script shows each next to its field."""
+    return JsonResponse({"errors": error_messages(error)}, status=status)
+
+
+def uploaded_bytes(upload) -> bytes:
+    """The whole content of an uploaded file (its size is checked before this is called)."""
+    upload.seek(0)
+    return upload.read()
+
+
+def file_response(file, *, inline: bool = False) -> HttpResponse:
+    """A stored file (SandboxFile or ExecutionFile) as a download.
+
+    Only PNG, JPEG and GIF are ever served inline (for <img>, when asked); everything else,
+    SVG included, is an attachment of a type the browser will not render as a page.
+    """
+    if file is None:
+        raise Http404("No such file.")
+    image = filetypes.image_type(file.path)
+    raster = image is not None and image != filetypes.SVG
+    content_type = image or "application/octet-stream"
+    response = HttpResponse(bytes(file.content), content_type=content_type)
+    name = PurePosixPath(file.path).name
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=not (inline and raster), filename=name
+    )
+    response["Cache-Control"] = "private, no-cache"
+    return response

@@ -1,0 +1,176 @@
+"""The editor page and its two actions: save the typed files, and save-then-run."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from quotas.exceptions import QuotaExceeded
+from quotas.formatting import format_moment
+from quotas.selectors import quota_get
+from quotas.services import quota_roll_over
+from sandboxes.forms import FileCreateForm, FilesUploadForm, VariableForm
+from sandboxes.limits import MAX_FILE_BYTES, validate_file_size
+from sandboxes.models import Execution
+from sandboxes.selectors import (
+    execution_history,
+    execution_last_finished,
+    execution_latest,
+    runtime_label,
+    sandbox_get,
+)
+from sandboxes.services.executions import execution_start_for_sandbox
+from sandboxes.services.workspaces import sandbox_files_save
+from sandboxes.views.common import json_errors, uploaded_bytes
+
+EDITOR_TEMPLATE = "sandboxes/editor.html"
+# The parts of the page that HTMX reloads on their own (?part=...).
+PARTS = {"files_panel", "variables_panel", "runs_panel", "run_stats"}
+
+
+def panel_context(request: HttpRequest, sandbox, **forms) -> dict:
+    """What the editor page and each of its partials render from."""
+    quota_roll_over(user=request.user)
+    return {
+        "sandbox": sandbox,
+        "files": sandbox.files.defer("content"),
+        "variable_names": list(sandbox.variables.values_list("name", flat=True)),
+        "history": execution_history(sandbox=sandbox),
+        "last_finished": execution_last_finished(sandbox=sandbox),
+        "quota": quota_get(user=request.user),
+        "file_form": forms.get("file_form") or FileCreateForm(),
+        "upload_form": forms.get("upload_form") or FilesUploadForm(),
+        "variable_form": forms.get("variable_form") or VariableForm(),
+        "rename_form": forms.get("rename_form"),
+    }
+
+
+def render_part(request: HttpRequest, sandbox, part: str, **forms) -> HttpResponse:
+    return render(request, f"{EDITOR_TEMPLATE}#{part}", panel_context(request, sandbox, **forms))
+
+
+def _page_config(request: HttpRequest, sandbox, latest: Execution | None) -> dict:
+    entry = sandbox.files.filter(path=sandbox.entry_file).first()
+    return {
+        "sandbox": sandbox.pk,
+        "entry": sandbox.entry_file,
+        "file": {
+            "path": sandbox.entry_file,
+            "text": (entry.text() if entry else "") or "",
+            "language": (entry.editor_language if entry else None) or "text",
+        },
+        "latest": {"id": str(latest.pk), "active": latest.is_active} if latest else None,
+        "urls": {
+            "page": sandbox.get_absolute_url(),
+            "run": reverse("sandbox_run", args=[sandbox.pk]),
+            "save": reverse("sandbox_save", args=[sandbox.pk]),
+            "file": reverse("file_download", args=[sandbox.pk]),
+            "runs": "/runs/",
+            "socket": "/ws/executions/",
+        },
+        "statuses": {
+            status.value: {"label": status.label, "tone": Execution(status=status).tone}
+            for status in Execution.Status
+        },
+        "outputLimit": settings.SANDBOX_OUTPUT_KB * 1024,
+    }
+
+
+@login_required
+@require_GET
+@vary_on_headers("HX-Request")
+def editor(request: HttpRequest, sandbox_id: int) -> HttpResponse:
+    """The editor page; over HTMX, `?part=` answers one of its panels."""
+    sandbox = sandbox_get(user=request.user, sandbox_id=sandbox_id)
+    part = request.GET.get("part")
+    if request.htmx and part:
+        if part not in PARTS:
+            raise Http404("No such part of the page.")
+        return render_part(request, sandbox, part)
+    latest = execution_latest(sandbox=sandbox)
+    context = {
+        **panel_context(request, sandbox),
+        "runtime_label": runtime_label(sandbox.runtime),
+        "latest": latest,
+        "config": _page_config(request, sandbox, latest),
+    }
+    return render(request, EDITOR_TEMPLATE, context)
+
+
+def _posted_files(request: HttpRequest) -> dict[str, bytes]:
+    """The editor's unsaved files: `path` fields paired, in order, with `content` parts.
+
+    The contents come as file parts, so a pasted megabyte is answered with the file size
+    limit (by the service) rather than with the form-data limit of every request.
+    """
+    paths = request.POST.getlist("path")
+    contents = request.FILES.getlist("content")
+    if len(paths) != len(contents):
+        raise ValidationError({"files": "Every file sent needs a path and a content."})
+    files = {}
+    for path, upload in zip(paths, contents, strict=True):
+        if upload.size > MAX_FILE_BYTES:
+            validate_file_size(b"", path=path, size=upload.size, field="files")
+        files[path] = uploaded_bytes(upload)
+    return files
+
+
+def _save_posted(request: HttpRequest, sandbox) -> JsonResponse | None:
+    """Save what the editor sent; a JSON error answer if that failed."""
+    try:
+        files = _posted_files(request)
+        if files:
+            sandbox_files_save(sandbox=sandbox, files=files)
+    except ValidationError as error:
+        return json_errors(error)
+    return None
+
+
+@login_required
+@require_POST
+def save(request: HttpRequest, sandbox_id: int) -> JsonResponse:
+    """Ctrl/Cmd+S: keep the files the editor sent."""
+    sandbox = sandbox_get(user=request.user, sandbox_id=sandbox_id)
+    if (failed := _save_posted(request, sandbox)) is not None:
+        return failed
+    return JsonResponse({"saved": request.POST.getlist("path")})
+
+
+@login_required
+@require_POST
+def run(request: HttpRequest, sandbox_id: int) -> JsonResponse:
+    """Run: save the files the editor sent, then start the sandbox's entry file."""
+    sandbox = sandbox_get(user=request.user, sandbox_id=sandbox_id)
+    if (failed := _save_posted(request, sandbox)) is not None:
+        return failed
+    try:
+        execution = execution_start_for_sandbox(sandbox=sandbox)
+    except ValidationError as error:
+        return json_errors(error)
+    except QuotaExceeded as refusal:
+        resets_at = refusal.resets_at
+        return JsonResponse(
+            {
+                "quota": {
+                    "limit": refusal.limit,
+                    "message": refusal.message,
+                    "resets_at": resets_at.isoformat() if resets_at else None,
+                    "resets": format_moment(resets_at) if resets_at else None,
+                },
+                "saved": request.POST.getlist("path"),
+            },
+            status=429,
+        )
+    return JsonResponse(
+        {
+            "execution": {"id": str(execution.pk), "status": execution.status},
+            "saved": request.POST.getlist("path"),
+        },
+        status=201,
+    )

@@ -1,0 +1,88 @@
+"""Past and present runs: their page (output replayed or streamed live), stop, run again."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from quotas.exceptions import QuotaExceeded
+from sandboxes.models import Execution
+from sandboxes.selectors import execution_get, runtime_label
+from sandboxes.services.executions import execution_cancel, execution_rerun
+from sandboxes.views.common import file_csp, file_response
+
+RUN_TEMPLATE = "sandboxes/run.html"
+
+
+def _config(execution: Execution) -> dict:
+    return {
+        "latest": {"id": str(execution.pk), "active": execution.is_active},
+        "urls": {"runs": "/runs/", "socket": "/ws/executions/"},
+        "statuses": {
+            status.value: {"label": status.label, "tone": Execution(status=status).tone}
+            for status in Execution.Status
+        },
+        "outputLimit": settings.SANDBOX_OUTPUT_KB * 1024,
+    }
+
+
+@login_required
+@require_GET
+@vary_on_headers("HX-Request")
+def detail(request: HttpRequest, execution_id) -> HttpResponse:
+    """A run's page; over HTMX, the files it produced (the console shows them when it ends)."""
+    execution = execution_get(user=request.user, execution_id=execution_id)
+    context = {"execution": execution, "produced": execution.files.defer("content")}
+    if request.htmx:
+        return render(request, f"{RUN_TEMPLATE}#run_files", context)
+    context.update(
+        runtime_label=runtime_label(execution.runtime),
+        snapshot_files=sorted(execution.snapshot.get("files", {})),
+        entry=execution.snapshot.get("entry", ""),
+        config=_config(execution),
+    )
+    return render(request, RUN_TEMPLATE, context)
+
+
+@login_required
+@require_POST
+def cancel(request: HttpRequest, execution_id) -> HttpResponse:
+    """Stop a run (the editor asks over its socket; this is the fallback)."""
+    execution = execution_get(user=request.user, execution_id=execution_id)
+    accepted = execution_cancel(execution=execution)
+    if request.htmx or request.accepts("application/json"):
+        return JsonResponse({"accepted": accepted})
+    return redirect(execution)
+
+
+@login_required
+@require_POST
+def rerun(request: HttpRequest, execution_id) -> HttpResponse:
+    """The same files, entry file and runtime again; opens the new run's page."""
+    execution = execution_get(user=request.user, execution_id=execution_id)
+    try:
+        again = execution_rerun(execution=execution)
+    except QuotaExceeded as refusal:
+        messages.error(request, refusal.message)
+        return redirect(refusal.execution)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect(execution)
+    return redirect(again)
+
+
+@login_required
+@require_GET
+@file_csp
+def produced_file(request: HttpRequest, execution_id) -> HttpResponse:
+    """A file the run wrote (?path=...); PNG, JPEG and GIF inline with ?inline=1."""
+    execution = execution_get(user=request.user, execution_id=execution_id)
+    file = execution.files.filter(path=request.GET.get("path", "")).first()
+    return file_response(file, inline=request.GET.get("inline") == "1")

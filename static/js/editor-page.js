@@ -1,0 +1,607 @@
+// The editor page and the run page of Code Sandboxes: CodeMirror, the console, and the
+// websocket that streams a run's output. Configuration comes from the #editor-config JSON
+// element (Django's json_script); the CSP nonce from this script's own tag.
+(() => {
+  "use strict";
+
+  const NONCE = document.currentScript ? document.currentScript.nonce : "";
+  const config = JSON.parse(document.getElementById("editor-config").textContent);
+  const $ = (selector) => document.querySelector(selector);
+
+  function csrfToken() {
+    const field = document.querySelector("input[name=csrfmiddlewaretoken]");
+    if (field) return field.value;
+    const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+
+  // Durations read the same as the server's run_duration filter.
+  function formatDuration(ms) {
+    if (ms === null || ms === undefined) return "";
+    if (ms < 1000) return `${ms} ms`;
+    const seconds = ms / 1000;
+    if (seconds < 10) return `${seconds.toFixed(2)} s`;
+    if (seconds < 60) return `${seconds.toFixed(1)} s`;
+    const minutes = Math.floor(Math.round(seconds) / 60);
+    const rest = Math.round(seconds) % 60;
+    return rest ? `${minutes} min ${rest} s` : `${minutes} min`;
+  }
+
+  function formatBytes(bytes) {
+    if (bytes >= 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(bytes % (1024 * 1024) ? 1 : 0)} MB`;
+    return `${Math.round(bytes / 1024)} KB`;
+  }
+
+  function statusInfo(status) {
+    return config.statuses[status] || { label: status, tone: "muted" };
+  }
+
+  function capitalize(text) {
+    return text.charAt(0).toUpperCase() + text.slice(1);
+  }
+
+  // --- Console ------------------------------------------------------------------------
+
+  // Output is converted per stream (ANSI colour state carries over between chunks) and
+  // written to the page once per animation frame, however fast it arrives.
+  class Console {
+    constructor() {
+      this.box = $("#console");
+      this.output = $("#console-output");
+      this.end = $("#console-end");
+      this.files = $("#run-files");
+      this.placeholder = $("#console-placeholder");
+      this.jump = $("#jump-bottom");
+      this.status = $("#run-status");
+      this.follow = true;
+      this.pending = [];
+      this.frame = 0;
+      this.reset();
+      this.box.addEventListener("scroll", () => {
+        const distance = this.box.scrollHeight - this.box.scrollTop - this.box.clientHeight;
+        this.follow = distance < 24;
+        if (this.follow) this.jump.hidden = true;
+      });
+      this.jump.addEventListener("click", () => {
+        this.follow = true;
+        this.jump.hidden = true;
+        this.box.scrollTop = this.box.scrollHeight;
+      });
+    }
+
+    reset() {
+      this.converters = {
+        stdout: CodeSandboxes.createAnsiConverter(),
+        stderr: CodeSandboxes.createAnsiConverter(),
+      };
+      this.pending = [];
+      this.output.textContent = "";
+      this.end.textContent = "";
+      this.files.textContent = "";
+      this.lines = 0;
+      this.follow = true;
+      this.jump.hidden = true;
+    }
+
+    write(stream, text) {
+      const html = this.converters[stream === "stderr" ? "stderr" : "stdout"].toHtml(text);
+      const last = this.pending[this.pending.length - 1];
+      if (last && last.stream === stream) last.html += html;
+      else this.pending.push({ stream, html });
+      if (!this.frame) this.frame = requestAnimationFrame(() => this.flush());
+    }
+
+    flush() {
+      this.frame = 0;
+      if (!this.pending.length) return;
+      this.placeholder.hidden = true;
+      const parts = this.pending.map(
+        ({ stream, html }) => `<span class="out-${stream === "stderr" ? "stderr" : "stdout"}">${html}</span>`,
+      );
+      this.pending = [];
+      this.output.insertAdjacentHTML("beforeend", parts.join(""));
+      this.afterAppend();
+    }
+
+    afterAppend() {
+      if (this.follow) this.box.scrollTop = this.box.scrollHeight;
+      else this.jump.hidden = false;
+    }
+
+    setStatus(status) {
+      const info = statusInfo(status);
+      this.status.textContent = capitalize(info.label);
+      this.status.className = `status-pill tone-${info.tone}`;
+    }
+
+    showIdle() {
+      this.status.textContent = "Idle";
+      this.status.className = "status-pill tone-idle";
+    }
+
+    finish(event) {
+      this.flush();
+      const info = statusInfo(event.status);
+      const line = document.createElement("div");
+      line.className = `exit-line tone-${info.tone}`;
+      const parts = [];
+      if (event.status === "succeeded") parts.push("Finished");
+      else if (event.status === "failed") parts.push("Failed");
+      else parts.push(capitalize(info.label));
+      if (event.exit_code !== null && event.exit_code !== undefined) parts.push(`exit code ${event.exit_code}`);
+      if (event.duration_ms !== null && event.duration_ms !== undefined) parts.push(formatDuration(event.duration_ms));
+      line.textContent = parts.join(" · ");
+      this.end.replaceChildren(line);
+      if (event.error && event.status !== "succeeded") {
+        const why = document.createElement("div");
+        why.className = "exit-error";
+        why.textContent = event.error;
+        this.end.append(why);
+      }
+      if (event.output_truncated) {
+        const notice = document.createElement("div");
+        notice.className = "truncated";
+        notice.textContent = `Output truncated: a run keeps at most ${formatBytes(config.outputLimit)} of output; the rest was dropped.`;
+        this.end.append(notice);
+      }
+      this.placeholder.hidden = true;
+      this.setStatus(event.status);
+      this.afterAppend();
+    }
+
+    async loadFiles(executionId) {
+      const response = await fetch(`${config.urls.runs}${executionId}/`, { headers: { "HX-Request": "true" } });
+      if (!response.ok) return;
+      this.files.innerHTML = await response.text();
+      for (const image of this.files.querySelectorAll("img")) {
+        image.addEventListener("load", () => this.afterAppend(), { once: true });
+      }
+      this.afterAppend();
+    }
+  }
+
+  // --- The live output socket ---------------------------------------------------------
+
+  // One execution's events. The server replays everything after `after`, then goes live;
+  // on a dropped connection this reconnects with back-off from the last sequence number
+  // seen, and drops anything at or below it: no gap, no duplicate.
+  class RunStream {
+    constructor(executionId, handlers) {
+      this.id = executionId;
+      this.handlers = handlers;
+      this.lastSeq = 0;
+      this.retries = 0;
+      this.ended = false;
+      this.closed = false;
+      this.socket = null;
+    }
+
+    open() {
+      const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+      const url = `${scheme}//${location.host}${config.urls.socket}${this.id}/?after=${this.lastSeq}`;
+      const socket = new WebSocket(url);
+      this.socket = socket;
+      socket.addEventListener("open", () => {
+        this.retries = 0;
+        this.handlers.connection(true);
+      });
+      socket.addEventListener("message", (message) => this.receive(JSON.parse(message.data)));
+      socket.addEventListener("close", (event) => {
+        if (this.socket !== socket || this.ended || this.closed) return;
+        if (event.code === 4404) {
+          this.handlers.gone();
+          return;
+        }
+        this.handlers.connection(false);
+        const delay = Math.min(5000, 200 * 2 ** this.retries++);
+        setTimeout(() => {
+          if (!this.closed) this.open();
+        }, delay);
+      });
+    }
+
+    receive(event) {
+      if (event.event === "output") {
+        for (const [seq, stream, text] of event.chunks) {
+          if (seq <= this.lastSeq) continue;
+          this.lastSeq = seq;
+          this.handlers.output(stream, text);
+        }
+      } else if (event.event === "status") {
+        this.handlers.status(event.status);
+      } else if (event.event === "exit") {
+        this.ended = true;
+        this.handlers.exit(event);
+        this.socket.close();
+      } else if (event.event === "cancel" && !event.accepted) {
+        this.handlers.status("cancel-refused");
+      }
+    }
+
+    cancel() {
+      if (this.socket && this.socket.readyState === WebSocket.OPEN) {
+        this.socket.send(JSON.stringify({ action: "cancel" }));
+        return;
+      }
+      fetch(`${config.urls.runs}${this.id}/cancel/`, {
+        method: "POST",
+        headers: { "X-CSRFToken": csrfToken(), Accept: "application/json" },
+      });
+    }
+
+    close() {
+      this.closed = true;
+      if (this.socket) this.socket.close();
+    }
+  }
+
+  // --- Watching a run (both pages) ------------------------------------------------------
+
+  const consoleView = new Console();
+  const stopButton = $("#stop-button");
+  const connection = $("#connection");
+  let stream = null;
+
+  function watch(executionId, { active, onEnd }) {
+    if (stream) stream.close();
+    consoleView.reset();
+    consoleView.placeholder.hidden = !active;
+    if (active) consoleView.placeholder.textContent = "Waiting for output…";
+    stream = new RunStream(executionId, {
+      output: (name, text) => consoleView.write(name, text),
+      status: (status) => {
+        if (status === "cancel-refused") return;
+        consoleView.setStatus(status);
+      },
+      exit: (event) => {
+        connection.hidden = true;
+        consoleView.finish(event);
+        consoleView.loadFiles(executionId);
+        if (onEnd) onEnd(event);
+      },
+      connection: (connected) => {
+        connection.hidden = connected;
+      },
+      gone: () => {
+        consoleView.placeholder.hidden = false;
+        consoleView.placeholder.textContent = "This run is not available any more.";
+        if (onEnd) onEnd(null);
+      },
+    });
+    stream.open();
+    return stream;
+  }
+
+  stopButton.addEventListener("click", () => {
+    if (!stream) return;
+    stopButton.disabled = true;
+    stopButton.textContent = "Stopping…";
+    stream.cancel();
+  });
+
+  function showStop(visible) {
+    stopButton.hidden = !visible;
+    stopButton.disabled = false;
+    stopButton.textContent = "Stop";
+  }
+
+  // The run page: replay (or follow) one run.
+  if (!document.getElementById("editor")) {
+    if (config.latest) {
+      showStop(config.latest.active);
+      watch(config.latest.id, { active: config.latest.active, onEnd: () => showStop(false) });
+    }
+    return;
+  }
+
+  // --- The editor page ------------------------------------------------------------------
+
+  // Every file opened in this page keeps a buffer: its text now, and the text last saved.
+  // Save and Run send the buffers that differ, so nothing typed is lost to an error.
+  const buffers = new Map();
+  const runButton = $("#run-button");
+  const runLabel = runButton.querySelector(".run-label");
+  const saveButton = $("#save-button");
+  const saveState = $("#save-state");
+  const message = $("#run-message");
+  const editorParent = $("#editor");
+  let entry = config.entry;
+  let current = config.file.path;
+  let editor = null;
+  let running = false;
+  let saving = null;
+
+  buffers.set(current, { text: config.file.text, saved: config.file.text, language: config.file.language });
+
+  function mountEditor(path) {
+    const buffer = buffers.get(path);
+    if (editor) editor.destroy();
+    // A new editor per file: undo history belongs to one file.
+    editor = CodeSandboxes.createEditor(editorParent, {
+      doc: buffer.text,
+      language: buffer.language,
+      nonce: NONCE,
+      onRun: run,
+      onChange: (text) => {
+        buffer.text = text;
+        showDirty();
+      },
+    });
+    current = path;
+    $("#current-file").textContent = path;
+    $("#current-icon").className = `file-icon lang-${buffer.language}`;
+    markFiles();
+    showDirty();
+  }
+
+  const dirtyBuffers = () => [...buffers].filter(([, buffer]) => buffer.text !== buffer.saved);
+
+  function showDirty() {
+    const dirty = dirtyBuffers();
+    $("#dirty-mark").hidden = !dirty.some(([path]) => path === current);
+    if (saving) saveState.textContent = "Saving…";
+    else saveState.textContent = dirty.length ? "Unsaved changes" : "";
+    saveState.classList.toggle("is-dirty", dirty.length > 0);
+    for (const item of document.querySelectorAll(".file-item")) {
+      const buffer = buffers.get(item.dataset.path);
+      item.classList.toggle("is-dirty", Boolean(buffer && buffer.text !== buffer.saved));
+    }
+  }
+
+  function markFiles() {
+    for (const item of document.querySelectorAll(".file-item")) {
+      item.classList.toggle("is-open", item.dataset.path === current);
+    }
+  }
+
+  function showMessage(text, tone = "error") {
+    message.replaceChildren();
+    const lines = Array.isArray(text) ? text : [text];
+    for (const line of lines) {
+      const paragraph = document.createElement("p");
+      paragraph.textContent = line;
+      message.append(paragraph);
+    }
+    message.className = `run-message tone-${tone}`;
+    message.hidden = false;
+  }
+
+  function clearMessage() {
+    message.hidden = true;
+    message.replaceChildren();
+  }
+
+  function errorLines(errors) {
+    return Object.values(errors || {}).flat();
+  }
+
+  // The dirty buffers as form data: a `path` field and a `content` file part each.
+  function dirtyForm() {
+    const form = new FormData();
+    const sent = [];
+    for (const [path, buffer] of dirtyBuffers()) {
+      form.append("path", path);
+      form.append("content", new Blob([buffer.text], { type: "text/plain" }), "content");
+      sent.push([path, buffer.text]);
+    }
+    return { form, sent };
+  }
+
+  function markSaved(sent) {
+    for (const [path, text] of sent) {
+      const buffer = buffers.get(path);
+      if (buffer) buffer.saved = text;
+    }
+    showDirty();
+  }
+
+  async function post(url, form) {
+    const response = await fetch(url, {
+      method: "POST",
+      // No body rather than an empty multipart one (which the server answers with 400).
+      body: [...form.keys()].length ? form : null,
+      headers: { "X-CSRFToken": csrfToken(), Accept: "application/json" },
+    });
+    let body = {};
+    try {
+      body = await response.json();
+    } catch {
+      body = { errors: { __all__: [`The server answered ${response.status} ${response.statusText}.`] } };
+    }
+    return { response, body };
+  }
+
+  async function save() {
+    const { form, sent } = dirtyForm();
+    if (!sent.length) {
+      saveState.textContent = "All changes saved";
+      return true;
+    }
+    saving = true;
+    showDirty();
+    try {
+      const { response, body } = await post(config.urls.save, form);
+      if (!response.ok) {
+        showMessage(errorLines(body.errors));
+        return false;
+      }
+      clearMessage();
+      markSaved(sent);
+      saveState.textContent = "All changes saved";
+      return true;
+    } catch (error) {
+      showMessage(`Could not save: ${error.message}. Your changes are still here.`);
+      return false;
+    } finally {
+      saving = null;
+      if (dirtyBuffers().length) showDirty();
+    }
+  }
+
+  function setRunning(value) {
+    running = value;
+    runButton.disabled = value;
+    runButton.classList.toggle("is-running", value);
+    runLabel.textContent = value ? "Running…" : "Run";
+    showStop(value);
+  }
+
+  function runEnded() {
+    setRunning(false);
+    document.body.dispatchEvent(new CustomEvent("run-ended"));
+    refreshCleanBuffers();
+  }
+
+  function attach(executionId, active) {
+    const link = $("#run-link");
+    link.href = `${config.urls.runs}${executionId}/`;
+    link.hidden = false;
+    if (active) setRunning(true);
+    watch(executionId, { active, onEnd: () => (active ? runEnded() : null) });
+  }
+
+  async function run() {
+    if (running) return;
+    setRunning(true);
+    clearMessage();
+    consoleView.reset();
+    consoleView.placeholder.hidden = false;
+    consoleView.placeholder.textContent = "Starting…";
+    consoleView.setStatus("queued");
+    const { form, sent } = dirtyForm();
+    let answer;
+    try {
+      answer = await post(config.urls.run, form);
+    } catch (error) {
+      setRunning(false);
+      consoleView.showIdle();
+      showMessage(`Could not start the run: ${error.message}. Your changes are still here.`);
+      return;
+    }
+    const { response, body } = answer;
+    if (response.status === 201) {
+      markSaved(sent);
+      attach(body.execution.id, true);
+      document.body.dispatchEvent(new CustomEvent("run-started"));
+      return;
+    }
+    setRunning(false);
+    consoleView.showIdle();
+    consoleView.placeholder.textContent = "";
+    if (response.status === 429) {
+      markSaved(sent); // the files were saved; the run was refused
+      showMessage(body.quota.message, "warn");
+      document.body.dispatchEvent(new CustomEvent("run-ended"));
+    } else {
+      showMessage(errorLines(body.errors));
+    }
+  }
+
+  // After a run, files the program rewrote are read again (unless they have edits).
+  async function refreshCleanBuffers() {
+    for (const [path, buffer] of [...buffers]) {
+      if (path !== current && buffer.text === buffer.saved) buffers.delete(path);
+    }
+    const buffer = buffers.get(current);
+    if (!buffer || buffer.text !== buffer.saved) return;
+    const text = await fetchText(current);
+    if (text !== null && text !== buffer.saved && buffer.text === buffer.saved) {
+      buffer.text = buffer.saved = text;
+      mountEditor(current);
+    }
+  }
+
+  async function fetchText(path) {
+    const response = await fetch(`${config.urls.file}?path=${encodeURIComponent(path)}`);
+    if (!response.ok) return null;
+    try {
+      return new TextDecoder("utf-8", { fatal: true }).decode(await response.arrayBuffer());
+    } catch {
+      return undefined;
+    }
+  }
+
+  async function openFile(path, language) {
+    if (path === current) return;
+    if (!buffers.has(path)) {
+      const text = await fetchText(path);
+      if (text === null) return showMessage(`${path} could not be opened.`);
+      if (text === undefined) return showMessage(`${path} is not a text file: download it from the files panel.`);
+      buffers.set(path, { text, saved: text, language: language || "text" });
+    }
+    clearMessage();
+    mountEditor(path);
+    editor.focus();
+  }
+
+  function setEntry(path) {
+    entry = path;
+    $("#entry-name").textContent = path;
+    runButton.title = `Save and run ${path} (Ctrl+Enter)`;
+  }
+
+  // Panels: tabs, file links, and what the HTMX answers of the files panel tell us.
+  const tabs = [...document.querySelectorAll("[role=tab]")];
+  for (const tab of tabs) {
+    tab.addEventListener("click", () => {
+      for (const other of tabs) {
+        const selected = other === tab;
+        other.setAttribute("aria-selected", String(selected));
+        document.getElementById(other.getAttribute("aria-controls")).hidden = !selected;
+      }
+    });
+  }
+
+  document.addEventListener("click", (event) => {
+    const opener = event.target.closest("[data-open-file]");
+    if (opener) openFile(opener.dataset.openFile, opener.dataset.language);
+  });
+
+  document.addEventListener("files:open", (event) => openFile(event.detail.path, null));
+  document.addEventListener("files:renamed", (event) => {
+    const { from, to } = event.detail;
+    const buffer = buffers.get(from);
+    if (buffer) {
+      buffers.delete(from);
+      buffers.set(to, buffer);
+    }
+    if (current === from) current = to;
+    if (entry === from) setEntry(to);
+    $("#current-file").textContent = current;
+  });
+  document.addEventListener("files:deleted", (event) => {
+    buffers.delete(event.detail.path);
+    if (current === event.detail.path) openFile(entry, null);
+  });
+  document.addEventListener("files:entry", (event) => setEntry(event.detail.path));
+  document.body.addEventListener("htmx:afterSettle", () => {
+    markFiles();
+    showDirty();
+  });
+
+  runButton.addEventListener("click", run);
+  saveButton.addEventListener("click", save);
+  $("#clear-console").addEventListener("click", () => {
+    consoleView.reset();
+    consoleView.placeholder.hidden = false;
+    consoleView.placeholder.textContent = "Cleared.";
+  });
+
+  document.addEventListener("keydown", (event) => {
+    if (!(event.ctrlKey || event.metaKey) || event.defaultPrevented) return;
+    if (event.key === "Enter") {
+      event.preventDefault();
+      run();
+    } else if (event.key === "s" || event.key === "S") {
+      event.preventDefault();
+      save();
+    }
+  });
+
+  window.addEventListener("beforeunload", (event) => {
+    if (dirtyBuffers().length) event.preventDefault();
+  });
+
+  mountEditor(current);
+  if (config.latest) attach(config.latest.id, config.latest.active);
+})();
