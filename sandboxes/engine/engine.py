@@ -11,6 +11,7 @@ import pwd
 import secrets
 import shutil
 import threading
+from pathlib import Path
 
 from . import gvisor
 from .bwrap import (
@@ -24,7 +25,7 @@ from .cancel import CancelToken
 from .cgroups import Cgroups, RunCgroup
 from .config import EngineConfig
 from .errors import EngineError, EngineUnavailable
-from .launcher import Launcher, LauncherPool
+from .launcher import LauncherPool
 from .runner import OutputCallback, Runner
 from .runtimes import Runtime, RuntimeRegistry, discover_runtimes, unreachable_part
 from .spec import Isolation, RunResult, RunSpec, Status
@@ -151,43 +152,12 @@ class Engine:
         self, spec: RunSpec, on_output: OutputCallback | None, cancel: CancelToken | None
     ) -> RunResult:
         runtime = self.runtimes.get(spec.runtime)
-        assert self.cgroups is not None
-        workspace = cgroup = None
-        leftovers = contextlib.ExitStack()  # what a backend removes once the run is dead
+        start = self._start_gvisor if spec.isolation is Isolation.GVISOR else self._start_bwrap
+        cleanup = contextlib.ExitStack()  # each backend registers how to undo what it made
         try:
-            if spec.isolation is Isolation.GVISOR:
-                self._check_runsc()
-                run_id = f"{os.getpid()}-{secrets.token_hex(6)}"
-                # gVisor cannot map user ids: the tmpfs belongs to the in-sandbox uid, in a
-                # folder only root can traverse (see gvisor.py).
-                workspace = Workspace(
-                    gvisor.gvisor_dir(self.config.scratch_dir),
-                    run_id,
-                    uid=SANDBOX_UID,
-                    gid=SANDBOX_UID,
-                )
-                await asyncio.to_thread(
-                    workspace.create, dict(spec.files), disk_bytes=spec.limits.disk_bytes
-                )
-                cgroup = self.cgroups.create(run_id)
-                runner = await self._start_gvisor(
-                    spec, runtime, run_id, workspace, cgroup, leftovers, on_output, cancel
-                )
-            else:
-                launcher = await self._launchers.take()
-                leftovers.callback(launcher.discard)
-                cgroup = launcher.cgroup
-                workspace = Workspace(
-                    self.config.scratch_dir, launcher.run_id, uid=self.uid, gid=self.gid
-                )
-                await asyncio.to_thread(
-                    workspace.create, dict(spec.files), disk_bytes=spec.limits.disk_bytes
-                )
-                runner = await self._start_bwrap(
-                    spec, runtime, launcher, workspace, on_output, cancel
-                )
+            runner, workspace = await start(spec, runtime, cleanup, on_output, cancel)
             wall = await runner.run(spec.stdin)
-            usage = cgroup.usage()
+            usage = runner.cgroup.usage()
             status, exit_code, signal_number = runner.outcome(usage)
             changes = await asyncio.to_thread(workspace.changes, dict(spec.files))
             return RunResult(
@@ -204,12 +174,25 @@ class Engine:
                 error=runner.error,
             )
         finally:
-            if cgroup is not None:
-                await asyncio.to_thread(cgroup.kill_all)
-                await asyncio.to_thread(cgroup.remove)
-            await asyncio.to_thread(leftovers.close)
-            if workspace is not None:
-                await asyncio.to_thread(workspace.remove)
+            await asyncio.to_thread(cleanup.close)
+
+    @staticmethod
+    async def _workspace(
+        spec: RunSpec, cleanup: contextlib.ExitStack, folder: Path, run_id: str, owner: tuple
+    ) -> Workspace:
+        """The run's filesystem, owned by `owner` (uid, gid): whoever the program runs as."""
+        workspace = Workspace(folder, run_id, uid=owner[0], gid=owner[1])
+        cleanup.callback(workspace.remove)  # unmounted last, once nothing runs in it
+        await asyncio.to_thread(
+            workspace.create, dict(spec.files), disk_bytes=spec.limits.disk_bytes
+        )
+        return workspace
+
+    @staticmethod
+    def _watch(cleanup: contextlib.ExitStack, cgroup: RunCgroup) -> None:
+        """On the way out, first every process of the run dies, then its cgroup goes."""
+        cleanup.callback(cgroup.remove)
+        cleanup.callback(cgroup.kill_all)
 
     def _check_runsc(self) -> None:
         """Checked on every gVisor run, so installing runsc needs no restart; no fallback."""
@@ -223,11 +206,17 @@ class Engine:
         self,
         spec: RunSpec,
         runtime: Runtime,
-        launcher: Launcher,
-        workspace: Workspace,
+        cleanup: contextlib.ExitStack,
         on_output: OutputCallback | None,
         cancel: CancelToken | None,
-    ) -> Runner:
+    ) -> tuple[Runner, Workspace]:
+        assert self._launchers is not None
+        launcher = await self._launchers.take()
+        cleanup.callback(launcher.discard)
+        workspace = await self._workspace(
+            spec, cleanup, self.config.scratch_dir, launcher.run_id, (self.uid, self.gid)
+        )
+        self._watch(cleanup, launcher.cgroup)
         limits = spec.limits
         launcher.cgroup.apply(limits)
         arguments = bwrap_arguments(
@@ -252,23 +241,29 @@ class Engine:
             launcher.process, status_pipe, launcher.cgroup, limits, on_output, cancelled
         )
         await runner.wait_started()
-        return runner
+        return runner, workspace
 
     async def _start_gvisor(
         self,
         spec: RunSpec,
         runtime: Runtime,
-        run_id: str,
-        workspace: Workspace,
-        cgroup: RunCgroup,
-        leftovers: contextlib.ExitStack,
+        cleanup: contextlib.ExitStack,
         on_output: OutputCallback | None,
         cancel: CancelToken | None,
-    ) -> Runner:
+    ) -> tuple[Runner, Workspace]:
+        self._check_runsc()
+        run_id = f"{os.getpid()}-{secrets.token_hex(6)}"
+        # gVisor cannot map user ids: the tmpfs belongs to the in-sandbox uid, in a folder
+        # only root can traverse (see gvisor.py).
+        folder = gvisor.gvisor_dir(self.config.scratch_dir)
+        owner = (SANDBOX_UID, SANDBOX_UID)
+        workspace = await self._workspace(spec, cleanup, folder, run_id, owner)
+        container = gvisor.Container(self.config.scratch_dir, run_id)
+        cleanup.callback(container.remove)
+        cgroup = self.cgroups.create(run_id)
+        self._watch(cleanup, cgroup)
         limits = spec.limits
         cgroup.apply(gvisor.host_limits(limits))
-        container = gvisor.Container(self.config.scratch_dir, run_id)
-        leftovers.callback(container.remove)
         config = gvisor.oci_config(
             rootfs=container.rootfs,
             runtime=runtime,
@@ -296,7 +291,8 @@ class Engine:
             start_new_session=True,
         )
         cancelled = (cancel or CancelToken()).event()
-        return Runner(process, None, cgroup, limits, on_output, cancelled, container.failure)
+        runner = Runner(process, None, cgroup, limits, on_output, cancelled, container.failure)
+        return runner, workspace
 
     def run_sync(
         self,
