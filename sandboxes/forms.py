@@ -28,8 +28,15 @@ class SandboxCreateForm(forms.Form):
     name = forms.CharField(
         max_length=MAX_NAME_LENGTH,
         widget=forms.TextInput(attrs={"placeholder": "e.g. Data cleaning", "autocomplete": "off"}),
+        error_messages={"required": "Give the sandbox a name."},
     )
-    runtime = forms.ChoiceField(choices=())
+    runtime = forms.ChoiceField(
+        choices=(),
+        error_messages={
+            "required": "Choose a runtime.",
+            "invalid_choice": "%(value)s is not a runtime of this server: pick one from the list.",
+        },
+    )
 
     def __init__(self, *args, runtimes, **kwargs):
         super().__init__(*args, **kwargs)
@@ -38,7 +45,9 @@ class SandboxCreateForm(forms.Form):
 
 class SandboxRenameForm(forms.Form):
     name = forms.CharField(
-        max_length=MAX_NAME_LENGTH, widget=forms.TextInput(attrs={"autocomplete": "off"})
+        max_length=MAX_NAME_LENGTH,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        error_messages={"required": "Give the sandbox a name."},
     )
 
 
@@ -46,6 +55,7 @@ class FileCreateForm(forms.Form):
     path = forms.CharField(
         label="New file",
         max_length=255,
+        error_messages={"required": "Name the new file, e.g. utils.py."},
         widget=forms.TextInput(
             attrs={"placeholder": "name, e.g. utils.py or data/input.csv", "autocomplete": "off"}
         ),
@@ -55,7 +65,10 @@ class FileCreateForm(forms.Form):
 class FileRenameForm(forms.Form):
     path = forms.CharField(widget=forms.HiddenInput)
     new_path = forms.CharField(
-        label="New name", max_length=255, widget=forms.TextInput(attrs={"autocomplete": "off"})
+        label="New name",
+        max_length=255,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        error_messages={"required": "Give the file a name."},
     )
 
 
@@ -91,6 +104,7 @@ class FilesUploadForm(forms.Form):
 class VariableForm(forms.Form):
     name = forms.CharField(
         max_length=128,
+        error_messages={"required": "Name the variable, e.g. API_KEY."},
         widget=forms.TextInput(
             attrs={"placeholder": "NAME", "autocomplete": "off", "spellcheck": "false"}
         ),

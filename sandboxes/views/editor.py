@@ -31,7 +31,7 @@ from sandboxes.views.common import json_errors, uploaded_bytes
 
 EDITOR_TEMPLATE = "sandboxes/editor.html"
 # The parts of the page that HTMX reloads on their own (?part=...).
-PARTS = {"files_panel", "variables_panel", "runs_panel", "run_stats"}
+PARTS = {"files_panel", "file_list", "variables_panel", "runs_panel", "run_stats"}
 
 
 def panel_context(request: HttpRequest, sandbox, **forms) -> dict:
@@ -44,10 +44,10 @@ def panel_context(request: HttpRequest, sandbox, **forms) -> dict:
         "history": execution_history(sandbox=sandbox),
         "last_finished": execution_last_finished(sandbox=sandbox),
         "quota": quota_get(user=request.user),
-        "file_form": forms.get("file_form") or FileCreateForm(),
-        "upload_form": forms.get("upload_form") or FilesUploadForm(),
-        "variable_form": forms.get("variable_form") or VariableForm(),
-        "rename_form": forms.get("rename_form"),
+        "file_form": FileCreateForm(),
+        "upload_form": FilesUploadForm(),
+        "variable_form": VariableForm(),
+        **forms,  # a form that failed, shown again with its errors and what was typed
     }
 
 

@@ -22,7 +22,11 @@ LIST_TEMPLATE = "sandboxes/list.html"
 def home(request: HttpRequest) -> HttpResponse:
     """The sandboxes list; a POST creates one and opens it in the editor."""
     offer = runtime_offer()
-    form = SandboxCreateForm(request.POST or None, runtimes=offer.choices)
+    form = SandboxCreateForm(
+        request.POST or None,
+        runtimes=offer.choices,
+        initial={"runtime": offer.choices[0].id if offer.choices else None},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             sandbox = sandbox_create(

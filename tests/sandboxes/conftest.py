@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 
 import pytest
 from channels.layers import channel_layers
 
 from sandboxes import dispatch
 from sandboxes.engine_config import get_engine
+from sandboxes.models import Execution
 from sandboxes.services.workspaces import sandbox_create
 from tests.factories import UserFactory
 
@@ -45,3 +47,43 @@ def intruder(transactional_db):
 @pytest.fixture
 def python_sandbox(runner_user):
     return sandbox_create(owner=runner_user, name="Scratch", runtime="python")
+
+
+@pytest.fixture
+def sandbox(owner):
+    """The owner's Python sandbox, holding the starter main.py."""
+    return sandbox_create(owner=owner, name="Scratch", runtime="python")
+
+
+@pytest.fixture
+def signed_in(client, owner):
+    """A client signed in as the owner."""
+    client.force_login(owner)
+    return client
+
+
+@pytest.fixture
+def make_execution():
+    """make_execution(sandbox, status=..., **fields) -> a recorded run of the sandbox's files
+    (nothing is executed)."""
+
+    def make(sandbox, **fields) -> Execution:
+        files = {f.path: base64.b64encode(bytes(f.content)).decode() for f in sandbox.files.all()}
+        defaults = {
+            "owner": sandbox.owner,
+            "sandbox": sandbox,
+            "runtime": "python3.13",
+            "snapshot": {
+                "files": files,
+                "entry": sandbox.entry_file,
+                "packages": [],
+                "env_names": [],
+            },
+            "timeout_seconds": 60,
+            "status": Execution.Status.SUCCEEDED,
+            "exit_code": 0,
+            "wall_ms": 42,
+        }
+        return Execution.objects.create(**{**defaults, **fields})
+
+    return make

@@ -1,0 +1,64 @@
+"""A run's page (its output comes over the socket), and the files it wrote as a partial."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from sandboxes.models import ExecutionFile
+
+pytestmark = pytest.mark.django_db
+
+
+def url(execution) -> str:
+    return reverse("run_detail", args=[execution.pk])
+
+
+def test_the_owner_sees_how_the_run_went(signed_in, sandbox, make_execution):
+    execution = make_execution(
+        sandbox,
+        status="failed",
+        exit_code=3,
+        wall_ms=2500,
+        cpu_ms=800,
+        runtime_version="3.13.0",
+        timeline=[
+            ["queued", "2026-11-29T14:00:00.000+00:00"],
+            ["failed", "2026-11-29T14:00:02+00:00"],
+        ],
+    )
+
+    page = signed_in.get(url(execution)).content.decode()
+
+    assert "Run of <code>main.py</code>" in page
+    assert "Python 3.13 (3.13.0)" in page
+    assert "2.50 s" in page
+    assert "14:00:00.000" in page
+    assert f'"id": "{execution.pk}"' in page
+    assert reverse("run_rerun", args=[execution.pk]) in page
+
+
+def test_over_htmx_it_answers_with_the_files_the_run_wrote(signed_in, sandbox, make_execution):
+    execution = make_execution(sandbox)
+    ExecutionFile.objects.create(execution=execution, path="plot.png", content=b"\x89PNG", size=4)
+    ExecutionFile.objects.create(execution=execution, path="out.csv", content=b"a", size=1)
+
+    response = signed_in.get(url(execution), headers={"HX-Request": "true"})
+
+    page = response.content.decode()
+    assert "<html" not in page
+    assert f'src="{reverse("run_file", args=[execution.pk])}?path=plot.png&amp;inline=1"' in page
+    assert "out.csv" in page
+    assert page.count("<img") == 1
+    assert response["Vary"] == "HX-Request, Cookie"
+
+
+def test_another_users_run_is_not_found(client, other_user, sandbox, make_execution):
+    execution = make_execution(sandbox)
+    client.force_login(other_user)
+
+    assert client.get(url(execution)).status_code == 404
+
+
+def test_it_needs_a_signed_in_user(client, sandbox, make_execution):
+    assert client.get(url(make_execution(sandbox))).status_code == 302

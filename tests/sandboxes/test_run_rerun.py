@@ -1,0 +1,61 @@
+"""Run again: the same files, entry and runtime as the past run, not the sandbox's now."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+from django.urls import reverse
+
+from quotas.models import Quota
+from sandboxes.models import Execution
+from sandboxes.services.workspaces import sandbox_file_save
+
+pytestmark = pytest.mark.django_db
+
+
+def url(execution) -> str:
+    return reverse("run_rerun", args=[execution.pk])
+
+
+def test_it_starts_the_same_code_again_and_opens_the_new_run(signed_in, sandbox, make_execution):
+    past = make_execution(sandbox)
+    sandbox_file_save(sandbox=sandbox, path="main.py", content=b"print('changed since')")
+
+    response = signed_in.post(url(past))
+
+    again = Execution.objects.exclude(pk=past.pk).get()
+    assert response.status_code == 302
+    assert response.url == reverse("run_detail", args=[again.pk])
+    assert again.status == "queued"
+    assert again.snapshot["files"] == past.snapshot["files"]
+    assert b"changed since" not in base64.b64decode(again.snapshot["files"]["main.py"])
+
+
+def test_a_refusal_over_quota_opens_the_refused_run_with_the_reason(
+    signed_in, owner, sandbox, make_execution
+):
+    past = make_execution(sandbox)
+    Quota.objects.filter(user=owner).update(runs_used=50)
+
+    response = signed_in.post(url(past), follow=True)
+
+    refused = Execution.objects.exclude(pk=past.pk).get()
+    assert refused.status == "rejected"
+    assert response.redirect_chain[-1][0] == reverse("run_detail", args=[refused.pk])
+    assert "Monthly executions used up: 50 of 50." in response.content.decode()
+
+
+def test_another_user_cannot_rerun_it(client, other_user, sandbox, make_execution):
+    past = make_execution(sandbox)
+    client.force_login(other_user)
+
+    assert client.post(url(past)).status_code == 404
+    assert Execution.objects.count() == 1
+
+
+def test_it_needs_a_signed_in_user(client, sandbox, make_execution):
+    past = make_execution(sandbox)
+
+    assert client.post(url(past)).status_code == 302
+    assert Execution.objects.count() == 1
