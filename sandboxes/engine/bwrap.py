@@ -12,19 +12,7 @@ import shlex
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from .runtimes import Runtime
-
-SANDBOX_UID = 1000
-HOME = "/tmp"
-WORKDIR = "/workspace"
-HOST_ETC_FILES = ("/etc/ssl", "/etc/ca-certificates", "/etc/localtime", "/etc/ld.so.cache")
-GENERATED_ETC_FILES = {
-    "passwd": f"sandbox:x:{SANDBOX_UID}:{SANDBOX_UID}:sandbox:{HOME}:/usr/sbin/nologin\n"
-    "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n",
-    "group": f"sandbox:x:{SANDBOX_UID}:\nnogroup:x:65534:\n",
-    "hosts": "127.0.0.1 localhost sandbox\n::1 localhost sandbox\n",
-    "nsswitch.conf": "passwd: files\ngroup: files\nhosts: files dns\n",
-}
+from .layout import SANDBOX_UID, WORKDIR, Bind
 
 # The command stub, run inside the sandbox: take the run's rlimits and program from two
 # variables (bubblewrap takes a command only from its real command line, and the launcher
@@ -41,29 +29,16 @@ EXEC_PROGRAM = (
 )
 
 
-def system_mounts() -> list[str]:
-    args = ["--ro-bind", "/usr", "/usr"]
+def merged_usr_links() -> list[str]:
+    """/bin, /lib... as the host has them: symlinks into /usr (Debian) or folders."""
+    args = []
     for name in ("bin", "sbin", "lib", "lib32", "lib64", "libx32"):
         host = Path("/") / name
         if host.is_symlink():
             args += ["--symlink", str(host.readlink()), str(host)]
         elif host.is_dir():
             args += ["--ro-bind", str(host), str(host)]
-    for path in HOST_ETC_FILES:
-        args += ["--ro-bind-try", path, path]
     return args
-
-
-def sandbox_environment(runtime: Runtime, user_env: Mapping[str, str]) -> dict[str, str]:
-    return {
-        "PATH": f"{runtime.executable.parent}:/usr/local/bin:/usr/bin:/bin",
-        "HOME": HOME,
-        "TMPDIR": "/tmp",
-        "LANG": "C.UTF-8",
-        "USER": "sandbox",
-        **runtime.environment(),
-        **user_env,
-    }
 
 
 def launcher_command(*, bwrap: str, args_fd: int) -> list[str]:
@@ -73,11 +48,7 @@ def launcher_command(*, bwrap: str, args_fd: int) -> list[str]:
 
 def bwrap_arguments(
     *,
-    runtime: Runtime,
-    workspace: Path,
-    tmp: Path,
-    shm: Path,
-    etc_dir: Path,
+    binds: Sequence[Bind],
     program: Sequence[str],
     env: Mapping[str, str],
     open_files: int,
@@ -91,24 +62,13 @@ def bwrap_arguments(
         "--unshare-uts", "--unshare-cgroup", "--disable-userns",
         "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID), "--hostname", "sandbox",
         "--die-with-parent", "--new-session", "--cap-drop", "ALL",
-        *system_mounts(),
         "--proc", "/proc", "--dev", "/dev",
+        *merged_usr_links(),
     ]  # fmt: skip
-    for name in GENERATED_ETC_FILES:
-        args += ["--ro-bind", str(etc_dir / name), f"/etc/{name}"]
-    if runtime.needs_mount:
-        args += ["--ro-bind", str(runtime.root), str(runtime.root)]
-    # Everything writable lives in the run's size-limited tmpfs: the workspace, /tmp and
-    # /dev/shm. The rest, the root and /dev included, is made read-only last.
-    args += [
-        "--bind", str(workspace), WORKDIR,
-        "--bind", str(tmp), "/tmp",
-        "--bind", str(shm), "/dev/shm",
-        "--remount-ro", "/dev",
-        "--remount-ro", "/",
-        "--chdir", WORKDIR,
-        "--clearenv",
-    ]  # fmt: skip
+    for bind in binds:
+        args += ["--bind" if bind.writable else "--ro-bind", str(bind.source), bind.destination]
+    # The root and /dev (bubblewrap's own tmpfs) are made read-only last.
+    args += ["--remount-ro", "/dev", "--remount-ro", "/", "--chdir", WORKDIR, "--clearenv"]
     for name, value in env.items():
         args += ["--setenv", name, value]
     args += ["--setenv", PROGRAM_VARIABLE, shlex.join(program)]

@@ -13,19 +13,14 @@ import shutil
 import threading
 from pathlib import Path
 
-from . import gvisor
-from .bwrap import (
-    GENERATED_ETC_FILES,
-    SANDBOX_UID,
-    bwrap_arguments,
-    launcher_command,
-    sandbox_environment,
-)
+from . import gvisor, layout
+from .bwrap import bwrap_arguments, launcher_command
 from .cancel import CancelToken
 from .cgroups import Cgroups, RunCgroup
 from .config import EngineConfig
 from .errors import EngineError, EngineUnavailable
 from .launcher import LauncherPool
+from .layout import GENERATED_ETC_FILES, SANDBOX_UID
 from .runner import OutputCallback, Runner
 from .runtimes import Runtime, RuntimeRegistry, discover_runtimes, unreachable_part
 from .spec import Isolation, RunResult, RunSpec, Status
@@ -188,6 +183,15 @@ class Engine:
         )
         return workspace
 
+    def _binds(self, runtime: Runtime, workspace: Workspace) -> list[layout.Bind]:
+        return layout.binds(
+            runtime=runtime,
+            workspace=workspace.workspace,
+            tmp=workspace.tmp,
+            shm=workspace.shm,
+            etc_dir=self.config.scratch_dir / "etc",
+        )
+
     @staticmethod
     def _watch(cleanup: contextlib.ExitStack, cgroup: RunCgroup) -> None:
         """On the way out, first every process of the run dies, then its cgroup goes."""
@@ -220,13 +224,9 @@ class Engine:
         limits = spec.limits
         launcher.cgroup.apply(limits)
         arguments = bwrap_arguments(
-            runtime=runtime,
-            workspace=workspace.workspace,
-            tmp=workspace.tmp,
-            shm=workspace.shm,
-            etc_dir=self.config.scratch_dir / "etc",
+            binds=self._binds(runtime, workspace),
             program=runtime.command(spec.entry, spec.argv),
-            env=sandbox_environment(runtime, spec.env),
+            env=layout.environment(runtime, spec.env),
             open_files=limits.open_files,
             # Per process, a backstop a second past the run's limit: the runner's check of
             # the cgroup's total should end the run first.
@@ -266,13 +266,9 @@ class Engine:
         cgroup.apply(gvisor.host_limits(limits))
         config = gvisor.oci_config(
             rootfs=container.rootfs,
-            runtime=runtime,
-            workspace=workspace.workspace,
-            tmp=workspace.tmp,
-            shm=workspace.shm,
-            etc_dir=self.config.scratch_dir / "etc",
+            binds=self._binds(runtime, workspace),
             program=runtime.command(spec.entry, spec.argv),
-            env=sandbox_environment(runtime, spec.env),
+            env=layout.environment(runtime, spec.env),
             open_files=limits.open_files,
             cpu_seconds=max(1, int(limits.cpu_seconds + 0.999)),
             max_processes=limits.max_processes,

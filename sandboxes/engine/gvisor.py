@@ -29,8 +29,8 @@ from pathlib import Path
 from typing import Any
 
 from . import seccomp
-from .bwrap import GENERATED_ETC_FILES, HOST_ETC_FILES, SANDBOX_UID, WORKDIR
 from .cgroups import owner_is_alive
+from .layout import GENERATED_ETC_FILES, HOST_ETC_FILES, SANDBOX_UID, WORKDIR, Bind
 from .runtimes import Runtime
 from .spec import Limits
 from .workspace import remove_stale_workspaces
@@ -99,33 +99,22 @@ def _build_rootfs(rootfs: Path, runtimes: Iterable[Runtime]) -> None:
         (rootfs / file.lstrip("/")).touch(mode=0o644, exist_ok=True)
 
 
-def _bind(source: Path | str, destination: Path | str, *, writable: bool = False) -> dict:
-    return {
-        "destination": str(destination),
-        "type": "bind",
-        "source": str(source),
-        "options": ["rbind", "rw" if writable else "ro"],
-    }
-
-
-def _mounts(runtime: Runtime, workspace: Path, tmp: Path, shm: Path, etc_dir: Path) -> list[dict]:
-    """The same view as bwrap.py's mounts (gVisor adds its own /sys, which is synthetic).
-
-    As there, everything writable is in the run's size-limited tmpfs: the workspace, /tmp
-    and /dev/shm; the root and /dev (gVisor's own devices) are read-only.
-    """
+def _mounts(binds: Sequence[Bind]) -> list[dict]:
+    """The same view as bubblewrap's (gVisor adds its own /sys, which is synthetic); the
+    root and /dev (gVisor's own devices) are read-only."""
     mounts = [
         {"destination": "/proc", "type": "proc", "source": "proc"},
         {"destination": "/dev", "type": "tmpfs", "source": "tmpfs", "options": ["ro"]},
-        _bind("/usr", "/usr"),
     ]
-    mounts += [_bind(path, path) for path in HOST_ETC_FILES if Path(path).exists()]
-    mounts += [_bind(etc_dir / name, f"/etc/{name}") for name in GENERATED_ETC_FILES]
-    if runtime.needs_mount:
-        mounts.append(_bind(runtime.root, runtime.root))
-    mounts.append(_bind(workspace, WORKDIR, writable=True))
-    mounts.append(_bind(tmp, "/tmp", writable=True))
-    mounts.append(_bind(shm, "/dev/shm", writable=True))
+    for bind in binds:
+        mounts.append(
+            {
+                "destination": bind.destination,
+                "type": "bind",
+                "source": str(bind.source),
+                "options": ["rbind", "rw" if bind.writable else "ro"],
+            }
+        )
     return mounts
 
 
@@ -160,11 +149,7 @@ def _deny_when(*names: str, index: int, mask: int, value: int) -> dict[str, Any]
 def oci_config(
     *,
     rootfs: Path,
-    runtime: Runtime,
-    workspace: Path,
-    tmp: Path,
-    shm: Path,
-    etc_dir: Path,
+    binds: Sequence[Bind],
     program: Sequence[str],
     env: Mapping[str, str],
     open_files: int,
@@ -199,7 +184,7 @@ def oci_config(
         },
         "root": {"path": str(rootfs), "readonly": True},
         "hostname": "sandbox",
-        "mounts": _mounts(runtime, workspace, tmp, shm, etc_dir),
+        "mounts": _mounts(binds),
         "linux": {
             "namespaces": [{"type": kind} for kind in ("pid", "network", "ipc", "uts", "mount")],
             "seccomp": _seccomp(),
