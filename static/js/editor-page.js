@@ -152,11 +152,8 @@
     async loadFiles(executionId) {
       const response = await fetch(`${config.urls.runs}${executionId}/`, { headers: { "HX-Request": "true" } });
       if (!response.ok) return;
-      this.files.innerHTML = await response.text();
-      for (const image of this.files.querySelectorAll("img")) {
-        image.addEventListener("load", () => this.afterAppend(), { once: true });
-      }
-      this.afterAppend();
+      // Trimmed, so that a run that wrote nothing leaves the side rail :empty (hidden).
+      this.files.innerHTML = (await response.text()).trim();
     }
   }
 

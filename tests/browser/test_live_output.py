@@ -1,0 +1,96 @@
+"""Running code from the editor page and watching it stream, in a real browser."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import console_text, create_sandbox, set_code, sign_in
+
+pytestmark = pytest.mark.browser
+
+COUNT_SLOWLY = """import time
+
+for i in range({n}):
+    print(f"{word} {{i}}", flush=True)
+    time.sleep({pause})
+"""
+
+
+def test_a_new_user_signs_up_creates_a_sandbox_and_sees_lines_before_the_program_ends(page):
+    page.goto("/account/signup/")
+    page.fill("#id_username", "grace")
+    page.fill("#id_email", "grace@example.com")
+    page.fill("#id_password1", "a long browser password 42")
+    page.fill("#id_password2", "a long browser password 42")
+    page.click("button[type=submit]")
+    page.click("nav >> text=Sandboxes")
+    expect(page.locator("text=No sandboxes yet")).to_be_visible()
+
+    create_sandbox(page, "First steps")
+    expect(page.locator("#runtime-badge")).to_have_text("Python 3.13")
+    expect(page.locator("#quota-runs")).to_contain_text("50 of 50")
+    set_code(page, COUNT_SLOWLY.format(n=4, word="line", pause=0.5))
+    page.click("#run-button")
+
+    output = page.locator("#console-output")
+    expect(output).to_contain_text("line 0")
+    # The first line is on the page while the program is still running.
+    expect(page.locator("#run-button")).to_have_text("Running…")
+    assert "line 3" not in console_text(page)
+    expect(page.locator("#stop-button")).to_be_visible()
+
+    expect(page.locator(".exit-line")).to_contain_text("Finished · exit code 0")
+    assert console_text(page) == "line 0\nline 1\nline 2\nline 3\n"
+    expect(page.locator("#run-button")).to_have_text("Run")
+    expect(page.locator("#stop-button")).to_be_hidden()
+    expect(page.locator("#quota-runs")).to_contain_text("49 of 50")
+    expect(page.locator("#last-duration")).to_contain_text(re.compile(r"\d(\.\d+)? s"))
+
+
+def test_stop_ends_a_long_run(page):
+    sign_in(page)
+    create_sandbox(page, "Long job")
+    set_code(page, 'import time\nprint("started", flush=True)\ntime.sleep(30)\nprint("done")\n')
+    page.keyboard.press("Control+Enter")
+    expect(page.locator("#console-output")).to_contain_text("started")
+
+    page.click("#stop-button")
+
+    expect(page.locator(".exit-line")).to_contain_text("Cancelled", timeout=5_000)
+    expect(page.locator("#run-button")).to_have_text("Run")
+    assert "done" not in console_text(page)
+
+
+def test_reopening_the_page_mid_run_shows_what_was_already_printed(page):
+    sign_in(page)
+    create_sandbox(page, "Reopened")
+    set_code(page, COUNT_SLOWLY.format(n=8, word="tick", pause=0.3))
+    page.click("#run-button")
+    expect(page.locator("#console-output")).to_contain_text("tick 1")
+
+    page.reload()
+
+    # The earlier lines are replayed, the rest arrives live, each exactly once.
+    expect(page.locator("#console-output")).to_contain_text("tick 0")
+    expect(page.locator("#run-button")).to_have_text("Running…")
+    expect(page.locator(".exit-line")).to_contain_text("Finished · exit code 0")
+    assert console_text(page) == "".join(f"tick {i}\n" for i in range(8))
+
+
+def test_output_resumes_without_a_gap_when_the_socket_drops(page):
+    sign_in(page)
+    create_sandbox(page, "Flaky network")
+    set_code(page, COUNT_SLOWLY.format(n=10, word="n", pause=0.15))
+    page.click("#run-button")
+    expect(page.locator("#console-output")).to_contain_text("n 2")
+
+    # Close every socket the page has open, as a network drop would.
+    page.evaluate("""() => {
+        for (const socket of window.__sockets) socket.close();
+    }""")
+
+    expect(page.locator(".exit-line")).to_contain_text("Finished · exit code 0")
+    assert console_text(page) == "".join(f"n {i}\n" for i in range(10))
