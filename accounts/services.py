@@ -11,8 +11,8 @@ from quotas.services import quota_create_for_user
 
 
 @transaction.atomic
-def user_create(*, username: str, email: str, password: str) -> User:
-    """A new account on the default tier."""
+def user_create(*, username: str, email: str, password: str | None) -> User:
+    """A new account on the default tier (with no password: it cannot log in)."""
     user = User.objects.create_user(username=username, email=email, password=password)
     # The post_save receiver already did this for every user; being explicit keeps sign-up
     # correct if that receiver ever changes.

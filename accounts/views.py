@@ -9,6 +9,8 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.forms import SignUpForm
 from accounts.services import user_create
+from api.forms import ApiTokenForm
+from api.selectors.tokens import api_token_list
 from quotas.selectors import quota_get, quota_max_timeout
 from quotas.services import quota_roll_over
 
@@ -40,5 +42,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         "quota": quota,
         "tier": quota.tier,
         "max_timeout": quota_max_timeout(user=request.user),
+        "api_tokens": api_token_list(user=request.user),
+        "api_token_form": ApiTokenForm(),
     }
     return render(request, "accounts/profile.html", context)

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "accounts",
     "quotas",
     "sandboxes",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -93,6 +94,17 @@ if REDIS_URL:
     }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+# The cache holds the API's rate-limit counters: per process (LocMem) in the embedded
+# default, shared by every server process through Redis in production.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "codesandboxes",
+        }
+    }
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
@@ -204,3 +216,10 @@ SANDBOX_CPUS = env.float("SANDBOX_CPUS", default=1.0)
 SANDBOX_DEFAULT_TIMEOUT = env.int("SANDBOX_DEFAULT_TIMEOUT", default=60)
 # Runs executed at once by the server process (the embedded, in-process dispatcher).
 SANDBOX_INLINE_CONCURRENCY = env.int("SANDBOX_INLINE_CONCURRENCY", default=4)
+
+# --- HTTP API --------------------------------------------------------------------------
+# Requests per client (API token, or signed-in user) per window, on top of the quotas.
+API_RATE_LIMIT = env.int("API_RATE_LIMIT", default=120)
+API_RATE_LIMIT_WINDOW = env.int("API_RATE_LIMIT_WINDOW", default=60)
+# The largest request body the API reads (code and files); larger ones get a 413.
+API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=10 * 1024 * 1024)

@@ -8,6 +8,8 @@ admin.site.site_title = "Code Sandboxes admin"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", include("api.urls")),
+    path("account/api-tokens/", include("api.token_urls")),
     path("", include("accounts.urls")),
     # "/" (named "home") is the signed-in user's sandboxes list.
     path("", include("sandboxes.urls")),

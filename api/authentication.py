@@ -1,0 +1,71 @@
+"""Who is calling: a bearer token (programs) or the browser session (people).
+
+Token requests need no CSRF token (a browser never adds an Authorization header on its
+own); session requests that change state must pass Django's CSRF check as any form does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.middleware.csrf import CsrfViewMiddleware
+
+from api.errors import ApiError
+from api.models import ApiToken
+from api.selectors.tokens import api_token_find
+from api.services.tokens import api_token_used
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+CHALLENGE = {"WWW-Authenticate": 'Bearer realm="api"'}
+
+
+@dataclass(frozen=True)
+class ApiClient:
+    user: object
+    token: ApiToken | None  # None: the browser session
+
+    @property
+    def rate_key(self) -> str:
+        """What the rate limit counts: each token on its own; a session per user."""
+        return f"token:{self.token.pk}" if self.token else f"user:{self.user.pk}"
+
+
+def authenticate(request) -> ApiClient:
+    """The caller, or ApiError 401 (no or bad credentials) / 403 (CSRF)."""
+    header = request.headers.get("Authorization")
+    if header is not None:
+        return _token_client(header)
+    user = request.user
+    if not user.is_authenticated:
+        raise ApiError(
+            401,
+            "Authentication required: send `Authorization: Bearer <token>` "
+            "(create a token on your account page).",
+            headers=CHALLENGE,
+        )
+    if request.method not in SAFE_METHODS:
+        _check_csrf(request)
+    return ApiClient(user=user, token=None)
+
+
+def _token_client(header: str) -> ApiClient:
+    scheme, _, secret = header.strip().partition(" ")
+    secret = secret.strip()
+    if scheme.lower() != "bearer" or not secret:
+        raise ApiError(401, "Use `Authorization: Bearer <token>`.", headers=CHALLENGE)
+    token = api_token_find(secret=secret)
+    if token is None:
+        raise ApiError(401, "This API token is not valid (mistyped or revoked).", headers=CHALLENGE)
+    api_token_used(token=token)
+    return ApiClient(user=token.user, token=token)
+
+
+def _check_csrf(request) -> None:
+    check = CsrfViewMiddleware(lambda request: None)
+    check.process_request(request)
+    if check.process_view(request, None, (), {}) is not None:
+        raise ApiError(
+            403,
+            "CSRF check failed: a signed-in browser must send the X-CSRFToken header "
+            "(programs should use an API token instead).",
+        )

@@ -1,0 +1,159 @@
+"""The body of `POST /api/sandbox`, parsed and checked before anything is stored or run.
+
+Only the shape is checked here (types, sizes, paths, names); what depends on the user or
+the server (runtime, quota, timeout maximum) is checked by the services.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+
+from sandboxes.limits import (
+    MAX_FILE_BYTES,
+    MAX_FILES,
+    MAX_VARIABLES,
+    validate_files,
+    validate_variable,
+)
+
+# Every field the endpoint accepts (the OpenAPI document must list exactly these).
+FIELDS = frozenset({"runtime", "code", "files", "packages", "env", "streaming", "timeout"})
+DEFAULT_RUNTIME = "python"
+MAX_PACKAGES = 50
+MAX_PACKAGE_SPEC_LENGTH = 200
+# A package name with an optional version (PyPI: `pandas==2.*`, `requests>=2,<3`,
+# `black[jupyter]`; npm: `zod@3`, `@types/node@^22`). No URLs, paths, options or shell.
+PACKAGE_SPEC = re.compile(
+    r"^(@[a-z0-9][a-z0-9._-]*/)?[A-Za-z0-9][A-Za-z0-9._-]*"  # (npm scope/)name
+    r"(\[[A-Za-z0-9._,-]+\])?"  # PyPI extras
+    r"(@[A-Za-z0-9.^~<>=*| +-]+|(===?|[<>!~]=?)[A-Za-z0-9.*+!,<>=~ -]+)?$"  # version
+)
+
+
+@dataclass(frozen=True)
+class RunRequest:
+    code: str
+    runtime: str = DEFAULT_RUNTIME
+    files: dict[str, bytes] = field(default_factory=dict)
+    packages: list[str] = field(default_factory=list)
+    env: dict[str, str] = field(default_factory=dict)
+    streaming: bool = False
+    timeout: int | None = None
+
+
+def run_request_parse(body: bytes) -> RunRequest:
+    """Raises ValidationError naming the field (`body` for the document itself)."""
+    try:
+        data = json.loads(body)
+    except (UnicodeDecodeError, ValueError):
+        raise ValidationError({"body": "The body is not valid JSON."}) from None
+    if not isinstance(data, dict):
+        raise ValidationError({"body": "The body must be a JSON object."})
+    unknown = sorted(data.keys() - FIELDS)
+    if unknown:
+        raise ValidationError({unknown[0]: f"Unknown field {unknown[0]!r}."})
+    return RunRequest(
+        runtime=_runtime(data.get("runtime", DEFAULT_RUNTIME)),
+        code=_code(data.get("code")),
+        files=_files(data.get("files", {})),
+        packages=_packages(data.get("packages", [])),
+        env=_env(data.get("env", {})),
+        streaming=_boolean(data.get("streaming", False), "streaming"),
+        timeout=_timeout(data.get("timeout")),
+    )
+
+
+def _encodable(value: str, name: str) -> str:
+    """JSON strings may hold lone surrogates, which are no text that can be stored or run."""
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        raise ValidationError({name: f"`{name}` holds text that is not valid Unicode."}) from None
+    return value
+
+
+def _runtime(value) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValidationError({"runtime": 'Give a runtime: "python", "node" or a version id.'})
+    return _encodable(value.strip(), "runtime")
+
+
+def _code(value) -> str:
+    if value is None:
+        raise ValidationError({"code": "`code` is required: the program to run."})
+    if not isinstance(value, str):
+        raise ValidationError({"code": "`code` must be a string."})
+    if not value.strip():
+        raise ValidationError({"code": "There is no code to run: `code` is empty."})
+    if len(_encodable(value, "code").encode()) > MAX_FILE_BYTES:
+        raise ValidationError({"code": f"`code` is limited to {MAX_FILE_BYTES:,} bytes."})
+    return value
+
+
+def _files(value) -> dict[str, bytes]:
+    if not isinstance(value, dict):
+        raise ValidationError({"files": "`files` must be an object of {path: text content}."})
+    if len(value) >= MAX_FILES:
+        raise ValidationError({"files": f"At most {MAX_FILES - 1} files besides `code`."})
+    for path, content in value.items():
+        if not isinstance(content, str):
+            raise ValidationError({"files": f"The content of {path!r} must be a string."})
+        _encodable(path, "files")
+        _encodable(content, "files")
+    files = {path: content.encode() for path, content in value.items()}
+    validate_files(files, field="files")
+    return files
+
+
+def _packages(value) -> list[str]:
+    if not isinstance(value, list):
+        raise ValidationError({"packages": "`packages` must be a list of package specs."})
+    if len(value) > MAX_PACKAGES:
+        raise ValidationError({"packages": f"At most {MAX_PACKAGES} packages."})
+    for spec in value:
+        if (
+            not isinstance(spec, str)
+            or len(spec) > MAX_PACKAGE_SPEC_LENGTH
+            or not PACKAGE_SPEC.match(spec)
+        ):
+            raise ValidationError(
+                {"packages": f"Invalid package spec {spec!r}: use a name and an optional "
+                 "version, e.g. `pandas==2.*` or `zod@3`."}
+            )  # fmt: skip
+    return list(value)
+
+
+def _env(value) -> dict[str, str]:
+    if not isinstance(value, dict):
+        raise ValidationError({"env": "`env` must be an object of {name: string value}."})
+    if len(value) > MAX_VARIABLES:
+        raise ValidationError({"env": f"At most {MAX_VARIABLES} variables."})
+    for name, content in value.items():
+        if not isinstance(content, str):
+            raise ValidationError({"env": f"The value of {name} must be a string."})
+        _encodable(content, "env")
+        try:
+            validate_variable(name, content)
+        except ValidationError as error:
+            raise ValidationError({"env": f"{name}: {error.messages[0]}"}) from None
+    return dict(value)
+
+
+def _boolean(value, name: str) -> bool:
+    if not isinstance(value, bool):
+        raise ValidationError({name: f"`{name}` must be true or false."})
+    return value
+
+
+def _timeout(value) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError({"timeout": "`timeout` must be a whole number of seconds."})
+    if value < 1:
+        raise ValidationError({"timeout": "`timeout` must be at least 1 second."})
+    return value

@@ -1,0 +1,49 @@
+"""Starting a run from an API request."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+
+from api.run_request import RunRequest
+from quotas.formatting import format_duration
+from quotas.selectors import quota_max_timeout
+from sandboxes.models import Execution
+from sandboxes.services.executions import execution_start
+from sandboxes.services.workspaces import ENTRY_NAME, runtime_check
+
+
+def api_run_start(*, user, run: RunRequest) -> Execution:
+    """Check what depends on the user and the server, then start the run.
+
+    `code` becomes the runtime's usual entry file (main.py, index.js). Raises
+    ValidationError naming the field, or QuotaExceeded (see execution_start).
+    """
+    runtime = runtime_check(run.runtime)
+    entry = ENTRY_NAME["node" if runtime.startswith("node") else "python"]
+    if entry in run.files:
+        raise ValidationError(
+            {"files": f"{entry} is the entry file, whose content is `code`: rename it."}
+        )
+    _check_timeout(user, run.timeout)
+    return execution_start(
+        user=user,
+        runtime=runtime,
+        files={entry: run.code.encode(), **run.files},
+        entry=entry,
+        packages=run.packages,
+        env=run.env,
+        timeout_seconds=run.timeout,
+    )
+
+
+def _check_timeout(user, timeout: int | None) -> None:
+    """A timeout over what the user may run now is refused, not silently shortened.
+
+    With no compute time left at all, the quota refuses the run instead (a 429, which
+    says when it resets)."""
+    longest = quota_max_timeout(user=user)
+    if timeout is not None and 0 < longest < timeout:
+        raise ValidationError(
+            {"timeout": f"The longest run you may start now is {format_duration(longest)} "
+             f"({longest} s); `timeout` asks for {timeout} s."}
+        )  # fmt: skip
