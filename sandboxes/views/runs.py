@@ -36,17 +36,19 @@ def _config(execution: Execution) -> dict:
 @require_GET
 @vary_on_headers("HX-Request")
 def detail(request: HttpRequest, execution_id) -> HttpResponse:
-    """A run's page; over HTMX, the files it produced (the console shows them when it ends)."""
+    """A run's page; over HTMX, the files it wrote (shown beside the console when it ends),
+    or with ?part=run_details its facts (reloaded when a run watched live ends)."""
     execution = execution_get(user=request.user, execution_id=execution_id)
-    context = {"execution": execution, "produced": execution.files.defer("content")}
+    context = {
+        "execution": execution,
+        "produced": execution.files.defer("content"),
+        "snapshot_files": sorted(execution.snapshot.get("files", {})),
+        "entry": execution.snapshot.get("entry", ""),
+    }
     if request.htmx:
-        return render(request, f"{RUN_TEMPLATE}#run_files", context)
-    context.update(
-        runtime_label=runtime_label(execution.runtime),
-        snapshot_files=sorted(execution.snapshot.get("files", {})),
-        entry=execution.snapshot.get("entry", ""),
-        config=_config(execution),
-    )
+        part = "run_details" if request.GET.get("part") == "run_details" else "run_files"
+        return render(request, f"{RUN_TEMPLATE}#{part}", context)
+    context.update(runtime_label=runtime_label(execution.runtime), config=_config(execution))
     return render(request, RUN_TEMPLATE, context)
 
 

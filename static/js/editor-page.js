@@ -286,7 +286,11 @@
   if (!document.getElementById("editor")) {
     if (config.latest) {
       showStop(config.latest.active);
-      watch(config.latest.id, { active: config.latest.active, onEnd: () => showStop(false) });
+      const ended = () => {
+        showStop(false);
+        document.body.dispatchEvent(new CustomEvent("run-ended"));
+      };
+      watch(config.latest.id, { active: config.latest.active, onEnd: config.latest.active ? ended : null });
     }
     return;
   }
@@ -307,6 +311,7 @@
   let editor = null;
   let running = false;
   let saving = null;
+  let startedTimer = 0;
 
   buffers.set(current, { text: config.file.text, saved: config.file.text, language: config.file.language });
 
@@ -444,6 +449,7 @@
   }
 
   function runEnded() {
+    clearTimeout(startedTimer);
     setRunning(false);
     document.body.dispatchEvent(new CustomEvent("run-ended"));
     refreshCleanBuffers();
@@ -479,7 +485,9 @@
     if (response.status === 201) {
       markSaved(sent);
       attach(body.execution.id, true);
-      document.body.dispatchEvent(new CustomEvent("run-started"));
+      // The history and the quota meter catch up a little later: reloading them at once
+      // would compete with the run's own start for the server's attention.
+      startedTimer = setTimeout(() => document.body.dispatchEvent(new CustomEvent("run-started")), 1000);
       return;
     }
     setRunning(false);

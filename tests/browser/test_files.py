@@ -99,6 +99,10 @@ def test_bad_input_is_explained_and_nothing_typed_is_lost(page):
     sign_in(page)
     create_sandbox(page, "Mistakes")
     set_code(page, "print('keep me')\n")
+    page.keyboard.press("Control+s")
+    expect(page.locator("#save-state")).to_have_text("All changes saved")
+    page.reload()
+    expect(page.locator(".cm-content")).to_have_text("print('keep me')")
 
     page.fill("#new-file-path", "../escape.py")
     page.click("#files-panel button:has-text('Add')")

@@ -94,3 +94,24 @@ def test_output_resumes_without_a_gap_when_the_socket_drops(page):
 
     expect(page.locator(".exit-line")).to_contain_text("Finished · exit code 0")
     assert console_text(page) == "".join(f"n {i}\n" for i in range(10))
+
+
+def test_a_past_run_replays_on_its_page_and_runs_again_live(page):
+    sign_in(page)
+    create_sandbox(page, "History")
+    set_code(page, COUNT_SLOWLY.format(n=3, word="step", pause=0.3))
+    page.click("#run-button")
+    expect(page.locator(".exit-line")).to_contain_text("Finished")
+
+    page.click("#tab-runs")
+    page.locator(".run-item").first.click()
+    expect(page.locator("#console-output")).to_have_text("step 0\nstep 1\nstep 2\n")
+    expect(page.locator("#run-details")).to_contain_text("Succeeded")
+
+    page.click("text=Run again")
+    expect(page.locator("#run-status")).to_have_text(re.compile("Queued|Preparing|Running"))
+    expect(page.locator("#stop-button")).to_be_visible()
+    expect(page.locator(".exit-line")).to_contain_text("Finished · exit code 0")
+    assert console_text(page) == "step 0\nstep 1\nstep 2\n"
+    expect(page.locator("#run-details")).to_contain_text(re.compile(r"Exit code\s*0"))
+    expect(page.locator("#stop-button")).to_be_hidden()

@@ -62,3 +62,16 @@ def test_another_users_run_is_not_found(client, other_user, sandbox, make_execut
 
 def test_it_needs_a_signed_in_user(client, sandbox, make_execution):
     assert client.get(url(make_execution(sandbox))).status_code == 302
+
+
+def test_over_htmx_its_facts_come_alone_for_a_refresh_when_it_ends(
+    signed_in, sandbox, make_execution
+):
+    execution = make_execution(sandbox, status="timed_out", exit_code=None, wall_ms=60_000)
+
+    response = signed_in.get(url(execution) + "?part=run_details", headers={"HX-Request": "true"})
+
+    page = response.content.decode()
+    assert page.lstrip().startswith("<aside")
+    assert "Timed out" in page
+    assert "1 min" in page
