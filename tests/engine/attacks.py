@@ -15,10 +15,29 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
+
 from sandboxes.engine import Limits, RunSpec
 
 REPO = Path(__file__).resolve().parents[2]
 ENTRY = {"python": "main.py", "node": "main.js"}
+
+
+def backends(*gvisor_marks: pytest.MarkDecorator) -> list:
+    """The `isolation` params: bubblewrap, and gVisor (marked `gvisor`, and `gvisor_marks`)."""
+    return [
+        pytest.param("bwrap", id="bwrap"),
+        pytest.param("gvisor", id="gvisor", marks=[pytest.mark.gvisor, *gvisor_marks]),
+    ]
+
+
+def on_both_backends(*, gvisor: pytest.MarkDecorator) -> pytest.MarkDecorator:
+    """Parametrize `isolation` as conftest.py's fixture does, with a mark on the gVisor run:
+    `pytest.mark.skip(reason="gVisor: ...")` where the property does not apply to gVisor,
+    `pytest.mark.xfail(strict=True, reason="GVISOR GAP: ...")` where gVisor fails to keep it.
+    """
+    return pytest.mark.parametrize("isolation", backends(gvisor))
+
 
 # Errors that mean "there is nothing of the host here" or "you may not".
 NOT_REACHABLE = frozenset({"ENOENT", "EACCES", "EPERM"})
@@ -105,6 +124,7 @@ def make_spec(
     stdin: bytes = b"",
     env: dict[str, str] | None = None,
     argv: tuple[str, ...] = (),
+    isolation: str = "bwrap",
     **limits: float,
 ) -> RunSpec:
     """The spec the `run` fixture would build, for tests that drive the engine themselves."""
@@ -116,6 +136,7 @@ def make_spec(
         stdin=stdin,
         env=env or {},
         argv=argv,
+        isolation=isolation,
         limits=Limits(**{"timeout_seconds": 10, **limits}),
     )
 
@@ -138,6 +159,27 @@ def host_processes_with(marker: str) -> list[str]:
             words = cmdline.replace(b"\0", b" ").decode(errors="replace")
             found.append(f"{entry.name}: {words}")
     return found
+
+
+def processes_left_by_runs(marker: str) -> list[str]:
+    """Host processes that outlived this engine's runs (all of them must have ended).
+
+    Those running `marker` (bubblewrap runs the program as a host process), and those still
+    in a run's cgroup: under gVisor no host process shows the program's command line, but
+    runsc, its gofer, its sentry and the sentry's ptrace stubs all live in that cgroup.
+    """
+    run_cgroup = f"/run-{os.getpid()}-"  # run ids start with the engine's pid
+    found = set(host_processes_with(marker))
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if run_cgroup in (entry / "cgroup").read_text():
+                cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ")
+                found.add(f"{entry.name}: {cmdline.decode(errors='replace')}")
+        except OSError:
+            continue  # ended meanwhile
+    return sorted(found)
 
 
 @contextmanager

@@ -1,4 +1,8 @@
-"""Fixtures for engine tests: a real engine (bubblewrap, cgroups), no database."""
+"""Fixtures for engine tests: a real engine (bubblewrap or gVisor, cgroups), no database.
+
+Every test that uses `run` runs on both backends (the `isolation` fixture); a test marks
+what differs on gVisor with `on_both_backends(gvisor=...)` from attacks.py.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ import pytest
 from sandboxes.engine import Engine, EngineUnavailable, Limits, RunResult, RunSpec
 from sandboxes.engine_config import engine_config
 
-ENTRY = {"python": "main.py", "node": "main.js"}
+from .attacks import ENTRY, backends
 
 
 @dataclass
@@ -40,9 +44,19 @@ def engine() -> Engine:
     return engine
 
 
+@pytest.fixture(params=backends())
+def isolation(request) -> str:
+    """The backend a test's runs use: "bwrap" and "gvisor" (marked `gvisor`)."""
+    return request.param
+
+
 @pytest.fixture
-def run(engine):
-    """run(code, runtime="python", files=None, **limits) -> Outcome (stdout, stderr, result)."""
+def run(engine, isolation):
+    """run(code, runtime="python", files=None, **limits) -> Outcome (stdout, stderr, result).
+
+    Runs on the test's `isolation` unless the call names another.
+    """
+    default_isolation = isolation
 
     def run(
         code: str | bytes,
@@ -53,7 +67,7 @@ def run(engine):
         stdin: bytes = b"",
         env: dict[str, str] | None = None,
         argv: tuple[str, ...] = (),
-        isolation: str = "bwrap",
+        isolation: str | None = None,
         **limits,
     ) -> Outcome:
         language = "python" if runtime.startswith("python") else "node"
@@ -67,7 +81,7 @@ def run(engine):
             stdin=stdin,
             env=env or {},
             argv=argv,
-            isolation=isolation,
+            isolation=isolation or default_isolation,
             limits=Limits(**{"timeout_seconds": 10, **limits}),
         )
         result = engine.run_sync(spec, on_output=lambda s, d: outcome_chunks.append((s, d)))

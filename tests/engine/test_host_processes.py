@@ -11,8 +11,8 @@ import pytest
 from .attacks import (
     OneOf,
     attempts,
-    host_processes_with,
     node_probe,
+    processes_left_by_runs,
     python_probe,
     unique_marker,
 )
@@ -135,9 +135,11 @@ AFTER
 const { spawn } = require("child_process");
 const fs = require("fs");
 
+// stdio "inherit", not "ignore": gVisor refuses to open its read-only /dev/null for writing
+// (test_behaviour.py), and a daemon that holds the run's output must not outlive it either.
 const child = spawn(process.execPath, ["-e", "setTimeout(() => {}, 60000)", "MARKER"], {
   detached: true,
-  stdio: "ignore",
+  stdio: "inherit",
 });
 child.unref();
 
@@ -174,7 +176,7 @@ def test_a_daemon_does_not_outlive_a_run_that_ended(run, how):
 
     assert "daemon running" in outcome.stdout, outcome.stderr
     assert outcome.status == "succeeded"
-    assert host_processes_with(marker) == []
+    assert processes_left_by_runs(marker) == []
 
 
 @pytest.mark.parametrize("how", list(DAEMONS))
@@ -186,7 +188,7 @@ def test_a_daemon_does_not_outlive_a_run_that_timed_out(run, how):
 
     assert "daemon running" in outcome.stdout, outcome.stderr
     assert outcome.status == "timed_out"
-    assert host_processes_with(marker) == []
+    assert processes_left_by_runs(marker) == []
 
 
 HOLD_STDOUT = {

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from .attacks import host_processes_with, unique_marker
+from .attacks import processes_left_by_runs, unique_marker
 
 pytestmark = pytest.mark.sandbox
 
@@ -50,7 +50,7 @@ def test_a_fork_bomb_hits_the_process_limit_and_its_run_ends(run, runtime):
 
     assert "fork failed: EAGAIN" in outcome.stdout, outcome.stderr[-2000:]
     assert time.monotonic() - started < 4
-    assert host_processes_with(marker) == []
+    assert processes_left_by_runs(marker) == []
     assert subprocess.run(["true"], timeout=5).returncode == 0  # the host can still fork
 
 
@@ -110,12 +110,19 @@ MEMORY_BOMB = {
 }
 
 
+# The kernel may charge an allocation that must not fail past memory.max (a "forced"
+# charge). Under gVisor the OOM-killed sentry's many threads do so: the peak was one page
+# over the limit in 3 of 30 gVisor runs (never in 30 bubblewrap runs).
+GVISOR_FORCED_CHARGES = 16 * 4096
+
+
 @pytest.mark.parametrize("runtime", ["python", "node"])
-def test_a_memory_bomb_is_killed_at_the_memory_limit(run, runtime):
+def test_a_memory_bomb_is_killed_at_the_memory_limit(run, isolation, runtime):
     outcome = run(MEMORY_BOMB[runtime], runtime, memory_bytes=64 * MiB)
 
     assert outcome.status == "oom_killed"
-    assert outcome.result.peak_memory_bytes <= 64 * MiB
+    slack = GVISOR_FORCED_CHARGES if isolation == "gvisor" else 0
+    assert outcome.result.peak_memory_bytes <= 64 * MiB + slack
     assert "memory" in outcome.result.error.lower()
 
 

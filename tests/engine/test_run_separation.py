@@ -44,13 +44,14 @@ def test_the_workspace_of_a_finished_run_is_not_visible_to_the_next(run):
     assert second.stdout.splitlines() == ["tmp holds []", "workspace holds ['main.py']", "absent"]
 
 
-def test_a_run_cannot_reach_the_workspace_of_a_run_still_going(engine, run):
+def test_a_run_cannot_reach_the_workspace_of_a_run_still_going(engine, run, isolation):
     secret = f"other-run-{secrets.token_hex(8)}"
     ready = threading.Event()
     stop = CancelToken()
     other = make_spec(
         f"import time\nopen('secret.txt', 'w').write({secret!r})\nprint('ready', flush=True)\n"
         "time.sleep(30)\n",
+        isolation=isolation,
         timeout_seconds=20,
     )
     other_run = threading.Thread(
@@ -61,7 +62,12 @@ def test_a_run_cannot_reach_the_workspace_of_a_run_still_going(engine, run):
         assert ready.wait(10), "the other run did not start"
         (host_path,) = [
             path
-            for path in (engine.config.scratch_dir / "runs").glob("*/fs/workspace/secret.txt")
+            # bubblewrap's workspaces are in <scratch>/runs, gVisor's in <scratch>/gvisor/runs
+            for runs in (
+                engine.config.scratch_dir / "runs",
+                engine.config.scratch_dir / "gvisor/runs",
+            )
+            for path in runs.glob("*/fs/workspace/secret.txt")
             if path.read_text() == secret
         ]
         probe = python_probe(

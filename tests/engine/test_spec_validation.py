@@ -55,11 +55,14 @@ def test_limits_that_make_no_sense_are_refused(limit):
         Limits(**limit)
 
 
-def test_an_unknown_runtime_is_refused_naming_the_available_ones(engine):
+def test_an_unknown_runtime_is_refused_naming_the_available_ones(engine, isolation):
     output: list[bytes] = []
 
     with pytest.raises(InvalidSpec) as refused:
-        engine.run_sync(make_spec("print(1)", "cobol"), lambda _s, data: output.append(data))
+        engine.run_sync(
+            make_spec("print(1)", "cobol", isolation=isolation),
+            lambda _s, data: output.append(data),
+        )
 
     message = str(refused.value)
     assert "cobol" in message

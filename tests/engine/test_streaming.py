@@ -29,11 +29,11 @@ PRINT_ONE_TO_FIVE_AT_ONCE = {
 
 
 @pytest.mark.parametrize("runtime", ["python", "node"])
-def test_flushed_lines_arrive_in_the_order_they_were_printed(engine, runtime):
+def test_flushed_lines_arrive_in_the_order_they_were_printed(engine, isolation, runtime):
     received: list[bytes] = []
 
     engine.run_sync(
-        make_spec(PRINT_ONE_TO_FIVE_AT_ONCE[runtime], runtime),
+        make_spec(PRINT_ONE_TO_FIVE_AT_ONCE[runtime], runtime, isolation=isolation),
         lambda _stream, data: received.append(data),
     )
 
@@ -41,11 +41,11 @@ def test_flushed_lines_arrive_in_the_order_they_were_printed(engine, runtime):
 
 
 @pytest.mark.parametrize("runtime", ["python", "node"])
-def test_output_printed_in_a_loop_arrives_before_the_loop_ends(engine, runtime):
+def test_output_printed_in_a_loop_arrives_before_the_loop_ends(engine, isolation, runtime):
     arrivals: list[tuple[float, bytes]] = []
 
     result = engine.run_sync(
-        make_spec(PRINT_ONE_TO_FIVE_SLOWLY[runtime], runtime),
+        make_spec(PRINT_ONE_TO_FIVE_SLOWLY[runtime], runtime, isolation=isolation),
         lambda _stream, data: arrivals.append((time.monotonic(), data)),
     )
     ended = time.monotonic()
@@ -57,7 +57,7 @@ def test_output_printed_in_a_loop_arrives_before_the_loop_ends(engine, runtime):
     assert ended - first_arrival > 0.5, "the first line arrived only as the run ended"
 
 
-def test_an_async_output_callback_is_awaited_for_every_chunk(engine):
+def test_an_async_output_callback_is_awaited_for_every_chunk(engine, isolation):
     received: list[tuple[str, bytes]] = []
 
     async def on_output(stream: str, data: bytes) -> None:
@@ -65,7 +65,8 @@ def test_an_async_output_callback_is_awaited_for_every_chunk(engine):
         received.append((stream, data))
 
     engine.run_sync(
-        make_spec("import sys\nprint('out')\nprint('err', file=sys.stderr)\n"), on_output
+        make_spec("import sys\nprint('out')\nprint('err', file=sys.stderr)\n", isolation=isolation),
+        on_output,
     )
 
     assert b"".join(d for s, d in received if s == "stdout") == b"out\n"
