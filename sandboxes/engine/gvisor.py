@@ -30,7 +30,14 @@ from typing import Any
 
 from . import seccomp
 from .cgroups import owner_is_alive
-from .layout import GENERATED_ETC_FILES, HOST_ETC_FILES, SANDBOX_UID, WORKDIR, Bind
+from .layout import (
+    GENERATED_ETC_FILES,
+    HOST_ETC_FILES,
+    PACKAGE_MOUNT_POINTS,
+    SANDBOX_UID,
+    WORKDIR,
+    Bind,
+)
 from .runtimes import Runtime
 from .spec import Limits
 from .workspace import remove_stale_workspaces
@@ -88,7 +95,7 @@ def _build_rootfs(rootfs: Path, runtimes: Iterable[Runtime]) -> None:
         host, link = Path("/") / name, rootfs / name
         if host.is_symlink() and not link.is_symlink():
             link.symlink_to(host.readlink())
-    folders = ["proc", "dev/shm", "sys", "usr", "tmp", WORKDIR, "etc"]
+    folders = ["proc", "dev/shm", "sys", "usr", "tmp", WORKDIR, "etc", *PACKAGE_MOUNT_POINTS]
     folders += [path for path in HOST_ETC_FILES if Path(path).is_dir()]
     folders += [str(runtime.root) for runtime in runtimes if runtime.needs_mount]
     for folder in folders:
@@ -100,11 +107,13 @@ def _build_rootfs(rootfs: Path, runtimes: Iterable[Runtime]) -> None:
 
 
 def _mounts(binds: Sequence[Bind]) -> list[dict]:
-    """The same view as bubblewrap's (gVisor adds its own /sys, which is synthetic); the
-    root and /dev (gVisor's own devices) are read-only."""
+    """The same view as bubblewrap's (gVisor adds its own /sys, which is synthetic). The
+    root is read-only; /dev is gVisor's own, root-owned (the program cannot create files
+    in it), and writable, because gVisor refuses to open /dev/null for writing on a
+    read-only /dev."""
     mounts = [
         {"destination": "/proc", "type": "proc", "source": "proc"},
-        {"destination": "/dev", "type": "tmpfs", "source": "tmpfs", "options": ["ro"]},
+        {"destination": "/dev", "type": "tmpfs", "source": "tmpfs"},
     ]
     for bind in binds:
         mounts.append(

@@ -252,14 +252,6 @@ console.log("discarded");
 
 
 @pytest.mark.parametrize("runtime", ["python", "node"])
-@on_both_backends(
-    gvisor=pytest.mark.xfail(
-        strict=True,
-        reason="GVISOR BUG (a difference, not an isolation gap): /dev is a read-only tmpfs "
-        "and gVisor, unlike Linux, will not open a device on it for writing: "
-        "open('/dev/null', 'w') is EROFS, so subprocess.DEVNULL and stdio 'ignore' fail",
-    )
-)
 def test_a_program_can_discard_output_into_dev_null(run, runtime):
     outcome = run(DISCARD_INTO_DEV_NULL[runtime], runtime)
 
