@@ -8,8 +8,6 @@ import re
 
 import pytest
 
-from .attacks import on_both_backends
-
 pytestmark = pytest.mark.sandbox
 
 EXIT_WITH = {
