@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import inspect
 import math
 import os
 import pwd
@@ -18,9 +19,14 @@ from .bwrap import bwrap_arguments, launcher_command
 from .cancel import CancelToken
 from .cgroups import Cgroups, RunCgroup
 from .config import EngineConfig
-from .errors import EngineError, EngineUnavailable
+from .errors import EngineError, EngineUnavailable, InstallFailed
 from .launcher import LauncherPool
 from .layout import GENERATED_ETC_FILES, SANDBOX_UID
+from .packages.installer import Installer
+from .packages.manager import Lease, PackageManager
+from .packages.network import NetworkTools
+from .packages.specs import normalise
+from .packages.store import Store
 from .runner import OutputCallback, Runner
 from .runtimes import Runtime, RuntimeRegistry, discover_runtimes, unreachable_part
 from .spec import Isolation, RunResult, RunSpec, Status
@@ -38,6 +44,7 @@ class Engine:
         self.cgroups: Cgroups | None = None
         self.runtimes = RuntimeRegistry()
         self._launchers: LauncherPool | None = None
+        self.packages: PackageManager | None = None
 
     # --- start-up -----------------------------------------------------------------------
 
@@ -88,10 +95,42 @@ class Engine:
             raise EngineUnavailable(
                 "no usable runtime: " + "; ".join(self.runtimes.problems or ["none configured"])
             )
+        self.packages = self._package_manager()
+        self.packages.prepare(self.uid, self.gid)
         # Whether or not runsc is installed: it may be installed later, and a dead engine's
         # gVisor runs are cleaned up either way (after their cgroups killed what was left).
         gvisor.prepare(config.scratch_dir, self.runtimes.runtimes.values())
         self._smoke_test()
+
+    def _package_manager(self) -> PackageManager:
+        config = self.config
+        store = Store(config.packages_root)
+        assert self._launchers is not None
+        installer = Installer(
+            launchers=self._launchers,
+            scratch=config.scratch_dir,
+            cache_dir=store.caches,
+            tools_dir=store.tools,
+            uid=self.uid,
+            gid=self.gid,
+            limits=config.install_limits,
+            network=NetworkTools(
+                slirp4netns=config.slirp4netns,
+                nft=config.nft,
+                nsenter=config.nsenter,
+                bwrap=config.bwrap,
+            ),
+            python_index_url=config.python_index_url,
+            npm_registry=config.npm_registry,
+            uv=config.uv,
+            npm=config.npm,
+        )
+        return PackageManager(
+            store,
+            installer,
+            etc_dir=config.scratch_dir / "etc",
+            max_bytes=config.packages_max_bytes,
+        )
 
     def _smoke_test(self) -> None:
         """Start one real sandbox: a host where bubblewrap cannot work is caught here."""
@@ -143,6 +182,64 @@ class Engine:
         await asyncio.to_thread(self.prepare)
         return await self._run(spec, on_output, cancel)
 
+    async def prepare_packages(
+        self,
+        spec: RunSpec,
+        on_output: OutputCallback | None = None,
+        cancel: CancelToken | None = None,
+    ) -> RunResult | None:
+        """Build the run's package environment now (a run's "preparing" step), if it is not
+        built yet. None when it is ready (or the run needs none); else the run's result:
+        install_failed (the installer's words also on stderr) or cancelled."""
+        await asyncio.to_thread(self.prepare)
+        runtime = self.runtimes.get(spec.runtime)
+        lease = await self._lease(spec, runtime, on_output, cancel)
+        if isinstance(lease, RunResult):
+            return lease
+        if lease is not None:
+            lease.release()
+        return None
+
+    def packages_for(self, spec: RunSpec, runtime: Runtime) -> tuple[str, ...]:
+        """What the run installs: its packages, and tsx for TypeScript on an old Node."""
+        implicit = runtime.implicit_packages(spec.entry)
+        if not implicit:
+            return spec.packages
+        return normalise(runtime.language, (*spec.packages, *implicit))
+
+    async def _lease(
+        self,
+        spec: RunSpec,
+        runtime: Runtime,
+        on_output: OutputCallback | None,
+        cancel: CancelToken | None,
+    ) -> Lease | RunResult | None:
+        specs = self.packages_for(spec, runtime)
+        if not specs:
+            return None
+        assert self.packages is not None
+        try:
+            return await self.packages.acquire(runtime, specs, cancel)
+        except InstallFailed as failure:
+            if on_output is not None and not failure.cancelled:
+                written = on_output("stderr", failure.message.encode())
+                if inspect.isawaitable(written):
+                    await written
+            return RunResult(
+                status=Status.CANCELLED if failure.cancelled else Status.INSTALL_FAILED,
+                exit_code=None,
+                signal=None,
+                wall_seconds=failure.seconds,
+                cpu_seconds=0.0,
+                peak_memory_bytes=0,
+                output_truncated=False,
+                files={},
+                deleted_files=(),
+                runtime_version=runtime.version,
+                error=failure.message,
+                install_seconds=failure.seconds,
+            )
+
     async def _run(
         self, spec: RunSpec, on_output: OutputCallback | None, cancel: CancelToken | None
     ) -> RunResult:
@@ -150,7 +247,13 @@ class Engine:
         start = self._start_gvisor if spec.isolation is Isolation.GVISOR else self._start_bwrap
         cleanup = contextlib.ExitStack()  # each backend registers how to undo what it made
         try:
-            runner, workspace = await start(spec, runtime, cleanup, on_output, cancel)
+            lease = await self._lease(spec, runtime, on_output, cancel)
+            if isinstance(lease, RunResult):
+                return lease
+            if lease is not None:
+                cleanup.callback(lease.release)  # held until the run ends: never pruned under it
+            packages = lease.path if lease is not None else None
+            runner, workspace = await start(spec, runtime, cleanup, on_output, cancel, packages)
             wall = await runner.run(spec.stdin)
             usage = runner.cgroup.usage()
             status, exit_code, signal_number = runner.outcome(usage)
@@ -167,6 +270,7 @@ class Engine:
                 deleted_files=changes.deleted,
                 runtime_version=runtime.version,
                 error=runner.error,
+                install_seconds=lease.install_seconds if lease is not None else 0.0,
             )
         finally:
             await asyncio.to_thread(cleanup.close)
@@ -183,13 +287,16 @@ class Engine:
         )
         return workspace
 
-    def _binds(self, runtime: Runtime, workspace: Workspace) -> list[layout.Bind]:
+    def _binds(
+        self, runtime: Runtime, workspace: Workspace, packages: Path | None
+    ) -> list[layout.Bind]:
         return layout.binds(
             runtime=runtime,
             workspace=workspace.workspace,
             tmp=workspace.tmp,
             shm=workspace.shm,
             etc_dir=self.config.scratch_dir / "etc",
+            packages=packages,
         )
 
     @staticmethod
@@ -213,6 +320,7 @@ class Engine:
         cleanup: contextlib.ExitStack,
         on_output: OutputCallback | None,
         cancel: CancelToken | None,
+        packages: Path | None = None,
     ) -> tuple[Runner, Workspace]:
         assert self._launchers is not None
         launcher = await self._launchers.take()
@@ -224,9 +332,9 @@ class Engine:
         limits = spec.limits
         launcher.cgroup.apply(limits)
         arguments = bwrap_arguments(
-            binds=self._binds(runtime, workspace),
+            binds=self._binds(runtime, workspace, packages),
             program=runtime.command(spec.entry, spec.argv),
-            env=layout.environment(runtime, spec.env),
+            env=layout.environment(runtime, spec.env, packages=packages is not None),
             open_files=limits.open_files,
             # Per process, a backstop a second past the run's limit: the runner's check of
             # the cgroup's total should end the run first.
@@ -250,6 +358,7 @@ class Engine:
         cleanup: contextlib.ExitStack,
         on_output: OutputCallback | None,
         cancel: CancelToken | None,
+        packages: Path | None = None,
     ) -> tuple[Runner, Workspace]:
         self._check_runsc()
         run_id = f"{os.getpid()}-{secrets.token_hex(6)}"
@@ -266,9 +375,9 @@ class Engine:
         cgroup.apply(gvisor.host_limits(limits))
         config = gvisor.oci_config(
             rootfs=container.rootfs,
-            binds=self._binds(runtime, workspace),
+            binds=self._binds(runtime, workspace, packages),
             program=runtime.command(spec.entry, spec.argv),
-            env=layout.environment(runtime, spec.env),
+            env=layout.environment(runtime, spec.env, packages=packages is not None),
             open_files=limits.open_files,
             cpu_seconds=max(1, int(limits.cpu_seconds + 0.999)),
             max_processes=limits.max_processes,

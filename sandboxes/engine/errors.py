@@ -17,3 +17,13 @@ class EngineUnavailable(EngineError):
 
 class SandboxFailed(EngineError):
     """The sandbox itself failed to start (not the user's program)."""
+
+
+class InstallFailed(EngineError):
+    """A run's packages could not be installed; `message` says which and why."""
+
+    def __init__(self, message: str, *, seconds: float = 0.0, cancelled: bool = False):
+        super().__init__(message)
+        self.message = message
+        self.seconds = seconds
+        self.cancelled = cancelled

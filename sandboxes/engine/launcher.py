@@ -93,7 +93,11 @@ class LauncherPool:
         elif not ready.cancelled() and ready.exception() is None:
             ready.result().discard()
 
-    async def _start(self) -> Launcher:
+    async def start_cold(self, pass_fds: tuple[int, ...] = ()) -> Launcher:
+        """A launcher for the caller alone (an install sandbox), also given `pass_fds`."""
+        return await self._start(pass_fds)
+
+    async def _start(self, extra_fds: tuple[int, ...] = ()) -> Launcher:
         run_id = f"{os.getpid()}-{secrets.token_hex(6)}"
         cgroup = await asyncio.to_thread(self.cgroups.create, run_id)
         args_read, args_write = os.pipe2(os.O_CLOEXEC)
@@ -111,7 +115,7 @@ class LauncherPool:
                 user=self.uid,
                 group=self.gid,
                 extra_groups=[],
-                pass_fds=(args_read, status_write, seccomp),
+                pass_fds=(args_read, status_write, seccomp, *extra_fds),
                 start_new_session=True,
             )
         except BaseException:

@@ -18,6 +18,12 @@ from pathlib import Path
 from .errors import InvalidSpec
 
 SYSTEM_PREFIXES = (Path("/usr"),)
+TYPESCRIPT_SUFFIXES = (".ts", ".mts", ".cts")
+# TypeScript on a Node.js without type stripping: tsx, installed as a package environment.
+TSX = "tsx@4"
+# Node.js runs TypeScript itself from 22.7 (types stripped; enums and namespaces
+# transformed); the feature's warning would land in every run's stderr.
+NODE_TYPESCRIPT_FLAGS = ("--experimental-transform-types", "--disable-warning=ExperimentalWarning")
 
 
 @dataclass(frozen=True)
@@ -39,10 +45,26 @@ class Runtime:
     def needs_mount(self) -> bool:
         return not any(self.root.is_relative_to(prefix) for prefix in SYSTEM_PREFIXES)
 
+    @property
+    def strips_types(self) -> bool:
+        if self.language != "node":
+            return False
+        major, minor, _patch = (int(part) for part in self.version.split("."))
+        return (major, minor) >= (22, 7)
+
     def command(self, entry: str, argv: Iterable[str]) -> list[str]:
         if self.language == "python":
             return [str(self.executable), "-u", entry, *argv]
+        if entry.endswith(TYPESCRIPT_SUFFIXES):
+            flags = NODE_TYPESCRIPT_FLAGS if self.strips_types else ("--import", "tsx")
+            return [str(self.executable), *flags, entry, *argv]
         return [str(self.executable), entry, *argv]
+
+    def implicit_packages(self, entry: str) -> tuple[str, ...]:
+        """Packages a run needs whatever it asked for: tsx for TypeScript on an old Node."""
+        if entry.endswith(TYPESCRIPT_SUFFIXES) and self.language == "node":
+            return () if self.strips_types else (TSX,)
+        return ()
 
     def environment(self) -> dict[str, str]:
         if self.language == "python":

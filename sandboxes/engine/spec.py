@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from .errors import InvalidSpec
+from .packages.specs import language_of, normalise
 
 MiB = 1024 * 1024
 
@@ -23,6 +24,7 @@ class Status(enum.StrEnum):
     OOM_KILLED = "oom_killed"
     OUTPUT_LIMITED = "output_limited"
     CANCELLED = "cancelled"
+    INSTALL_FAILED = "install_failed"  # the run's packages could not be installed
 
 
 class Network(enum.StrEnum):
@@ -66,7 +68,11 @@ class Limits:
 
 @dataclass(frozen=True)
 class RunSpec:
-    """One program to run: the runtime, its workspace files, and how to run it."""
+    """One program to run: the runtime, its workspace files, and how to run it.
+
+    `packages` are registry specs (`pandas==2.*`, `zod@3`): checked and normalised here,
+    installed (once per set) into a read-only environment the run mounts.
+    """
 
     runtime: str
     files: Mapping[str, bytes]
@@ -77,6 +83,7 @@ class RunSpec:
     limits: Limits = field(default_factory=Limits)
     network: Network = Network.NONE
     isolation: Isolation = Isolation.BWRAP
+    packages: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         for path in self.files:
@@ -94,6 +101,13 @@ class RunSpec:
         for arg in self.argv:
             if "\0" in arg:
                 raise InvalidSpec("argv contains a NUL byte")
+        if isinstance(self.packages, str):
+            raise InvalidSpec("packages must be a list of package specs, not one string")
+        if self.packages:
+            language = language_of(self.runtime)
+            object.__setattr__(self, "packages", normalise(language, self.packages))
+        else:
+            object.__setattr__(self, "packages", ())
         object.__setattr__(self, "network", Network(self.network))
         object.__setattr__(self, "isolation", Isolation(self.isolation))
 
@@ -122,6 +136,7 @@ class RunResult:
     deleted_files: tuple[str, ...]  # workspace files the run deleted
     runtime_version: str
     error: str = ""  # why the runner ended it, in words (limit hit, cancel), else empty
+    install_seconds: float = 0.0  # building its package environment (0 when cached)
 
     @property
     def ok(self) -> bool:
