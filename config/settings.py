@@ -214,6 +214,14 @@ SANDBOX_OUTPUT_KB = env.int("SANDBOX_OUTPUT_KB", default=1024)
 SANDBOX_CPUS = env.float("SANDBOX_CPUS", default=1.0)
 # A run's timeout when none is asked for (a tier's longest run and compute left cap it).
 SANDBOX_DEFAULT_TIMEOUT = env.int("SANDBOX_DEFAULT_TIMEOUT", default=60)
+# Package environments (pip/uv and npm installs, cached and shared by runs asking for the
+# same set): where they are kept (default: <SANDBOX_SCRATCH_DIR>/packages), the cache's size
+# cap (least recently used go first), an install's time limit, and the registries.
+SANDBOX_PACKAGES_DIR = env.str("SANDBOX_PACKAGES_DIR", default="")
+SANDBOX_PACKAGES_MAX_MB = env.int("SANDBOX_PACKAGES_MAX_MB", default=10240)
+SANDBOX_INSTALL_TIMEOUT = env.int("SANDBOX_INSTALL_TIMEOUT", default=300)
+SANDBOX_PYTHON_INDEX_URL = env.str("SANDBOX_PYTHON_INDEX_URL", default="https://pypi.org/simple")
+SANDBOX_NPM_REGISTRY = env.str("SANDBOX_NPM_REGISTRY", default="https://registry.npmjs.org/")
 # Runs executed at once by the server process (the embedded, in-process dispatcher).
 SANDBOX_INLINE_CONCURRENCY = env.int("SANDBOX_INLINE_CONCURRENCY", default=4)
 

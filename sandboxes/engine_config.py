@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from pathlib import Path
 
@@ -23,6 +24,12 @@ def default_limits() -> Limits:
 
 
 def engine_config() -> EngineConfig:
+    defaults = EngineConfig(python=(), node=(), scratch_dir=Path("/"))
+    install_limits = dataclasses.replace(
+        defaults.install_limits,
+        timeout_seconds=settings.SANDBOX_INSTALL_TIMEOUT,
+        cpu_seconds=2 * settings.SANDBOX_INSTALL_TIMEOUT,
+    )
     return EngineConfig(
         python=tuple(settings.SANDBOX_PYTHON),
         node=tuple(settings.SANDBOX_NODE),
@@ -30,6 +37,11 @@ def engine_config() -> EngineConfig:
         sandbox_user=settings.SANDBOX_USER,
         cgroup_name=settings.SANDBOX_CGROUP_NAME,
         default_limits=default_limits(),
+        packages_dir=Path(settings.SANDBOX_PACKAGES_DIR) if settings.SANDBOX_PACKAGES_DIR else None,
+        packages_max_bytes=settings.SANDBOX_PACKAGES_MAX_MB * MiB,
+        install_limits=install_limits,
+        python_index_url=settings.SANDBOX_PYTHON_INDEX_URL,
+        npm_registry=settings.SANDBOX_NPM_REGISTRY,
     )
 
 

@@ -220,3 +220,34 @@ class ExecutionFile(models.Model):
     @property
     def image_type(self) -> str | None:
         return filetypes.image_type(self.path)
+
+
+class PackageUsage(models.Model):
+    """How often runs asked for a package: for the admin, and the editor's "popular" list.
+
+    Counted when a run with packages starts. The brief's popular packages are seeded (count
+    0, `rank` set), so the list reads well before anyone has run anything.
+    """
+
+    class Language(models.TextChoices):
+        PYTHON = "python", "Python"
+        NODE = "node", "Node.js"
+
+    language = models.CharField(max_length=8, choices=Language)
+    name = models.CharField(max_length=214)
+    count = models.PositiveIntegerField(default=0)
+    last_used = models.DateTimeField(null=True, blank=True)
+    rank = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Place in the seeded popular list: orders equal counts."
+    )
+
+    class Meta:
+        ordering = ["language", "-count", "name"]
+        verbose_name = "package usage"
+        verbose_name_plural = "package usage"
+        constraints = [
+            models.UniqueConstraint(fields=["language", "name"], name="package_usage_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_language_display()})"

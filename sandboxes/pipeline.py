@@ -100,6 +100,7 @@ def _load(execution_id, disk_bytes_by_tier: bool = True) -> tuple[RunSpec, Execu
         files=snapshot_files(snapshot),
         entry=snapshot["entry"],
         limits=limits,
+        packages=tuple(snapshot.get("packages", ())),
     )
     return spec, execution
 
@@ -140,10 +141,18 @@ async def execution_run(execution_id, *, env: dict[str, str], cancel: CancelToke
         await _finish(execution_id, status=Execution.Status.CANCELLED)
         return
     await _status(execution_id, Execution.Status.PREPARING, worker=worker)
-    if not await _status(execution_id, Execution.Status.RUNNING):
-        return
     output = OutputStream(execution_id)
     try:
+        # Packages are installed while the run is "preparing" (at once when cached);
+        # a failed install ends it here, with the installer's words on its stderr.
+        failed = await get_engine().prepare_packages(spec, on_output=output.write, cancel=cancel)
+        if failed is not None:
+            await output.close()
+            await _finish(execution_id, status=failed.status.value, result=failed)
+            return
+        if not await _status(execution_id, Execution.Status.RUNNING):
+            await output.close()
+            return
         result = await get_engine().run(spec, on_output=output.write, cancel=cancel)
     except EngineError as error:
         await output.close()

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery
 from django.http import Http404
 
 from sandboxes.engine import EngineUnavailable
 from sandboxes.engine_config import get_engine
-from sandboxes.models import Execution, Sandbox
+from sandboxes.models import Execution, PackageUsage, Sandbox
 
 FALLBACK_LABELS = {"python": "Python", "node": "Node.js"}
 
@@ -107,3 +107,12 @@ def execution_latest(*, sandbox: Sandbox) -> Execution | None:
 def execution_last_finished(*, sandbox: Sandbox) -> Execution | None:
     finished = sandbox.executions.exclude(status__in=Execution.ACTIVE).exclude(wall_ms=None)
     return finished.defer("snapshot").order_by("-created_at").first()
+
+
+def popular_packages(language: str, limit: int = 8) -> list[str]:
+    """The package names runs of `language` ("python" | "node") ask for most, most used
+    first (the seeded popular list breaks ties, so it leads before anyone has run)."""
+    usage = PackageUsage.objects.filter(language=language).order_by(
+        "-count", F("rank").asc(nulls_last=True), "name"
+    )
+    return list(usage.values_list("name", flat=True)[:limit])

@@ -20,6 +20,7 @@ from sandboxes.dispatch import get_dispatcher
 from sandboxes.engine import RunResult
 from sandboxes.limits import validate_files, validate_variable
 from sandboxes.models import Execution, ExecutionFile, OutputChunk, Sandbox, SandboxFile
+from sandboxes.services.packages import package_usage_record, packages_check
 from sandboxes.services.workspaces import runtime_check
 
 FINAL_STATUSES = {status for status in Execution.Status if status not in Execution.ACTIVE}
@@ -58,9 +59,7 @@ def execution_start(
     env = dict(env or {})
     for name, value in env.items():
         validate_variable(name, value)
-    packages = list(packages)
-    if packages:
-        raise ValidationError({"packages": "Installing packages is not available yet."})
+    packages = packages_check(runtime=runtime, packages=packages)
     if timeout_seconds is None:
         timeout_seconds = settings.SANDBOX_DEFAULT_TIMEOUT
     if timeout_seconds < 1:
@@ -91,6 +90,7 @@ def execution_start(
             timeout_seconds=reservation.seconds_reserved,
             timeline=[[Execution.Status.QUEUED, _now_iso()]],
         )
+        package_usage_record(runtime=runtime, packages=packages)
         transaction.on_commit(lambda: get_dispatcher().submit(execution.pk, env=env))
     return execution
 

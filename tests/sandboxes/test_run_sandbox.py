@@ -96,7 +96,7 @@ def test_collect_copies_produced_files_but_never_a_symlink_out(program, tmp_path
         (["--env", "1BAD=x"], "environment variable name '1BAD'"),
         (["--file", "../escape.py=/etc/hostname"], "must not contain '..'"),
         (["--file", "x.py=/no/such/file"], "cannot read /no/such/file"),
-        (["--package", "requests"], "--package"),
+        (["--package", "requests; rm -rf /"], "--package: package .requests; rm -rf /.: shell"),
     ],
 )
 def test_bad_options_are_a_clear_command_error(program, args, message):

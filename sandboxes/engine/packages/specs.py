@@ -34,6 +34,8 @@ NODE_NAME = re.compile(r"^(@[a-z0-9][a-z0-9._~-]*/)?[A-Za-z0-9][A-Za-z0-9._~-]*$
 # A semver range (^1.2, ~3, >=1 <2, 1.x || 2.x) or a dist-tag (latest, next, beta).
 NODE_RANGE = re.compile(r"^[A-Za-z0-9.+\-^~<>=*| ]+$")
 ANY_VERSION = {"", "latest", "*"}
+# Never part of a package spec ("|" is, in npm ranges: 1.x || 2.x).
+SHELL_CHARACTERS = set(";&$`'\"(){}\n\r\t\0")
 
 
 def language_of(runtime: str) -> str:
@@ -78,6 +80,8 @@ def _common_checks(spec: object) -> str:
         raise _refuse(text[:40] + "...", f"longer than {MAX_SPEC_LENGTH} characters")
     if text.startswith("-"):
         raise _refuse(text, "installer options are not allowed, only package names")
+    if SHELL_CHARACTERS & set(text):
+        raise _refuse(text, "shell characters such as ; & $ ` and quotes are not allowed")
     if "://" in text or text.startswith(("git+", "git@", "github:", "file:", "http:", "https:")):
         raise _refuse(text, "URLs and git references are not allowed, only registry packages")
     if text.startswith((".", "/", "~", "\\")) or "\\" in text:

@@ -9,7 +9,15 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from sandboxes.engine import EngineError, Isolation, Network, RunResult, RunSpec, Status
+from sandboxes.engine import (
+    EngineError,
+    InvalidSpec,
+    Isolation,
+    Network,
+    RunResult,
+    RunSpec,
+    Status,
+)
 from sandboxes.engine.spec import check_workspace_path
 from sandboxes.engine_config import default_limits, get_engine
 
@@ -59,7 +67,8 @@ class Command(BaseCommand):
         )  # fmt: skip
         parser.add_argument(
             "--package", action="append", default=[], metavar="SPEC",
-            help="A package to install for the run (repeatable).",
+            help="A package for the run, such as requests, pandas==2.* or zod@3 (repeatable): "
+            "installed once into a cached environment the run mounts read-only.",
         )  # fmt: skip
         parser.add_argument(
             "--network", default=Network.NONE.value, choices=[n.value for n in Network],
@@ -99,6 +108,10 @@ class Command(BaseCommand):
         if as_json:
             self.stdout.write(json.dumps(_as_json(result, stdout, stderr)))
             return
+        if result.status is Status.INSTALL_FAILED:
+            # The installer's own words are already on stderr.
+            self.stderr.write(f"[{result.status}]")
+            sys.exit(1)
         if result.status is not Status.SUCCEEDED and result.error:
             self.stderr.write(f"[{result.status}] {result.error}")
         code = result.exit_code if result.exit_code is not None else 128 + (result.signal or 9)
@@ -106,10 +119,6 @@ class Command(BaseCommand):
             sys.exit(code)
 
     def _spec(self, options) -> RunSpec:
-        if options["package"]:
-            raise CommandError(
-                "--package: installing packages is not available yet in this version"
-            )
         path = options["path"]
         if path == "-":
             source = sys.stdin.buffer.read()
@@ -143,7 +152,12 @@ class Command(BaseCommand):
                 limits=limits,
                 network=options["network"],
                 isolation=options["isolation"],
+                packages=tuple(options["package"]),
             )
+        except InvalidSpec as error:
+            if options["package"] and str(error).startswith("package"):
+                raise CommandError(f"--package: {error}") from error
+            raise CommandError(str(error)) from error
         except EngineError as error:
             raise CommandError(str(error)) from error
 
@@ -180,5 +194,6 @@ def _as_json(result: RunResult, stdout: bytes, stderr: bytes) -> dict:
         "output_truncated": result.output_truncated,
         "error": result.error,
         "runtime_version": result.runtime_version,
+        "install_ms": round(result.install_seconds * 1000),
         "files": [{"path": p, "size": len(c)} for p, c in sorted(result.files.items())],
     }
