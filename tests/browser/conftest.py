@@ -48,7 +48,9 @@ def app(tmp_path_factory) -> Iterator[AppServer]:
     server.stop()
 
 
-@pytest.fixture(scope="session")
+# Per module, not per session: Playwright's sync API runs an event loop on this thread
+# while it is open, which other tests' loops (and other Playwright users) must not meet.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
