@@ -114,11 +114,6 @@
       this.status.className = `status-pill tone-${info.tone}`;
     }
 
-    showIdle() {
-      this.status.textContent = "Idle";
-      this.status.className = "status-pill tone-idle";
-    }
-
     finish(event) {
       this.flush();
       const info = statusInfo(event.status);
@@ -467,9 +462,8 @@
     if (running) return;
     setRunning(true);
     clearMessage();
-    consoleView.reset();
-    consoleView.placeholder.hidden = false;
-    consoleView.placeholder.textContent = "Starting…";
+    // The last run's output stays until this one is accepted.
+    const pill = [consoleView.status.textContent, consoleView.status.className];
     consoleView.setStatus("queued");
     const { form, sent } = dirtyForm();
     let answer;
@@ -477,7 +471,7 @@
       answer = await post(config.urls.run, form);
     } catch (error) {
       setRunning(false);
-      consoleView.showIdle();
+      [consoleView.status.textContent, consoleView.status.className] = pill;
       showMessage(`Could not start the run: ${error.message}. Your changes are still here.`);
       return;
     }
@@ -491,8 +485,7 @@
       return;
     }
     setRunning(false);
-    consoleView.showIdle();
-    consoleView.placeholder.textContent = "";
+    [consoleView.status.textContent, consoleView.status.className] = pill;
     if (response.status === 429) {
       markSaved(sent); // the files were saved; the run was refused
       showMessage(body.quota.message, "warn");
