@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.utils.csp import CSP
@@ -12,12 +13,26 @@ from django.views.decorators.csp import csp_override
 
 from sandboxes import filetypes
 from sandboxes.forms import error_messages
+from sandboxes.models import Execution
 
 # A stored file is the user's (or their program's) content: even opened directly in our
 # origin it must not run script or load anything. SVG especially is a document, not a picture.
 file_csp = csp_override(
     {"default-src": [CSP.NONE], "style-src": [CSP.UNSAFE_INLINE], "sandbox": True}
 )
+
+
+def console_config(latest) -> dict:
+    """What the console script needs to watch a run: which one, where, and how statuses read."""
+    return {
+        "latest": {"id": str(latest.pk), "active": latest.is_active} if latest else None,
+        "urls": {"runs": "/runs/", "socket": "/ws/executions/"},
+        "statuses": {
+            status.value: {"label": status.label, "tone": Execution(status=status).tone}
+            for status in Execution.Status
+        },
+        "outputLimit": settings.SANDBOX_OUTPUT_KB * 1024,
+    }
 
 
 def json_errors(error: ValidationError, *, status: int = 400) -> JsonResponse:

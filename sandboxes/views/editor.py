@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -27,7 +26,7 @@ from sandboxes.selectors import (
 )
 from sandboxes.services.executions import execution_start_for_sandbox
 from sandboxes.services.workspaces import sandbox_files_save
-from sandboxes.views.common import json_errors, uploaded_bytes
+from sandboxes.views.common import console_config, json_errors, uploaded_bytes
 
 EDITOR_TEMPLATE = "sandboxes/editor.html"
 # The parts of the page that HTMX reloads on their own (?part=...).
@@ -55,30 +54,22 @@ def render_part(request: HttpRequest, sandbox, part: str, **forms) -> HttpRespon
     return render(request, f"{EDITOR_TEMPLATE}#{part}", panel_context(request, sandbox, **forms))
 
 
-def _page_config(request: HttpRequest, sandbox, latest: Execution | None) -> dict:
+def _page_config(sandbox, latest: Execution | None) -> dict:
     entry = sandbox.files.filter(path=sandbox.entry_file).first()
+    config = console_config(latest)
+    config["urls"].update(
+        run=reverse("sandbox_run", args=[sandbox.pk]),
+        save=reverse("sandbox_save", args=[sandbox.pk]),
+        file=reverse("file_download", args=[sandbox.pk]),
+    )
     return {
-        "sandbox": sandbox.pk,
+        **config,
         "entry": sandbox.entry_file,
         "file": {
             "path": sandbox.entry_file,
             "text": (entry.text() if entry else "") or "",
             "language": (entry.editor_language if entry else None) or "text",
         },
-        "latest": {"id": str(latest.pk), "active": latest.is_active} if latest else None,
-        "urls": {
-            "page": sandbox.get_absolute_url(),
-            "run": reverse("sandbox_run", args=[sandbox.pk]),
-            "save": reverse("sandbox_save", args=[sandbox.pk]),
-            "file": reverse("file_download", args=[sandbox.pk]),
-            "runs": "/runs/",
-            "socket": "/ws/executions/",
-        },
-        "statuses": {
-            status.value: {"label": status.label, "tone": Execution(status=status).tone}
-            for status in Execution.Status
-        },
-        "outputLimit": settings.SANDBOX_OUTPUT_KB * 1024,
     }
 
 
@@ -98,7 +89,7 @@ def editor(request: HttpRequest, sandbox_id: int) -> HttpResponse:
         **panel_context(request, sandbox),
         "runtime_label": runtime_label(sandbox.runtime),
         "latest": latest,
-        "config": _page_config(request, sandbox, latest),
+        "config": _page_config(sandbox, latest),
     }
     return render(request, EDITOR_TEMPLATE, context)
 

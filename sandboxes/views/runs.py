@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -12,24 +11,11 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from quotas.exceptions import QuotaExceeded
-from sandboxes.models import Execution
 from sandboxes.selectors import execution_get, runtime_label
 from sandboxes.services.executions import execution_cancel, execution_rerun
-from sandboxes.views.common import file_csp, file_response
+from sandboxes.views.common import console_config, file_csp, file_response
 
 RUN_TEMPLATE = "sandboxes/run.html"
-
-
-def _config(execution: Execution) -> dict:
-    return {
-        "latest": {"id": str(execution.pk), "active": execution.is_active},
-        "urls": {"runs": "/runs/", "socket": "/ws/executions/"},
-        "statuses": {
-            status.value: {"label": status.label, "tone": Execution(status=status).tone}
-            for status in Execution.Status
-        },
-        "outputLimit": settings.SANDBOX_OUTPUT_KB * 1024,
-    }
 
 
 @login_required
@@ -48,7 +34,7 @@ def detail(request: HttpRequest, execution_id) -> HttpResponse:
     if request.htmx:
         part = "run_details" if request.GET.get("part") == "run_details" else "run_files"
         return render(request, f"{RUN_TEMPLATE}#{part}", context)
-    context.update(runtime_label=runtime_label(execution.runtime), config=_config(execution))
+    context.update(runtime_label=runtime_label(execution.runtime), config=console_config(execution))
     return render(request, RUN_TEMPLATE, context)
 
 
