@@ -115,3 +115,24 @@ def test_a_past_run_replays_on_its_page_and_runs_again_live(page):
     assert console_text(page) == "step 0\nstep 1\nstep 2\n"
     expect(page.locator("#run-details")).to_contain_text(re.compile(r"Exit code\s*0"))
     expect(page.locator("#stop-button")).to_be_hidden()
+
+
+def test_the_console_follows_output_until_the_user_scrolls_up(page):
+    sign_in(page)
+    create_sandbox(page, "Scrolling")
+    set_code(page, "import time\nfor i in range(200):\n    print('early', i)\n"
+                   "time.sleep(1.5)\nprint('late')\n")  # fmt: skip
+    page.click("#run-button")
+    console = page.locator("#console")
+    expect(page.locator("#console-output")).to_contain_text("early 199")
+    at_bottom = "c => c.scrollHeight - c.scrollTop - c.clientHeight < 24"
+    page.wait_for_function(f"({at_bottom})(document.getElementById('console'))")
+
+    console.evaluate("c => c.scrollTo(0, 0)")
+    expect(page.locator("#console-output")).to_contain_text("late")
+
+    assert console.evaluate("c => c.scrollTop") == 0
+    expect(page.locator("#jump-bottom")).to_be_visible()
+    page.click("#jump-bottom")
+    assert console.evaluate(at_bottom)
+    expect(page.locator("#jump-bottom")).to_be_hidden()
