@@ -23,7 +23,19 @@ def check_sandbox_engine(app_configs, **kwargs):
                 id="sandboxes.W001",
             )
         ]
-    return [
+    warnings = [
         Warning(f"Runtime skipped: {problem}", id="sandboxes.W002")
         for problem in engine.runtimes.problems
     ]
+    try:
+        engine.packages.installer.network.check()
+    except EngineUnavailable as error:
+        # Runs without packages are unaffected; runs with uncached packages are refused.
+        warnings.append(
+            Warning(
+                str(error).capitalize(),
+                hint="`scripts/install` installs slirp4netns and nftables.",
+                id="sandboxes.W003",
+            )
+        )
+    return warnings

@@ -22,11 +22,8 @@ from .config import EngineConfig
 from .errors import EngineError, EngineUnavailable, InstallFailed
 from .launcher import LauncherPool
 from .layout import GENERATED_ETC_FILES, SANDBOX_UID
-from .packages.installer import Installer
-from .packages.manager import Lease, PackageManager
-from .packages.network import NetworkTools
+from .packages.manager import Lease, PackageManager, install_failed_result, package_manager
 from .packages.specs import normalise
-from .packages.store import Store
 from .runner import OutputCallback, Runner
 from .runtimes import Runtime, RuntimeRegistry, discover_runtimes, unreachable_part
 from .spec import Isolation, RunResult, RunSpec, Status
@@ -95,42 +92,12 @@ class Engine:
             raise EngineUnavailable(
                 "no usable runtime: " + "; ".join(self.runtimes.problems or ["none configured"])
             )
-        self.packages = self._package_manager()
+        self.packages = package_manager(config, self._launchers, self.uid, self.gid)
         self.packages.prepare(self.uid, self.gid)
         # Whether or not runsc is installed: it may be installed later, and a dead engine's
         # gVisor runs are cleaned up either way (after their cgroups killed what was left).
         gvisor.prepare(config.scratch_dir, self.runtimes.runtimes.values())
         self._smoke_test()
-
-    def _package_manager(self) -> PackageManager:
-        config = self.config
-        store = Store(config.packages_root)
-        assert self._launchers is not None
-        installer = Installer(
-            launchers=self._launchers,
-            scratch=config.scratch_dir,
-            cache_dir=store.caches,
-            tools_dir=store.tools,
-            uid=self.uid,
-            gid=self.gid,
-            limits=config.install_limits,
-            network=NetworkTools(
-                slirp4netns=config.slirp4netns,
-                nft=config.nft,
-                nsenter=config.nsenter,
-                bwrap=config.bwrap,
-            ),
-            python_index_url=config.python_index_url,
-            npm_registry=config.npm_registry,
-            uv=config.uv,
-            npm=config.npm,
-        )
-        return PackageManager(
-            store,
-            installer,
-            etc_dir=config.scratch_dir / "etc",
-            max_bytes=config.packages_max_bytes,
-        )
 
     def _smoke_test(self) -> None:
         """Start one real sandbox: a host where bubblewrap cannot work is caught here."""
@@ -225,20 +192,7 @@ class Engine:
                 written = on_output("stderr", failure.message.encode())
                 if inspect.isawaitable(written):
                     await written
-            return RunResult(
-                status=Status.CANCELLED if failure.cancelled else Status.INSTALL_FAILED,
-                exit_code=None,
-                signal=None,
-                wall_seconds=failure.seconds,
-                cpu_seconds=0.0,
-                peak_memory_bytes=0,
-                output_truncated=False,
-                files={},
-                deleted_files=(),
-                runtime_version=runtime.version,
-                error=failure.message,
-                install_seconds=failure.seconds,
-            )
+            return install_failed_result(failure, runtime)
 
     async def _run(
         self, spec: RunSpec, on_output: OutputCallback | None, cancel: CancelToken | None

@@ -17,11 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..cancel import CancelToken
+from ..config import EngineConfig
 from ..errors import InstallFailed
+from ..launcher import LauncherPool
 from ..runtimes import Runtime
-from ..spec import Status
+from ..spec import RunResult, Status
 from .installer import Installer, InstallOutcome
-from .network import RESOLV_CONF
+from .network import RESOLV_CONF, NetworkTools
 from .store import KeyLock, Store, environment_key, platform_tag
 
 
@@ -158,6 +160,53 @@ class PackageManager:
             f"Could not install the packages ({asked}) for {runtime.label}: {reason}.\n"
             f"{outcome.output.strip()}\n"
         )
+
+
+def package_manager(
+    config: EngineConfig, launchers: LauncherPool, uid: int, gid: int
+) -> PackageManager:
+    """The engine's package manager, from its configuration."""
+    store = Store(config.packages_root)
+    installer = Installer(
+        launchers=launchers,
+        scratch=config.scratch_dir,
+        cache_dir=store.caches,
+        tools_dir=store.tools,
+        uid=uid,
+        gid=gid,
+        limits=config.install_limits,
+        network=NetworkTools(
+            slirp4netns=config.slirp4netns,
+            nft=config.nft,
+            nsenter=config.nsenter,
+            bwrap=config.bwrap,
+        ),
+        python_index_url=config.python_index_url,
+        npm_registry=config.npm_registry,
+        uv=config.uv,
+        npm=config.npm,
+    )
+    return PackageManager(
+        store, installer, etc_dir=config.scratch_dir / "etc", max_bytes=config.packages_max_bytes
+    )
+
+
+def install_failed_result(failure: InstallFailed, runtime: Runtime) -> RunResult:
+    """How a run ends when its packages could not be installed (or it was cancelled then)."""
+    return RunResult(
+        status=Status.CANCELLED if failure.cancelled else Status.INSTALL_FAILED,
+        exit_code=None,
+        signal=None,
+        wall_seconds=failure.seconds,
+        cpu_seconds=0.0,
+        peak_memory_bytes=0,
+        output_truncated=False,
+        files={},
+        deleted_files=(),
+        runtime_version=runtime.version,
+        error=failure.message,
+        install_seconds=failure.seconds,
+    )
 
 
 def _installed(build: Path) -> list[str]:
