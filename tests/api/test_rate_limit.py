@@ -1,0 +1,76 @@
+"""The per-client request rate limit, on top of the quotas."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.test import Client
+
+from api import ratelimit
+from api.ratelimit import rate_limit_hit
+
+from .conftest import bearer, token_for
+
+URL = "/api/executions"
+
+
+@pytest.fixture
+def now(monkeypatch):
+    """The limiter's clock, at the start of a window."""
+    moment = {"t": 1_800_000_000.0}
+    monkeypatch.setattr(ratelimit, "_now", lambda: moment["t"])
+    return moment
+
+
+@pytest.fixture
+def limit(settings):
+    settings.API_RATE_LIMIT = 3
+    settings.API_RATE_LIMIT_WINDOW = 60
+    return 3
+
+
+def test_answers_say_how_many_requests_are_left(api, limit, now):
+    response = api.get(URL)
+    assert response["X-RateLimit-Limit"] == "3"
+    assert response["X-RateLimit-Remaining"] == "2"
+    assert response["X-RateLimit-Reset"] == "60"
+
+
+def test_a_client_over_the_limit_gets_a_429_until_the_window_ends(api, limit, now):
+    for _ in range(limit):
+        assert api.get(URL).status_code == 200
+
+    refused = api.get(URL)
+
+    assert refused.status_code == 429
+    assert refused.json()["limit"] == "rate"
+    assert refused.json()["resetsAt"]
+    assert refused["Retry-After"] == "60"
+    assert refused["X-RateLimit-Remaining"] == "0"
+    now["t"] += 60
+    assert api.get(URL).status_code == 200
+
+
+def test_each_token_has_its_own_count(api, owner, limit, now):
+    for _ in range(limit):
+        api.get(URL)
+    assert api.get(URL).status_code == 429
+    assert Client(headers=bearer(token_for(owner, "second"))).get(URL).status_code == 200
+
+
+def test_refused_requests_are_refused_before_doing_any_work(api, limit, now):
+    for _ in range(limit):
+        api.post("/api/sandbox", "{}", content_type="application/json")
+    response = api.post("/api/sandbox", "{}", content_type="application/json")
+    assert response.status_code == 429  # not the 400 the body deserves
+
+
+def test_concurrent_requests_never_get_past_the_limit(db, now):
+    def hit(_) -> bool:
+        return rate_limit_hit("client", limit=25, window_seconds=60).allowed
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        allowed = list(pool.map(hit, range(200)))
+
+    assert allowed.count(True) == 25
