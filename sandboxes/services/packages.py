@@ -17,6 +17,8 @@ from sandboxes.models import PackageUsage
 def packages_check(*, runtime: str, packages: Iterable[str]) -> list[str]:
     """The specs in normal form (sorted, de-duplicated), or a ValidationError on "packages"
     naming the spec that is refused and why."""
+    if isinstance(packages, str | bytes):
+        raise ValidationError({"packages": "Packages must be a list of package specs."})
     try:
         return list(normalise(language_of(runtime), packages))
     except InvalidSpec as error:

@@ -41,6 +41,14 @@ def test_a_bad_spec_is_refused_naming_packages_and_the_spec(owner):
     assert not Execution.objects.exists()
 
 
+@pytest.mark.django_db
+def test_one_string_instead_of_a_list_is_refused(owner):
+    with pytest.raises(ValidationError) as refused:
+        start(owner, "pandas")
+
+    assert refused.value.message_dict["packages"] == ["Packages must be a list of package specs."]
+
+
 def test_a_run_keeps_its_packages_in_normal_form_and_counts_each_one(owner, seeded):
     execution = start(owner, ["Pandas==2.*", "requests", "pandas[excel]"])
 
