@@ -376,6 +376,11 @@ class Engine:
         if self._launchers is not None:
             self._launchers.discard()
 
+    async def aclose(self) -> None:
+        """`close()` for a loop that is still running: waits for a launcher being started."""
+        if self._launchers is not None:
+            await self._launchers.aclose()
+
 
 async def _reader_for(fd: int) -> asyncio.StreamReader:
     loop = asyncio.get_running_loop()

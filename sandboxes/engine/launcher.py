@@ -93,6 +93,17 @@ class LauncherPool:
         elif not ready.cancelled() and ready.exception() is None:
             ready.result().discard()
 
+    async def aclose(self) -> None:
+        """Like discard, from the launcher's own loop: a launcher still being started is
+        finished first, so nothing is left half-made when the loop ends."""
+        ready, self.ready = self.ready, None
+        if ready is None:
+            return
+        with contextlib.suppress(Exception):
+            launcher = await ready
+            await asyncio.to_thread(launcher.discard)
+            await launcher.process.wait()
+
     async def start_cold(self, pass_fds: tuple[int, ...] = ()) -> Launcher:
         """A launcher for the caller alone (an install sandbox), also given `pass_fds`."""
         return await self._start(pass_fds)

@@ -31,7 +31,7 @@ async def live_dispatcher(fresh_dispatcher):
     fresh_dispatcher.bind(asyncio.get_running_loop())
     await asyncio.sleep(0)  # let it start (and sweep abandoned runs)
     yield fresh_dispatcher
-    get_engine().close()  # this test's loop ends: no launcher may outlive it
+    await get_engine().aclose()  # this test's loop ends: no launcher may outlive it
 
 
 @pytest.fixture
