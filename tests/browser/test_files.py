@@ -90,8 +90,9 @@ def test_a_png_the_program_writes_is_shown_on_the_page(page, tmp_path):
     page.evaluate("document.activeElement.blur()")
     screenshot(page, "editor", tmp_path)
 
+    create_sandbox(page, "Webhook relay", runtime="Node.js 22")
     page.goto("/")
-    expect(page.locator(".sandbox-table")).to_be_visible()
+    expect(page.locator(".sandbox-table tbody tr")).to_have_count(3)
     screenshot(page, "sandboxes", tmp_path)
 
 
