@@ -2,6 +2,11 @@
 
 Method check (405), authentication (401, CSRF 403), the per-client rate limit (429),
 and errors raised by the view or the services below it turned into JSON answers.
+
+Async views reach the ORM with `sync_to_async` while they answer: that runs in the
+request's own thread, and Django closes its connection when the request ends (as for any
+view). Only a stream that outlives that rhythm uses `database_sync_to_async`, which
+closes stale connections around every call (see feed.py).
 """
 
 from __future__ import annotations
@@ -9,7 +14,7 @@ from __future__ import annotations
 import functools
 import inspect
 
-from channels.db import database_sync_to_async
+from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -32,7 +37,7 @@ def api_endpoint(*methods: str):
             @functools.wraps(view)
             async def endpoint(request, *args, **kwargs):
                 try:
-                    await database_sync_to_async(_admit)(request, allowed)
+                    await sync_to_async(_admit)(request, allowed)
                     response = await view(request, *args, **kwargs)
                 except Exception as error:  # noqa: BLE001 (re-raised unless it is ours)
                     response = _error_response(error)

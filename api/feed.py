@@ -25,6 +25,7 @@ import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
+from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
@@ -123,7 +124,7 @@ class ExecutionFeed:
         """Check the cursor against the run (InvalidCursor if it cannot be one of its ids);
         False when the client has already seen the end. Needs no group: events() reads
         the database again once it has joined."""
-        stored = await database_sync_to_async(_read)(self.execution_id, self.seq)
+        stored = await sync_to_async(_read)(self.execution_id, self.seq)  # in the request
         self._resolve(stored.statuses, ended=stored.end is not None)
         return not self.done
 

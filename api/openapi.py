@@ -185,13 +185,16 @@ def _schemas() -> dict:
                     "type": "array",
                     "maxItems": MAX_PACKAGES,
                     "items": {"type": "string"},
-                    "description": "Package specs (`pandas==2.*`, `zod@3`). Not available "
-                    "yet on this server: a non-empty list is refused.",
+                    "description": "Packages to install before the run: PyPI specs for "
+                    "Python (`pandas==2.*`), npm specs for Node (`zod@3`). No URLs, paths or "
+                    "options. Installed once per set, then cached.",
                 },
                 "env": {
                     "type": "object",
                     "description": f"Environment variables (at most {MAX_VARIABLES}); "
                     "their values are never stored.",
+                    "maxProperties": MAX_VARIABLES,
+                    "propertyNames": {"pattern": "^[A-Za-z_][A-Za-z0-9_]*$", "maxLength": 128},
                     "additionalProperties": {"type": "string"},
                 },
                 "streaming": {
@@ -200,7 +203,7 @@ def _schemas() -> dict:
                     "description": "Answer with Server-Sent Events instead of the result.",
                 },
                 "timeout": {
-                    "type": "integer",
+                    "type": ["integer", "null"],
                     "minimum": 1,
                     "description": "Seconds; at most your tier's longest run (and the "
                     "compute time you have left).",
@@ -208,6 +211,50 @@ def _schemas() -> dict:
             },
         },
         "ExecutionEnd": end,
+        "SseEvent": {
+            "type": "object",
+            "description": "One event of a text/event-stream answer (see its description).",
+            "required": ["id", "data"],
+            "properties": {
+                "id": {"type": "string", "examples": ["7", "0-running", "7-succeeded"]},
+                "event": {"type": "string", "const": "message"},
+                "data": {
+                    "type": "string",
+                    "contentMediaType": JSON,
+                    "contentSchema": _ref("StreamEvent"),
+                },
+            },
+        },
+        "StreamEvent": {
+            "oneOf": [
+                {
+                    "type": "object",
+                    "required": ["type", "data"],
+                    "properties": {
+                        "type": {"type": "string", "enum": ["stdout", "stderr"]},
+                        "data": {"type": "string"},
+                    },
+                },
+                {
+                    "type": "object",
+                    "required": ["type", "status"],
+                    "properties": {
+                        "type": {"const": "status"},
+                        "status": {"type": "string", "enum": statuses},
+                    },
+                },
+                {
+                    "allOf": [
+                        _ref("ExecutionEnd"),
+                        {
+                            "type": "object",
+                            "required": ["type"],
+                            "properties": {"type": {"type": "string", "enum": ["exit", "error"]}},
+                        },
+                    ]
+                },
+            ]
+        },
         "ExecutionSummary": summary,
         "ExecutionResult": result,
         "ExecutionList": {
@@ -271,7 +318,7 @@ def _paths() -> dict:
                         "headers": {**_QUOTA_HEADERS, **_RATE_HEADERS},
                         "content": {
                             JSON: {"schema": _ref("ExecutionResult")},
-                            SSE: {"schema": {"type": "string"}, "description": EVENTS_DESCRIPTION},
+                            SSE: {"schema": _ref("SseEvent"), "description": EVENTS_DESCRIPTION},
                         },
                     },
                     "400": _error("Invalid request; `field` names the field."),
@@ -307,8 +354,8 @@ def _paths() -> dict:
                     {
                         "name": "cursor",
                         "in": "query",
-                        "description": "From a page's `next` link.",
-                        "schema": {"type": "string"},
+                        "description": "From a page's `next` link (the last run's id).",
+                        "schema": {"type": "string", "format": "uuid"},
                     },
                 ],
                 "responses": {
@@ -347,7 +394,7 @@ def _paths() -> dict:
                     "200": {
                         "description": "The events after `Last-Event-ID` (all without it).",
                         "content": {
-                            SSE: {"schema": {"type": "string"}, "description": EVENTS_DESCRIPTION}
+                            SSE: {"schema": _ref("SseEvent"), "description": EVENTS_DESCRIPTION}
                         },
                     },
                     "204": {"description": "You have already seen the final event."},

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from channels.db import database_sync_to_async
+from asgiref.sync import sync_to_async
 from django.http import HttpRequest, HttpResponse
 
 from api.endpoint import api_endpoint
@@ -16,7 +16,7 @@ from sandboxes.selectors import execution_get
 async def execution_events(request: HttpRequest, execution_id) -> HttpResponse:
     """From the start, or after the `Last-Event-ID` header's event: exactly the events the
     client has not seen. 204 when it has seen the end (an EventSource stops reconnecting)."""
-    await database_sync_to_async(execution_get)(user=request.user, execution_id=execution_id)
+    await sync_to_async(execution_get)(user=request.user, execution_id=execution_id)
     try:
         feed = ExecutionFeed(execution_id, Cursor.parse(request.headers.get("Last-Event-ID")))
         if not await feed.remaining():

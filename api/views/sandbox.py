@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from channels.db import database_sync_to_async
+from asgiref.sync import sync_to_async
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from api.body import request_body
@@ -24,15 +24,15 @@ async def run(request: HttpRequest) -> HttpResponse:
     goes away, and `GET /api/executions/<id>` has it."""
     parsed = run_request_parse(request_body(request))
     user = request.user
-    execution = await database_sync_to_async(api_run_start)(user=user, run=parsed)
+    execution = await sync_to_async(api_run_start)(user=user, run=parsed)
     headers = {"X-Execution-Id": str(execution.pk)}
     if parsed.streaming:
-        headers |= await database_sync_to_async(quota_headers)(user=user)
+        headers |= await sync_to_async(quota_headers)(user=user)
         return sse_response(ExecutionFeed(execution.pk), **headers)
     async with ExecutionFeed(execution.pk) as feed:
         await feed.wait_for_end()
-    result = await database_sync_to_async(_result)(execution.pk)
-    headers |= await database_sync_to_async(quota_headers)(user=user)
+    result = await sync_to_async(_result)(execution.pk)
+    headers |= await sync_to_async(quota_headers)(user=user)
     return JsonResponse(result, headers=headers)
 
 

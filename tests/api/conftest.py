@@ -8,7 +8,8 @@ import uuid
 from dataclasses import dataclass
 
 import pytest
-from asgiref.sync import ThreadSensitiveContext
+from asgiref.sync import ThreadSensitiveContext, sync_to_async
+from django.db import close_old_connections
 from django.test import AsyncClient, Client
 
 from api.services.tokens import api_token_create
@@ -62,7 +63,11 @@ class ServerAsyncClient(AsyncClient):
 
     async def request(self, **request):
         async with ThreadSensitiveContext():
-            return await super().request(**request)
+            try:
+                return await super().request(**request)
+            finally:
+                # As request_finished does: the request's thread lets go of its connection.
+                await sync_to_async(close_old_connections)()
 
 
 def async_client_for(secret: str) -> AsyncClient:

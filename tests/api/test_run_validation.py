@@ -41,7 +41,8 @@ def refused(response, field: str) -> str:
         (run_body(packages=["--index-url=http://evil"]), "packages"),
         (run_body(packages=["https://example.com/x.whl"]), "packages"),
         (run_body(packages="pandas"), "packages"),
-        (run_body(packages=["pandas==2.*"]), "packages"),  # valid, but not available yet
+        (run_body(packages=[3]), "packages"),
+        (run_body(packages=["x" * 201]), "packages"),
         (run_body(env={"1BAD": "x"}), "env"),
         (run_body(env={"OK": 1}), "env"),
         (run_body(env={"OK": "a\0b"}), "env"),
