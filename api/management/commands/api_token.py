@@ -39,6 +39,10 @@ class Command(BaseCommand):
         if owner is None:
             if not create_user:
                 raise CommandError(f"No user {user!r}. Add --create-user to create it.")
+            try:
+                get_user_model().username_validator(user)
+            except ValidationError as error:
+                raise CommandError(error.messages[0]) from None
             owner = user_create(username=user, email="", password=None)
             self.stdout.write(f"Created user {user}.")
         if chosen_tier is not None:
