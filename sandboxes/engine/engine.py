@@ -303,6 +303,7 @@ class Engine:
             launcher.process, status_pipe, launcher.cgroup, limits, on_output, cancelled
         )
         await runner.wait_started()
+        self._launchers.refill()
         return runner, workspace
 
     async def _start_gvisor(

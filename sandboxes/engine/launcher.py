@@ -70,28 +70,31 @@ class LauncherPool:
         self.ready: asyncio.Task[Launcher] | None = None
 
     async def take(self) -> Launcher:
+        """The ready launcher, or a new one. Call `refill()` once the run has started."""
         loop = asyncio.get_running_loop()
+        ready, self.ready = self.ready, None
         launcher = None
-        if self.ready is not None and self.ready.get_loop() is loop:
+        if ready is not None and ready.get_loop() is loop:
             with contextlib.suppress(Exception):
-                launcher = await self.ready
+                launcher = await ready
             if launcher is not None and launcher.process.returncode is not None:
                 await asyncio.to_thread(launcher.discard)
                 launcher = None
-        else:
-            self.discard()
-        self.ready = loop.create_task(self._start())
+        elif ready is not None:
+            _drop(ready)  # made for a loop that has ended
         return launcher or await self._start()
+
+    def refill(self) -> None:
+        """Start the next run's launcher in the background: after a run has started, so
+        that forking the server never delays one."""
+        if self.ready is None:
+            self.ready = asyncio.get_running_loop().create_task(self._start())
 
     def discard(self) -> None:
         """Drop the ready launcher (when its loop ends, or the engine is done with it)."""
         ready, self.ready = self.ready, None
-        if ready is None:
-            return
-        if not ready.done():
-            ready.cancel()
-        elif not ready.cancelled() and ready.exception() is None:
-            ready.result().discard()
+        if ready is not None:
+            _drop(ready)
 
     async def aclose(self) -> None:
         """Like discard, from the launcher's own loop: a launcher still being started is
@@ -154,3 +157,10 @@ class LauncherPool:
             await asyncio.to_thread(launcher.discard)
             raise
         return launcher
+
+
+def _drop(ready: asyncio.Task[Launcher]) -> None:
+    if not ready.done():
+        ready.cancel()
+    elif not ready.cancelled() and ready.exception() is None:
+        ready.result().discard()
