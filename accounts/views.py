@@ -20,7 +20,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     if not settings.REGISTRATION_OPEN:
         raise Http404("Sign-up is closed on this server.")
     if request.user.is_authenticated:
-        return redirect("profile")
+        return redirect("home")
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = user_create(
@@ -29,7 +29,7 @@ def signup(request: HttpRequest) -> HttpResponse:
             password=form.cleaned_data["password1"],
         )
         login(request, user)
-        return redirect("profile")
+        return redirect("home")
     return render(request, "accounts/signup.html", {"form": form})
 
 

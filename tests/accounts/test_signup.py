@@ -35,7 +35,7 @@ def test_signing_up_creates_a_user_on_the_free_tier_and_signs_them_in(client, ti
     response = client.post(SIGNUP, signup_form())
 
     assert response.status_code == 302
-    assert response.url == reverse("profile")
+    assert response.url == reverse("home")
     user = User.objects.get(username="ada")
     assert user.email == "ada@example.com"
     assert user.check_password("analytical engine 1843")
@@ -85,7 +85,7 @@ def test_a_signed_in_user_is_sent_to_their_account(client, owner):
     response = client.get(SIGNUP)
 
     assert response.status_code == 302
-    assert response.url == reverse("profile")
+    assert response.url == reverse("home")
 
 
 def test_sign_up_can_be_closed(client, settings):
