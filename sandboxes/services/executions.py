@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import logging
 import math
 import os
 from collections.abc import Iterable
@@ -22,6 +23,8 @@ from sandboxes.limits import validate_files, validate_variable
 from sandboxes.models import Execution, ExecutionFile, OutputChunk, Sandbox, SandboxFile
 from sandboxes.services.packages import package_usage_record, packages_check
 from sandboxes.services.workspaces import runtime_check
+
+logger = logging.getLogger(__name__)
 
 FINAL_STATUSES = {status for status in Execution.Status if status not in Execution.ACTIVE}
 
@@ -222,7 +225,11 @@ def execution_mark_lost(*, executions: QuerySet[Execution], reason: str) -> int:
     """End runs nobody is running any more (a restarted server, a dead worker)."""
     lost = 0
     for execution_id in executions.filter(status__in=Execution.ACTIVE).values_list("pk", flat=True):
-        execution_finish(execution_id=execution_id, status=Execution.Status.LOST, error=reason)
+        try:
+            execution_finish(execution_id=execution_id, status=Execution.Status.LOST, error=reason)
+        except Exception:  # one bad row must not leave the others "running" forever
+            logger.exception("could not mark execution %s lost", execution_id)
+            continue
         lost += 1
     return lost
 
