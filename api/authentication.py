@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.middleware.csrf import CsrfViewMiddleware
 
 from api.errors import ApiError
@@ -21,7 +22,7 @@ CHALLENGE = {"WWW-Authenticate": 'Bearer realm="api"'}
 
 @dataclass(frozen=True)
 class ApiClient:
-    user: object
+    user: AbstractBaseUser
     token: ApiToken | None  # None: the browser session
 
     @property

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -20,7 +21,7 @@ class ExecutionPage:
 
 
 def execution_page(
-    *, user, statuses: list[str] = (), cursor: str | None = None, limit: int = 20
+    *, user, statuses: Sequence[str] = (), cursor: str | None = None, limit: int = 20
 ) -> ExecutionPage:
     """The user's runs, newest first, `limit` at a time.
 

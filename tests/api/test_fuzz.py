@@ -11,8 +11,6 @@ import time
 
 import pytest
 import schemathesis
-from django.db import connection
-from django.db.backends.signals import connection_created
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
@@ -28,26 +26,11 @@ from .conftest import token_for
 schema = schemathesis.openapi.from_dict(openapi())
 schema.app = application
 
-pytestmark = [pytest.mark.sandbox, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def readers_never_block_writers():
-    """Django's in-memory SQLite test database is one cache shared by every thread, where a
-    thread reading a table locks it against another thread's write ("database table is
-    locked"; the embedded default, a WAL file, has no such locks). Requests read on their
-    own threads while runs write: let reads skip those locks."""
-    if connection.vendor != "sqlite":
-        yield
-        return
-
-    def read_uncommitted(sender, connection, **kwargs):
-        connection.cursor().execute("PRAGMA read_uncommitted = 1")
-
-    connection_created.connect(read_uncommitted)
-    read_uncommitted(None, connection)
-    yield
-    connection_created.disconnect(read_uncommitted)
+pytestmark = [
+    pytest.mark.sandbox,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.timeout(90),
+]
 
 
 @pytest.fixture
