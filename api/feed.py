@@ -196,11 +196,15 @@ class ExecutionFeed:
                 yield self._output_event(seq, stream, data)
 
     async def wait_for_end(self) -> None:
-        """Return once the run has ended (for callers that want only the result)."""
+        """Return once the run has ended (for callers that want only the result).
+
+        The database says so first (the run may have ended before the group was joined),
+        then the exit event does (sent once the end is stored); a quiet spell re-reads the
+        database in case the event was dropped."""
         while not await database_sync_to_async(_ended)(self.execution_id):
-            message = await self._receive(WAIT_POLL_SECONDS)
-            while message is not None and message.get("event") == "output":
-                message = await self._receive(WAIT_POLL_SECONDS)
+            while (message := await self._receive(WAIT_POLL_SECONDS)) is not None:
+                if message.get("event") == "exit":
+                    return
 
     async def _receive(self, timeout: float) -> dict | None:
         try:

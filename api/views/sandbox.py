@@ -31,15 +31,15 @@ async def run(request: HttpRequest) -> HttpResponse:
         return sse_response(ExecutionFeed(execution.pk), **headers)
     async with ExecutionFeed(execution.pk) as feed:
         await feed.wait_for_end()
-    result = await sync_to_async(_result)(execution.pk)
-    headers |= await sync_to_async(quota_headers)(user=user)
-    return JsonResponse(result, headers=headers)
+    result, quota = await sync_to_async(_result)(execution.pk, user)
+    return JsonResponse(result, headers=headers | quota)
 
 
-def _result(execution_id) -> dict:
+def _result(execution_id, user) -> tuple[dict, dict[str, str]]:
     execution = Execution.objects.get(pk=execution_id)
-    return execution_result(
+    result = execution_result(
         execution,
         output=execution_output(execution=execution),
         files=execution_files(execution=execution),
     )
+    return result, quota_headers(user=user)
