@@ -8,9 +8,8 @@ import uuid
 from dataclasses import dataclass
 
 import pytest
-from asgiref.sync import SyncToAsync, ThreadSensitiveContext, sync_to_async
-from django.db import close_old_connections, connection, connections
-from django.db.backends.signals import connection_created
+from asgiref.sync import ThreadSensitiveContext, sync_to_async
+from django.db import close_old_connections
 from django.test import AsyncClient, Client
 
 from api.services.tokens import api_token_create
@@ -18,39 +17,6 @@ from sandboxes.models import Execution, ExecutionFile, OutputChunk
 
 # The dispatcher bound to the test's own loop, as in the sandboxes tests.
 from tests.sandboxes.conftest import fresh_dispatcher, live_dispatcher  # noqa: F401
-
-
-@pytest.fixture
-def readers_never_block_writers():
-    """Django's in-memory SQLite test database is one cache shared by every thread, where a
-    thread reading a table locks it against another thread's write ("database table is
-    locked"; the embedded default, a WAL file, has no such locks). Requests read on their
-    own threads while runs write theirs: let reads skip those locks, on connections made
-    from now on and on the two that exist already (this thread's, and the one thread that
-    async code without a request shares: the runs' database calls)."""
-    if connection.vendor != "sqlite":
-        yield
-        return
-
-    def read_uncommitted(sender=None, connection=connection, value=1, **kwargs):
-        connection.cursor().execute(f"PRAGMA read_uncommitted = {value}")
-
-    shared_thread = SyncToAsync.single_thread_executor
-    connection_created.connect(read_uncommitted)
-    read_uncommitted()
-    shared_thread.submit(lambda: read_uncommitted(connection=connections["default"])).result()
-    yield
-    connection_created.disconnect(read_uncommitted)
-    read_uncommitted(value=0)
-    shared_thread.submit(
-        lambda: read_uncommitted(connection=connections["default"], value=0)
-    ).result()
-
-
-@pytest.fixture
-async def sandbox_runs(live_dispatcher, readers_never_block_writers):  # noqa: F811
-    """Real runs on the test's loop, served as the server would (see live_dispatcher)."""
-    return live_dispatcher
 
 
 @pytest.fixture(autouse=True)

@@ -34,7 +34,7 @@ pytestmark = [
 
 
 @pytest.fixture
-def fuzz_token(fresh_dispatcher, readers_never_block_writers, settings):
+def fuzz_token(fresh_dispatcher, settings):
     settings.API_RATE_LIMIT = 100_000  # the fuzzer is not the flood the limit is for
     user = UserFactory(
         username="fuzzer",

@@ -23,7 +23,7 @@ async def run(client, **body):
     return await client.post(URL, json.dumps(body), content_type="application/json")
 
 
-async def test_it_answers_with_the_programs_output_and_exit(sandbox_runs, async_api, owner):
+async def test_it_answers_with_the_programs_output_and_exit(live_dispatcher, async_api, owner):
     response = await run(async_api, code="import sys\nprint('hello')\nsys.stderr.write('warn')")
 
     assert response.status_code == 200
@@ -40,7 +40,7 @@ async def test_it_answers_with_the_programs_output_and_exit(sandbox_runs, async_
     assert execution.owner_id == owner.pk
 
 
-async def test_a_program_that_fails_is_still_a_200_with_its_exit_code(sandbox_runs, async_api):
+async def test_a_program_that_fails_is_still_a_200_with_its_exit_code(live_dispatcher, async_api):
     response = await run(async_api, code="raise SystemExit(3)")
 
     assert response.status_code == 200
@@ -48,7 +48,7 @@ async def test_a_program_that_fails_is_still_a_200_with_its_exit_code(sandbox_ru
     assert response.json()["exitCode"] == 3
 
 
-async def test_every_run_says_how_much_quota_is_left(sandbox_runs, async_api, owner):
+async def test_every_run_says_how_much_quota_is_left(live_dispatcher, async_api, owner):
     first = await run(async_api, code="print(1)")
     second = await run(async_api, code="print(2)")
 
@@ -60,7 +60,7 @@ async def test_every_run_says_how_much_quota_is_left(sandbox_runs, async_api, ow
     assert second["X-Quota-Resets-At"]
 
 
-async def test_files_and_variables_reach_the_program(sandbox_runs, async_api):
+async def test_files_and_variables_reach_the_program(live_dispatcher, async_api):
     response = await run(
         async_api,
         code="import os\nfrom lib.greet import greet\nprint(greet(os.environ['WHO']))",
@@ -70,13 +70,13 @@ async def test_files_and_variables_reach_the_program(sandbox_runs, async_api):
     assert response.json()["stdout"] == "hi api\n"
 
 
-async def test_node_runs_too(sandbox_runs, async_api):
+async def test_node_runs_too(live_dispatcher, async_api):
     response = await run(async_api, runtime="node", code="console.log(6 * 7)")
     assert response.json()["stdout"] == "42\n"
     assert response.json()["runtime"].startswith("node")
 
 
-async def test_files_the_run_wrote_are_listed_with_their_url(sandbox_runs, async_api):
+async def test_files_the_run_wrote_are_listed_with_their_url(live_dispatcher, async_api):
     response = await run(async_api, code="open('out.csv', 'w').write('a,b\\n')")
 
     (produced,) = response.json()["files"]
@@ -86,7 +86,7 @@ async def test_files_the_run_wrote_are_listed_with_their_url(sandbox_runs, async
     assert download.content == b"a,b\n"
 
 
-async def test_a_run_over_its_timeout_ends_as_timed_out(sandbox_runs, async_api):
+async def test_a_run_over_its_timeout_ends_as_timed_out(live_dispatcher, async_api):
     response = await run(async_api, code="import time\ntime.sleep(30)", timeout=1)
 
     assert response.status_code == 200
@@ -94,7 +94,7 @@ async def test_a_run_over_its_timeout_ends_as_timed_out(sandbox_runs, async_api)
     assert response.json()["error"]
 
 
-async def test_the_run_is_charged_to_the_quota(sandbox_runs, async_api, owner):
+async def test_the_run_is_charged_to_the_quota(live_dispatcher, async_api, owner):
     await run(async_api, code="print(1)")
     quota = await Quota.objects.aget(user=owner)
     assert (quota.runs_used, quota.runs_active) == (1, 0)

@@ -26,7 +26,7 @@ async def stream(client, **body):
     return await client.post(URL, json.dumps(body), content_type="application/json")
 
 
-async def test_it_streams_statuses_output_and_the_exit_as_events(sandbox_runs, async_api):
+async def test_it_streams_statuses_output_and_the_exit_as_events(live_dispatcher, async_api):
     response = await stream(async_api, code=COUNT + "sys.stderr.write('done')\n")
 
     assert response.status_code == 200
@@ -55,7 +55,7 @@ async def test_it_streams_statuses_output_and_the_exit_as_events(sandbox_runs, a
     assert isinstance(end.data["duration"], int)
 
 
-async def test_output_arrives_while_the_program_is_still_running(sandbox_runs, async_api):
+async def test_output_arrives_while_the_program_is_still_running(live_dispatcher, async_api):
     response = await stream(async_api, code=COUNT)
     events = await read_sse(response)
     output = [e.data["data"] for e in events if e.data["type"] == "stdout"]
@@ -65,7 +65,7 @@ async def test_output_arrives_while_the_program_is_still_running(sandbox_runs, a
 
 
 async def test_a_client_that_drops_the_stream_resumes_with_exactly_what_it_missed(
-    sandbox_runs, async_api
+    live_dispatcher, async_api
 ):
     response = await stream(async_api, code=COUNT)
     first = await read_sse(response, stop_after=5)  # statuses, then some output
@@ -86,7 +86,7 @@ async def test_a_client_that_drops_the_stream_resumes_with_exactly_what_it_misse
     assert len(stored) == len(seen)
 
 
-async def test_a_quiet_run_gets_heartbeat_comments(sandbox_runs, async_api, monkeypatch):
+async def test_a_quiet_run_gets_heartbeat_comments(live_dispatcher, async_api, monkeypatch):
     monkeypatch.setattr(feed, "HEARTBEAT_SECONDS", 0.1)
     response = await stream(async_api, code="import time\ntime.sleep(0.6)\nprint('late')")
 
@@ -99,7 +99,7 @@ async def test_a_quiet_run_gets_heartbeat_comments(sandbox_runs, async_api, monk
     )
 
 
-async def test_validation_errors_are_json_not_a_stream(sandbox_runs, async_api):
+async def test_validation_errors_are_json_not_a_stream(live_dispatcher, async_api):
     response = await stream(async_api, code="")
     assert response.status_code == 400
     assert response["Content-Type"] == "application/json"
