@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import logging
 import os
 import socket
 import threading
@@ -15,6 +16,9 @@ from contextvars import Context
 from django.conf import settings
 
 from sandboxes.engine import CancelToken
+from sandboxes.events import execution_event_send
+
+logger = logging.getLogger(__name__)
 
 
 class InlineDispatcher:
@@ -77,6 +81,11 @@ class InlineDispatcher:
         try:
             async with self._slots:
                 await execution_run(execution_id, env=env, cancel=token, worker=self.name)
+        except Exception:
+            # A failure of ours (the database, say) must still end the run, or its owner
+            # would wait on it forever.
+            logger.exception("execution %s failed in the pipeline", execution_id)
+            await _end_in_error(execution_id)
         finally:
             self._tokens.pop(execution_id, None)
 
@@ -93,6 +102,24 @@ class InlineDispatcher:
 @functools.cache
 def get_dispatcher() -> InlineDispatcher:
     return InlineDispatcher(max_concurrent=settings.SANDBOX_INLINE_CONCURRENCY)
+
+
+async def _end_in_error(execution_id: str) -> None:
+    from channels.db import database_sync_to_async
+
+    from sandboxes.models import Execution
+    from sandboxes.pipeline import exit_event
+    from sandboxes.services.executions import execution_finish
+
+    try:
+        execution = await database_sync_to_async(execution_finish)(
+            execution_id=execution_id,
+            status=Execution.Status.ERROR,
+            error="The service failed while running this; it has been logged.",
+        )
+        await execution_event_send(execution_id, exit_event(execution))
+    except Exception:
+        logger.exception("execution %s could not be ended", execution_id)
 
 
 def bind_dispatcher_to_server_loop(application):

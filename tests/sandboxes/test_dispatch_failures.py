@@ -1,0 +1,32 @@
+"""A failure of the service itself still ends the run: nobody waits on it forever."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from channels.db import database_sync_to_async
+
+from sandboxes import pipeline
+from sandboxes.models import Execution
+from sandboxes.services.executions import execution_start
+
+pytestmark = [pytest.mark.sandbox, pytest.mark.django_db(transaction=True)]
+
+
+async def test_a_pipeline_failure_ends_the_run_as_error(live_dispatcher, runner_user, monkeypatch):
+    async def broken(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(pipeline, "execution_run", broken)
+    execution = await database_sync_to_async(execution_start)(
+        user=runner_user, runtime="python", files={"main.py": b"print(1)"}, entry="main.py"
+    )
+
+    for _ in range(100):
+        await asyncio.sleep(0.05)
+        execution = await database_sync_to_async(Execution.objects.get)(pk=execution.pk)
+        if not execution.is_active:
+            break
+    assert execution.status == "error"
+    assert "failed" in execution.error
