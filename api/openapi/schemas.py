@@ -1,0 +1,219 @@
+"""The components/schemas of the OpenAPI document."""
+
+from __future__ import annotations
+
+from api.openapi.parts import JSON, _nullable, _ref
+from api.run_request import MAX_PACKAGES
+from sandboxes.limits import MAX_FILE_BYTES, MAX_FILES, MAX_VARIABLES
+from sandboxes.models import Execution
+
+
+def schemas() -> dict:
+    statuses = list(Execution.Status.values)
+    end = {
+        "type": "object",
+        "required": ["executionId", "status", "exitCode", "duration", "error"],
+        "properties": {
+            "executionId": {"type": "string", "format": "uuid"},
+            "status": {"type": "string", "enum": statuses},
+            "exitCode": _nullable("integer", description="The program's exit code."),
+            "signal": _nullable("integer", description="The signal that killed it, if any."),
+            "duration": _nullable("integer", description="Wall time in milliseconds."),
+            "error": _nullable("string", description="Why it ended early, in words."),
+            "outputTruncated": {"type": "boolean"},
+        },
+    }
+    summary = {
+        "allOf": [
+            _ref("ExecutionEnd"),
+            {
+                "type": "object",
+                "properties": {
+                    "runtime": {"type": "string", "examples": ["python3.13"]},
+                    "runtimeVersion": _nullable("string"),
+                    "timeout": {"type": "integer", "description": "Seconds the run may last."},
+                    "createdAt": {"type": "string", "format": "date-time"},
+                    "finishedAt": _nullable("string", format="date-time"),
+                    "url": {"type": "string"},
+                },
+            },
+        ]
+    }
+    result = {
+        "allOf": [
+            _ref("ExecutionSummary"),
+            {
+                "type": "object",
+                "required": ["stdout", "stderr"],
+                "properties": {
+                    "stdout": {"type": "string"},
+                    "stderr": {"type": "string"},
+                    "cpuMs": _nullable("integer"),
+                    "peakMemoryBytes": _nullable("integer"),
+                    "packages": {"type": "array", "items": {"type": "string"}},
+                    "timeline": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "status": {"type": "string", "enum": statuses},
+                                "at": {"type": "string", "format": "date-time"},
+                            },
+                        },
+                    },
+                    "files": {
+                        "type": "array",
+                        "description": "Files the run created or changed.",
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "path": {"type": "string"},
+                                "size": {"type": "integer"},
+                                "url": {"type": "string"},
+                            },
+                        },
+                    },
+                },
+            },
+        ]
+    }
+    return {
+        "RunRequest": {
+            "type": "object",
+            "required": ["code"],
+            "additionalProperties": False,
+            "properties": {
+                "runtime": {
+                    "type": "string",
+                    "default": "python",
+                    "description": '"python", "node", or a version id such as "python3.12".',
+                    "examples": ["python", "node", "python3.12"],
+                },
+                "code": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "The entry file's content (main.py or index.js). "
+                    f"At most {MAX_FILE_BYTES:,} bytes.",
+                },
+                "files": {
+                    "type": "object",
+                    "description": "More files: relative path -> text content "
+                    f"(at most {MAX_FILES - 1}, {MAX_FILE_BYTES:,} bytes each).",
+                    "additionalProperties": {"type": "string"},
+                },
+                "packages": {
+                    "type": "array",
+                    "maxItems": MAX_PACKAGES,
+                    "items": {"type": "string"},
+                    "description": "Packages to install before the run: PyPI specs for "
+                    "Python (`pandas==2.*`), npm specs for Node (`zod@3`). No URLs, paths or "
+                    "options. Installed once per set, then cached.",
+                },
+                "env": {
+                    "type": "object",
+                    "description": f"Environment variables (at most {MAX_VARIABLES}); "
+                    "their values are never stored.",
+                    "maxProperties": MAX_VARIABLES,
+                    "propertyNames": {"pattern": "^[A-Za-z_][A-Za-z0-9_]*$", "maxLength": 128},
+                    "additionalProperties": {"type": "string"},
+                },
+                "streaming": {
+                    "type": "boolean",
+                    "default": False,
+                    "description": "Answer with Server-Sent Events instead of the result.",
+                },
+                "timeout": {
+                    "type": ["integer", "null"],
+                    "minimum": 1,
+                    "description": "Seconds; at most your tier's longest run (and the "
+                    "compute time you have left).",
+                },
+            },
+        },
+        "ExecutionEnd": end,
+        "SseEvent": {
+            "type": "object",
+            "description": "One event of a text/event-stream answer (see its description).",
+            "required": ["id", "data"],
+            "properties": {
+                "id": {"type": "string", "examples": ["7", "0-running", "7-succeeded"]},
+                "event": {"type": "string", "const": "message"},
+                "data": {
+                    "type": "string",
+                    "contentMediaType": JSON,
+                    "contentSchema": _ref("StreamEvent"),
+                },
+            },
+        },
+        "StreamEvent": {
+            "oneOf": [
+                {
+                    "type": "object",
+                    "required": ["type", "data"],
+                    "properties": {
+                        "type": {"type": "string", "enum": ["stdout", "stderr"]},
+                        "data": {"type": "string"},
+                    },
+                },
+                {
+                    "type": "object",
+                    "required": ["type", "status"],
+                    "properties": {
+                        "type": {"const": "status"},
+                        "status": {"type": "string", "enum": statuses},
+                    },
+                },
+                {
+                    "allOf": [
+                        _ref("ExecutionEnd"),
+                        {
+                            "type": "object",
+                            "required": ["type"],
+                            "properties": {"type": {"type": "string", "enum": ["exit", "error"]}},
+                        },
+                    ]
+                },
+            ]
+        },
+        "ExecutionSummary": summary,
+        "ExecutionResult": result,
+        "ExecutionList": {
+            "type": "object",
+            "required": ["executions", "next"],
+            "properties": {
+                "executions": {"type": "array", "items": _ref("ExecutionSummary")},
+                "next": _nullable("string", description="The next (older) page."),
+            },
+        },
+        "CancelAccepted": {
+            "type": "object",
+            "properties": {
+                "executionId": {"type": "string", "format": "uuid"},
+                "accepted": {"type": "boolean"},
+                "status": {"type": "string", "enum": statuses},
+            },
+        },
+        "Error": {
+            "type": "object",
+            "required": ["error"],
+            "properties": {
+                "error": {"type": "string"},
+                "field": _nullable("string", description="The request field at fault."),
+            },
+        },
+        "TooManyRequests": {
+            "type": "object",
+            "required": ["error", "limit"],
+            "properties": {
+                "error": {"type": "string"},
+                "limit": {
+                    "type": "string",
+                    "enum": ["monthly_executions", "compute_seconds", "concurrency", "rate"],
+                },
+                "resetsAt": _nullable("string", format="date-time"),
+                "executionId": _nullable(
+                    "string", format="uuid", description="The refused run (kept as rejected)."
+                ),
+            },
+        },
+    }
