@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -52,6 +53,19 @@ def panel_context(request: HttpRequest, sandbox, **forms) -> dict:
 
 def render_part(request: HttpRequest, sandbox, part: str, **forms) -> HttpResponse:
     return render(request, f"{EDITOR_TEMPLATE}#{part}", panel_context(request, sandbox, **forms))
+
+
+def panel_answer(request: HttpRequest, sandbox, panel: str, form_name=None, form=None):
+    """A side panel over HTMX (with the form that failed, if any); without HTMX, back to
+    the editor with the form's errors as messages."""
+    if request.htmx:
+        forms = {form_name: form} if form is not None and form.errors else {}
+        return render_part(request, sandbox, panel, **forms)
+    if form is not None:
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    return redirect(sandbox)
 
 
 def _page_config(sandbox, latest: Execution | None) -> dict:

@@ -9,11 +9,9 @@ from __future__ import annotations
 import io
 import zipfile
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
@@ -35,19 +33,11 @@ from sandboxes.services.workspaces import (
     sandbox_files_save,
 )
 from sandboxes.views.common import file_csp, file_response, uploaded_bytes
-from sandboxes.views.editor import render_part
+from sandboxes.views.editor import panel_answer
 
 
 def _answer(request: HttpRequest, sandbox, form_name: str | None = None, form=None):
-    """The files panel over HTMX (with the form that failed), else back to the editor."""
-    if request.htmx:
-        forms = {form_name: form} if form is not None and form.errors else {}
-        return render_part(request, sandbox, "files_panel", **forms)
-    if form is not None:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
-    return redirect(sandbox)
+    return panel_answer(request, sandbox, "files_panel", form_name, form)
 
 
 @login_required

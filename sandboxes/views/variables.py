@@ -2,28 +2,19 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from sandboxes.forms import VariableForm, add_service_errors
 from sandboxes.selectors import sandbox_get
 from sandboxes.services.workspaces import sandbox_variable_delete, sandbox_variable_set
-from sandboxes.views.editor import render_part
+from sandboxes.views.editor import panel_answer
 
 
 def _answer(request: HttpRequest, sandbox, form=None) -> HttpResponse:
-    if request.htmx:
-        forms = {"variable_form": form} if form is not None and form.errors else {}
-        return render_part(request, sandbox, "variables_panel", **forms)
-    if form is not None:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
-    return redirect(sandbox)
+    return panel_answer(request, sandbox, "variables_panel", "variable_form", form)
 
 
 @login_required
