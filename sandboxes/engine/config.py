@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .observer import EngineObserver, NullObserver
 from .spec import Limits, MiB
 
 GiB = 1024 * MiB
@@ -47,6 +48,8 @@ class EngineConfig:
     slirp4netns: str = "/usr/bin/slirp4netns"
     nft: str = "/usr/sbin/nft"
     nsenter: str = "/usr/bin/nsenter"
+    # Told how long sandboxes take to start and package environments to get ready.
+    observer: EngineObserver = field(default_factory=NullObserver)
 
     @property
     def packages_root(self) -> Path:

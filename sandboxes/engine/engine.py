@@ -12,6 +12,7 @@ import pwd
 import secrets
 import shutil
 import threading
+import time
 from pathlib import Path
 
 from . import gvisor, layout
@@ -160,12 +161,21 @@ class Engine:
         install_failed (the installer's words also on stderr) or cancelled."""
         await asyncio.to_thread(self.prepare)
         runtime = self.runtimes.get(spec.runtime)
+        began = time.monotonic()
         lease = await self._lease(spec, runtime, on_output, cancel)
         if isinstance(lease, RunResult):
+            self._packages_prepared(runtime, "failed", time.monotonic() - began)
             return lease
         if lease is not None:
+            outcome = "built" if lease.install_seconds else "hit"
+            self._packages_prepared(runtime, outcome, time.monotonic() - began)
             lease.release()
         return None
+
+    def _packages_prepared(self, runtime: Runtime, outcome: str, seconds: float) -> None:
+        self.config.observer.packages_prepared(
+            language=runtime.language, outcome=outcome, seconds=seconds
+        )
 
     def packages_for(self, spec: RunSpec, runtime: Runtime) -> tuple[str, ...]:
         """What the run installs: its packages, and tsx for TypeScript on an old Node."""
@@ -207,7 +217,11 @@ class Engine:
             if lease is not None:
                 cleanup.callback(lease.release)  # held until the run ends: never pruned under it
             packages = lease.path if lease is not None else None
+            began = time.monotonic()
             runner, workspace = await start(spec, runtime, cleanup, on_output, cancel, packages)
+            self.config.observer.sandbox_started(
+                runtime=runtime.id, isolation=spec.isolation.value, seconds=time.monotonic() - began
+            )
             wall = await runner.run(spec.stdin)
             usage = runner.cgroup.usage()
             status, exit_code, signal_number = runner.outcome(usage)
