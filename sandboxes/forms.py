@@ -116,3 +116,13 @@ class VariableForm(forms.Form):
             attrs={"placeholder": "value", "autocomplete": "new-password"}, render_value=False
         ),
     )
+
+
+class PackageForm(forms.Form):
+    """A package spec to add (or, posted back from the list, one to remove)."""
+
+    spec = forms.CharField(
+        label="Package",
+        error_messages={"required": "Name a package to add, e.g. requests or pandas==2.2.*."},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )

@@ -1,13 +1,18 @@
-"""Reads for the sandbox pages: a user's sandboxes, their runs, the runtimes on offer."""
+"""Reads for the sandbox pages: a user's sandboxes, their runs, the runtimes on offer, and
+what the packages panel shows."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.db.models import Count, F, OuterRef, QuerySet, Subquery
 from django.http import Http404
+from packaging.utils import canonicalize_name
 
-from sandboxes.engine import EngineUnavailable
+from sandboxes.engine import EngineError, EngineUnavailable, InvalidSpec, RunSpec
+from sandboxes.engine.packages.specs import name_of
 from sandboxes.engine_config import get_engine
 from sandboxes.models import Execution, PackageUsage, Sandbox
 
@@ -116,3 +121,160 @@ def popular_packages(language: str, limit: int = 8) -> list[str]:
         "-count", F("rank").asc(nulls_last=True), "name"
     )
     return list(usage.values_list("name", flat=True)[:limit])
+
+
+def package_suggestions(*, sandbox: Sandbox, query: str = "", limit: int = 8) -> list[PackageUsage]:
+    """Package names for the sandbox's language that this server knows (the seeded popular
+    list and every name runs asked for) and the sandbox does not list yet: all of them most
+    used first, or those containing `query`, names starting with it first."""
+    language = sandbox.language
+    listed = {package_key(language, spec) for spec in sandbox.packages}
+    usage = PackageUsage.objects.filter(language=language).exclude(name__in=listed)
+    usage = usage.order_by("-count", F("rank").asc(nulls_last=True), "name")
+    query = query.strip()
+    if not query:
+        return list(usage[:limit])
+    prefix = list(usage.filter(name__istartswith=query)[:limit])
+    if len(prefix) == limit:
+        return prefix
+    others = usage.filter(name__icontains=query).exclude(name__istartswith=query)
+    return prefix + list(others[: limit - len(prefix)])
+
+
+@dataclass(frozen=True)
+class ListedPackage:
+    spec: str  # as listed: "pandas[excel]==2.2.*", "lodash@4"
+    name: str  # "pandas", "lodash", "@scope/name"
+    constraint: str  # "[excel]==2.2.*", "@4", "" (any version)
+    version: str = ""  # what the built environment resolved it to, when it is built
+
+
+@dataclass(frozen=True)
+class InstallFailure:
+    """The sandbox's last run ended `install_failed`."""
+
+    execution: Execution
+    summary: str  # "Could not install the packages (...) for Python 3.13: ..."
+    details: str  # the installer's own words
+    suspects: list[str]  # listed package names the installer's words mention
+    changed_since: bool  # the sandbox's list is not the one that run asked for
+
+
+@dataclass(frozen=True)
+class PackagesState:
+    """What the packages panel shows of a sandbox.
+
+    `environment`: "none" (no packages), "ready" (built and cached: runs start at once),
+    "pending" (installed when the next run prepares), "installing" (a run is preparing
+    now), "failed" (the last run could not install this same list), or "unknown" (the
+    engine cannot say: no sandboxes on this server).
+    """
+
+    language: str
+    runtime_label: str
+    packages: list[ListedPackage]
+    environment: str
+    dependencies: list[str] = field(default_factory=list)  # resolved, not listed ("idna==3.10")
+    built_at: datetime | None = None
+    size: int | None = None
+    failure: InstallFailure | None = None
+
+
+def package_key(language: str, spec: str) -> str:
+    name = name_of(language, spec)
+    return canonicalize_name(name) if language == "python" else name
+
+
+def _built_environment(sandbox: Sandbox) -> dict | None:
+    """The manifest of the environment the sandbox's next run would mount, if it is built;
+    EngineError when the engine cannot say."""
+    engine = get_engine()
+    engine.prepare()
+    runtime = engine.runtimes.get(sandbox.runtime)
+    entry = sandbox.entry_file or "main.py"
+    spec = RunSpec(
+        runtime=runtime.id, files={entry: b""}, entry=entry, packages=tuple(sandbox.packages)
+    )
+    assert engine.packages is not None
+    return engine.packages.built(runtime, engine.packages_for(spec, runtime))
+
+
+def _resolved(language: str, manifest: dict) -> dict[str, str]:
+    """{package key: version} of everything the environment installed (top level only)."""
+    versions = {}
+    for item in manifest.get("installed") or []:
+        if not isinstance(item, str):
+            continue
+        if language == "python":
+            name, _, version = item.partition("==")
+            versions[canonicalize_name(name)] = version
+        elif "/node_modules/" not in item:  # nested copies are some package's own
+            name, _, version = item.rpartition("@")
+            versions[name] = version
+    return versions
+
+
+def _mentions(language: str, name: str, text: str) -> bool:
+    if language == "python":  # uv may write a name with "_" or "." for "-", in any case
+        pattern = "[-_.]".join(re.escape(part) for part in canonicalize_name(name).split("-"))
+        return re.search(rf"(?<![\w.-]){pattern}(?![\w-])", text, re.IGNORECASE) is not None
+    return re.search(rf"(?<![\w.@/-]){re.escape(name)}(?![\w/-])", text) is not None
+
+
+def _install_failure(sandbox: Sandbox, latest: Execution) -> InstallFailure:
+    summary, _, details = latest.error.strip().partition("\n")
+    language = sandbox.language
+    asked = latest.packages
+    # The summary lists every package asked for; the installer's words name the culprit.
+    suspects = [
+        name
+        for name in dict.fromkeys(name_of(language, spec) for spec in asked)
+        if _mentions(language, name, details)
+    ]
+    return InstallFailure(
+        execution=latest,
+        summary=summary or "The packages could not be installed.",
+        details=details.strip(),
+        suspects=suspects,
+        changed_since=sorted(asked) != sorted(sandbox.packages),
+    )
+
+
+def packages_state(*, sandbox: Sandbox) -> PackagesState:
+    language = sandbox.language
+    latest = sandbox.executions.order_by("-created_at").first()
+    failure = None
+    if latest is not None and latest.status == Execution.Status.INSTALL_FAILED:
+        failure = _install_failure(sandbox, latest)
+    listed = []
+    for spec in sandbox.packages:
+        name = name_of(language, spec)
+        listed.append(ListedPackage(spec=spec, name=name, constraint=spec[len(name) :]))
+    state = {"language": language, "runtime_label": runtime_label(sandbox.runtime)}
+    if not listed:
+        return PackagesState(**state, packages=[], environment="none", failure=failure)
+    if latest is not None and latest.status == Execution.Status.PREPARING:
+        return PackagesState(**state, packages=listed, environment="installing", failure=failure)
+    try:
+        manifest = _built_environment(sandbox)
+    except (EngineError, InvalidSpec, KeyError, LookupError):
+        return PackagesState(**state, packages=listed, environment="unknown", failure=failure)
+    if manifest is None:
+        environment = "failed" if failure and not failure.changed_since else "pending"
+        return PackagesState(**state, packages=listed, environment=environment, failure=failure)
+    versions = _resolved(language, manifest)
+    packages = [
+        ListedPackage(**{**p.__dict__, "version": versions.pop(package_key(language, p.spec), "")})
+        for p in listed
+    ]
+    built_at = manifest.get("built_at")
+    size = manifest.get("size")
+    return PackagesState(
+        **state,
+        packages=packages,
+        environment="ready",
+        dependencies=[f"{name} {version}" for name, version in sorted(versions.items())],
+        built_at=datetime.fromisoformat(built_at) if isinstance(built_at, str) else None,
+        size=size if isinstance(size, int) else None,
+        failure=failure,
+    )

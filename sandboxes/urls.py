@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from sandboxes.views import editor, files, listing, runs, variables
+from sandboxes.views import editor, files, listing, packages, runs, variables
 
 urlpatterns = [
     path("", listing.home, name="home"),
@@ -18,6 +18,9 @@ urlpatterns = [
     path("sandboxes/<int:sandbox_id>/files/entry/", files.entry, name="file_entry"),
     path("sandboxes/<int:sandbox_id>/files/upload/", files.upload, name="file_upload"),
     path("sandboxes/<int:sandbox_id>/files/download/", files.download, name="file_download"),
+    path("sandboxes/<int:sandbox_id>/packages/", packages.add, name="package_add"),
+    path("sandboxes/<int:sandbox_id>/packages/remove/", packages.remove, name="package_remove"),
+    path("sandboxes/<int:sandbox_id>/packages/suggest/", packages.suggest, name="package_suggest"),
     path("sandboxes/<int:sandbox_id>/variables/", variables.save, name="variable_save"),
     path("sandboxes/<int:sandbox_id>/variables/delete/", variables.delete, name="variable_delete"),
     path("runs/<uuid:execution_id>/", runs.detail, name="run_detail"),

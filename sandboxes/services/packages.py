@@ -1,4 +1,5 @@
-"""Package specs from users, checked with the engine's rules; usage counts per package."""
+"""Package specs from users, checked with the engine's rules; a sandbox's package list;
+usage counts per package."""
 
 from __future__ import annotations
 
@@ -10,8 +11,15 @@ from django.db.models import F
 from django.utils import timezone
 
 from sandboxes.engine import InvalidSpec
-from sandboxes.engine.packages.specs import language_of, name_of, normalise
-from sandboxes.models import PackageUsage
+from sandboxes.engine.packages.specs import MAX_PACKAGES, language_of, name_of, normalise
+from sandboxes.models import PackageUsage, Sandbox
+from sandboxes.selectors import package_key
+
+
+def _sentence(error: InvalidSpec) -> str:
+    """The engine's message as a sentence, keeping the spec exactly as the user wrote it."""
+    text = str(error)
+    return text[:1].upper() + text[1:]
 
 
 def packages_check(*, runtime: str, packages: Iterable[str]) -> list[str]:
@@ -22,7 +30,7 @@ def packages_check(*, runtime: str, packages: Iterable[str]) -> list[str]:
     try:
         return list(normalise(language_of(runtime), packages))
     except InvalidSpec as error:
-        raise ValidationError({"packages": str(error).capitalize()}) from None
+        raise ValidationError({"packages": _sentence(error)}) from None
 
 
 @transaction.atomic
@@ -38,3 +46,47 @@ def package_usage_record(*, runtime: str, packages: Iterable[str]) -> None:
     PackageUsage.objects.filter(language=language, name__in=names).update(
         count=F("count") + 1, last_used=timezone.now()
     )
+
+
+@transaction.atomic
+def sandbox_package_add(*, sandbox: Sandbox, spec: str) -> Sandbox:
+    """Add one package spec to the sandbox's list (kept in normal form, sorted).
+
+    Refused on "spec", naming the limit: a spec the engine would refuse, a package that is
+    already listed (in any version), or one more than a run may install.
+    """
+    locked = Sandbox.objects.select_for_update().get(pk=sandbox.pk)
+    language = language_of(locked.runtime)
+    try:
+        (normal,) = normalise(language, [spec])
+    except InvalidSpec as error:
+        raise ValidationError({"spec": _sentence(error)}) from None
+    key = package_key(language, normal)
+    for listed in locked.packages:
+        if package_key(language, listed) == key:
+            raise ValidationError(
+                {"spec": f"Package {key!r} is already in this sandbox (as {listed}): remove it "
+                 "first to choose another version."}
+            )  # fmt: skip
+    if len(locked.packages) >= MAX_PACKAGES:
+        raise ValidationError(
+            {"spec": f"A sandbox may have at most {MAX_PACKAGES} packages and this one has "
+             f"{len(locked.packages)}: remove one to add another."}
+        )  # fmt: skip
+    try:
+        locked.packages = list(normalise(language, [*locked.packages, normal]))
+    except InvalidSpec as error:  # a spec listed before the rules changed
+        raise ValidationError({"spec": _sentence(error)}) from None
+    locked.save(update_fields=["packages", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def sandbox_package_remove(*, sandbox: Sandbox, spec: str) -> Sandbox:
+    """Remove a spec from the sandbox's list (already gone: nothing to do)."""
+    locked = Sandbox.objects.select_for_update().get(pk=sandbox.pk)
+    kept = [listed for listed in locked.packages if listed != spec]
+    if kept != locked.packages:
+        locked.packages = kept
+        locked.save(update_fields=["packages", "updated_at"])
+    return locked

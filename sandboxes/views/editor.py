@@ -15,13 +15,15 @@ from quotas.exceptions import QuotaExceeded
 from quotas.formatting import format_moment
 from quotas.selectors import quota_get
 from quotas.services import quota_roll_over
-from sandboxes.forms import FileCreateForm, FilesUploadForm, VariableForm
+from sandboxes.forms import FileCreateForm, FilesUploadForm, PackageForm, VariableForm
 from sandboxes.limits import MAX_FILE_BYTES, validate_file_size
 from sandboxes.models import Execution
 from sandboxes.selectors import (
     execution_history,
     execution_last_finished,
     execution_latest,
+    package_suggestions,
+    packages_state,
     runtime_label,
     sandbox_get,
 )
@@ -31,7 +33,16 @@ from sandboxes.views.common import console_config, json_errors, uploaded_bytes
 
 EDITOR_TEMPLATE = "sandboxes/editor.html"
 # The parts of the page that HTMX reloads on their own (?part=...).
-PARTS = {"files_panel", "file_list", "variables_panel", "runs_panel", "run_stats"}
+PARTS = {
+    "files_panel",
+    "file_list",
+    "variables_panel",
+    "packages_panel",
+    "package_status",
+    "runs_panel",
+    "run_stats",
+}
+PANELS = ("files", "packages", "variables", "runs")
 
 
 def panel_context(request: HttpRequest, sandbox, **forms) -> dict:
@@ -47,6 +58,10 @@ def panel_context(request: HttpRequest, sandbox, **forms) -> dict:
         "file_form": FileCreateForm(),
         "upload_form": FilesUploadForm(),
         "variable_form": VariableForm(),
+        "packages": packages_state(sandbox=sandbox),
+        "popular_packages": package_suggestions(sandbox=sandbox),
+        # A spec refused without JavaScript comes back in the address (?spec=...).
+        "package_form": PackageForm(initial={"spec": request.GET.get("spec", "")}),
         **forms,  # a form that failed, shown again with its errors and what was typed
     }
 
@@ -104,6 +119,7 @@ def editor(request: HttpRequest, sandbox_id: int) -> HttpResponse:
         "runtime_label": runtime_label(sandbox.runtime),
         "latest": latest,
         "config": _page_config(sandbox, latest),
+        "open_panel": panel if (panel := request.GET.get("panel")) in PANELS else "files",
     }
     return render(request, EDITOR_TEMPLATE, context)
 

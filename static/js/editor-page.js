@@ -288,6 +288,9 @@
   document.addEventListener("click", (event) => {
     const opener = event.target.closest("[data-open-file]");
     if (opener) openFile(opener.dataset.openFile, opener.dataset.language);
+    // The header's package count opens the packages panel.
+    const panel = event.target.closest("[data-open-panel]");
+    if (panel) document.getElementById(`tab-${panel.dataset.openPanel}`).click();
   });
 
   document.addEventListener("files:open", (event) => openFile(event.detail.path, null));

@@ -66,16 +66,26 @@ def test_a_run_in_progress_is_attached_to_when_the_page_opens(signed_in, sandbox
     assert config["latest"] == {"id": str(running.pk), "active": True}
 
 
-def test_files_variables_and_runs_are_listed(signed_in, sandbox, make_execution):
+def test_files_packages_variables_and_runs_are_listed(signed_in, sandbox, make_execution):
     sandbox_variable_set(sandbox=sandbox, name="API_KEY", value="hunter2-secret")
+    sandbox.packages = ["requests"]
+    sandbox.save()
     make_execution(sandbox, status="failed", exit_code=3)
 
     page = signed_in.get(url(sandbox)).content.decode()
 
     assert 'data-open-file="main.py"' in page
+    assert '<code class="package-name">requests</code>' in page
     assert "API_KEY" in page
     assert "exit 3" in page
-    assert "Package installs arrive with the package manager" in page
+
+
+def test_the_panel_named_in_the_address_is_the_one_open(signed_in, sandbox):
+    page = signed_in.get(url(sandbox) + "?panel=packages").content.decode()
+
+    assert 'aria-controls="panel-packages" aria-selected="true"' in page
+    assert 'aria-labelledby="tab-packages">' in page
+    assert 'aria-labelledby="tab-files" hidden>' in page
 
 
 def test_variable_values_never_reach_the_page(signed_in, sandbox):

@@ -68,6 +68,11 @@ class PackageManager:
     def key(self, runtime: Runtime, specs: tuple[str, ...]) -> str:
         return environment_key(runtime.id, runtime.version, specs)
 
+    def built(self, runtime: Runtime, specs: tuple[str, ...]) -> dict | None:
+        """The manifest of the environment for `specs` (normalised) if it is built already,
+        so a run would start without installing; None if the next run installs it."""
+        return self.store.manifest(self.key(runtime, specs))
+
     async def acquire(
         self, runtime: Runtime, specs: tuple[str, ...], cancel: CancelToken | None = None
     ) -> Lease:

@@ -161,6 +161,15 @@ class Store:
     def exists(self, key: str) -> bool:
         return (self.root / key / "manifest.json").is_file()
 
+    def manifest(self, key: str) -> dict | None:
+        """A complete environment's manifest (what it was asked for and resolved to), or
+        None when it is not built: a stat and a small read, no lock."""
+        try:
+            manifest = json.loads((self.root / key / "manifest.json").read_text())
+        except (OSError, ValueError):
+            return None
+        return manifest if isinstance(manifest, dict) else None
+
     def temporary(self, key: str) -> Path:
         return self.root / f"{key}.tmp-{os.getpid()}-{os.urandom(6).hex()}"
 
