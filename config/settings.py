@@ -87,6 +87,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # table locks that fail at once instead of waiting, unlike the real thing.
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-db.sqlite3")}
 
+# Procrastinate (the distributed dispatcher's job queue) keeps its jobs and its workers'
+# heartbeats in PostgreSQL: installed whenever the database is PostgreSQL, so that its
+# tables come with `migrate` before the distributed dispatcher is turned on.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    INSTALLED_APPS.insert(INSTALLED_APPS.index("sandboxes"), "procrastinate.contrib.django")
+
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CHANNEL_LAYERS = {
@@ -190,6 +196,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # Said by every command on PostgreSQL (Procrastinate registering its built-in task).
+    "loggers": {"procrastinate.blueprints": {"level": "WARNING"}},
 }
 
 # --- Sandboxes -------------------------------------------------------------------------
@@ -225,8 +233,23 @@ SANDBOX_PACKAGES_MAX_MB = env.int("SANDBOX_PACKAGES_MAX_MB", default=10240)
 SANDBOX_INSTALL_TIMEOUT = env.int("SANDBOX_INSTALL_TIMEOUT", default=300)
 SANDBOX_PYTHON_INDEX_URL = env.str("SANDBOX_PYTHON_INDEX_URL", default="https://pypi.org/simple")
 SANDBOX_NPM_REGISTRY = env.str("SANDBOX_NPM_REGISTRY", default="https://registry.npmjs.org/")
+# Where runs execute: "inline" (in the web server process; the embedded default) or
+# "distributed" (`manage.py sandbox_worker` processes on any number of hosts, taking jobs
+# from PostgreSQL; needs PostgreSQL and Redis). docs/deployment.md describes both.
+SANDBOX_DISPATCHER = env.str("SANDBOX_DISPATCHER", default="inline")
 # Runs executed at once by the server process (the embedded, in-process dispatcher).
 SANDBOX_INLINE_CONCURRENCY = env.int("SANDBOX_INLINE_CONCURRENCY", default=4)
+# Distributed workers: runs at once per worker process (--concurrency overrides it); how
+# often each worker records that it is alive; how long without that before its runs are
+# declared lost (by any worker or web process, whichever looks first); and how long a
+# worker stopped with SIGTERM lets its runs finish before it stops them.
+SANDBOX_WORKER_CONCURRENCY = env.int("SANDBOX_WORKER_CONCURRENCY", default=4)
+SANDBOX_WORKER_HEARTBEAT_SECONDS = env.float("SANDBOX_WORKER_HEARTBEAT_SECONDS", default=10)
+SANDBOX_WORKER_STALL_SECONDS = env.float("SANDBOX_WORKER_STALL_SECONDS", default=60)
+SANDBOX_WORKER_SHUTDOWN_SECONDS = env.float("SANDBOX_WORKER_SHUTDOWN_SECONDS", default=60)
+# Procrastinate finds its tasks here (not by scanning every app for a tasks module).
+PROCRASTINATE_AUTODISCOVER_MODULE_NAME = None
+PROCRASTINATE_IMPORT_PATHS = ["sandboxes.dispatch.tasks"]
 
 # --- HTTP API --------------------------------------------------------------------------
 # Requests per client (API token, or signed-in user) per window, on top of the quotas.

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.core.checks import Warning, register
+from django.conf import settings
+from django.core.checks import Error, Warning, register
 
 from sandboxes.engine import EngineUnavailable
 from sandboxes.engine_config import get_engine
@@ -39,3 +40,41 @@ def check_sandbox_engine(app_configs, **kwargs):
             )
         )
     return warnings
+
+
+@register("sandboxes")
+def check_dispatcher(app_configs, **kwargs):
+    """The distributed dispatcher's queue is PostgreSQL, and its live output crosses hosts
+    through Redis: refuse to start without them rather than lose runs quietly."""
+    dispatcher = settings.SANDBOX_DISPATCHER
+    if dispatcher not in ("inline", "distributed"):
+        return [
+            Error(
+                f"SANDBOX_DISPATCHER is {dispatcher!r}.",
+                hint='Set it to "inline" (runs in the web server) or "distributed".',
+                id="sandboxes.E001",
+            )
+        ]
+    if dispatcher != "distributed":
+        return []
+    errors = []
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        errors.append(
+            Error(
+                "The distributed dispatcher keeps its job queue in PostgreSQL, and the "
+                "database is not PostgreSQL.",
+                hint="Set DATABASE_URL=postgres://... (shared by every web and worker node), "
+                "or SANDBOX_DISPATCHER=inline.",
+                id="sandboxes.E002",
+            )
+        )
+    if "channels_redis" not in settings.CHANNEL_LAYERS["default"]["BACKEND"]:
+        errors.append(
+            Error(
+                "The distributed dispatcher needs the Redis channel layer: without it, output "
+                "of runs on worker processes never reaches browsers or API clients.",
+                hint="Set REDIS_URL=redis://... (shared by every web and worker node).",
+                id="sandboxes.E003",
+            )
+        )
+    return errors

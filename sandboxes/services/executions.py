@@ -50,7 +50,8 @@ def execution_start(
 ) -> Execution:
     """Validate, reserve quota, record the run and hand it to the dispatcher.
 
-    Variable values go to the dispatcher in memory only; the execution keeps their names.
+    Variable values go to the dispatcher only (in memory, or sealed in a distributed
+    job); the execution keeps their names.
 
     Raises ValidationError (bad input, naming the field) or QuotaExceeded (after recording
     a `rejected` execution, available as ``error.execution``).
@@ -94,7 +95,9 @@ def execution_start(
             timeline=[[Execution.Status.QUEUED, _now_iso()]],
         )
         package_usage_record(runtime=runtime, packages=packages)
-        transaction.on_commit(lambda: get_dispatcher().submit(execution.pk, env=env))
+        # In this transaction: the distributed dispatcher's job is recorded with the run
+        # (the inline one waits for the commit itself).
+        get_dispatcher().submit(execution.pk, env=env)
     return execution
 
 

@@ -1,11 +1,9 @@
-"""Where executions run. The embedded default, "inline", runs them as asyncio tasks in the
-server's own event loop, a bounded number at once. (Worker processes on other hosts
-plug in behind the same two calls: submit and cancel.)"""
+"""The embedded default, "inline": executions run as asyncio tasks in the server's own
+event loop, a bounded number at once."""
 
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
 import os
 import socket
@@ -13,10 +11,10 @@ import threading
 import time
 from contextvars import Context
 
-from django.conf import settings
+from django.db import transaction
 
+from sandboxes.dispatch.endings import end_in_error
 from sandboxes.engine import CancelToken
-from sandboxes.events import execution_event_send
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +52,11 @@ class InlineDispatcher:
         return self._loop
 
     def submit(self, execution_id, *, env: dict[str, str]) -> None:
+        """Called inside the transaction that records the run: it starts once committed
+        (before that, the run's own database reads would not see it)."""
+        transaction.on_commit(lambda: self._submit(execution_id, env))
+
+    def _submit(self, execution_id, env: dict[str, str]) -> None:
         key = str(execution_id)
         token = CancelToken()
         self._tokens[key] = token
@@ -85,7 +88,7 @@ class InlineDispatcher:
             # A failure of ours (the database, say) must still end the run, or its owner
             # would wait on it forever.
             logger.exception("execution %s failed in the pipeline", execution_id)
-            await _end_in_error(execution_id)
+            await end_in_error(execution_id)
         finally:
             self._tokens.pop(execution_id, None)
 
@@ -97,36 +100,3 @@ class InlineDispatcher:
         await database_sync_to_async(execution_mark_abandoned)(
             host=socket.gethostname(), alive=self.name, started_before=self.started_at
         )
-
-
-@functools.cache
-def get_dispatcher() -> InlineDispatcher:
-    return InlineDispatcher(max_concurrent=settings.SANDBOX_INLINE_CONCURRENCY)
-
-
-async def _end_in_error(execution_id: str) -> None:
-    from channels.db import database_sync_to_async
-
-    from sandboxes.models import Execution
-    from sandboxes.pipeline import exit_event
-    from sandboxes.services.executions import execution_finish
-
-    try:
-        execution = await database_sync_to_async(execution_finish)(
-            execution_id=execution_id,
-            status=Execution.Status.ERROR,
-            error="The service failed while running this; it has been logged.",
-        )
-        await execution_event_send(execution_id, exit_event(execution))
-    except Exception:
-        logger.exception("execution %s could not be ended", execution_id)
-
-
-def bind_dispatcher_to_server_loop(application):
-    """ASGI middleware: the first request tells the dispatcher which loop is the server's."""
-
-    async def app(scope, receive, send):
-        get_dispatcher().bind(asyncio.get_running_loop())
-        return await application(scope, receive, send)
-
-    return app

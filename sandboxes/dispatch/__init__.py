@@ -1,0 +1,49 @@
+"""Where executions run, chosen by the SANDBOX_DISPATCHER setting:
+
+- "inline" (the embedded default): asyncio tasks in the web server's own event loop
+  (inline.py);
+- "distributed": jobs in PostgreSQL, taken by `manage.py sandbox_worker` processes on any
+  number of hosts (distributed.py, worker.py).
+
+Both answer the same calls: submit (inside the transaction that records the run), cancel,
+and bind (the web server's loop, for what the dispatcher does in the background there).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from typing import Protocol
+
+from django.conf import settings
+
+
+class Dispatcher(Protocol):
+    def submit(self, execution_id, *, env: dict[str, str]) -> None: ...
+
+    def cancel(self, execution_id) -> bool:
+        """True when whoever holds the run will end it; False when nobody does."""
+        ...
+
+    def bind(self, loop: asyncio.AbstractEventLoop) -> None: ...
+
+
+@functools.cache
+def get_dispatcher() -> Dispatcher:
+    if settings.SANDBOX_DISPATCHER == "distributed":
+        from sandboxes.dispatch.distributed import DistributedDispatcher
+
+        return DistributedDispatcher()
+    from sandboxes.dispatch.inline import InlineDispatcher
+
+    return InlineDispatcher(max_concurrent=settings.SANDBOX_INLINE_CONCURRENCY)
+
+
+def bind_dispatcher_to_server_loop(application):
+    """ASGI middleware: the first request tells the dispatcher which loop is the server's."""
+
+    async def app(scope, receive, send):
+        get_dispatcher().bind(asyncio.get_running_loop())
+        return await application(scope, receive, send)
+
+    return app

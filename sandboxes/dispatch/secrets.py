@@ -1,0 +1,51 @@
+"""A run's variable values on their way to a worker on another host.
+
+They are secrets: never stored in the execution, and never in plain text in the job queue.
+They travel in the job's arguments sealed with a key derived from SECRET_KEY (which every
+web and worker node shares; SECRET_KEY_FALLBACKS still open jobs sealed before a key
+rotation), and the job row is deleted when the run ends.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.conf import settings
+from django.utils.crypto import salted_hmac
+
+SALT = "sandboxes.dispatch.env"
+
+
+class SealBroken(Exception):
+    """The sealed values cannot be opened here: this host's SECRET_KEY differs."""
+
+
+def _fernet() -> MultiFernet:
+    keys = [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
+    return MultiFernet([Fernet(_key(secret)) for secret in keys])
+
+
+def _key(secret: str) -> bytes:
+    return base64.urlsafe_b64encode(
+        salted_hmac(SALT, "", secret=secret, algorithm="sha256").digest()
+    )
+
+
+def env_seal(env: dict[str, str]) -> str:
+    if not env:
+        return ""
+    return _fernet().encrypt(json.dumps(env).encode()).decode()
+
+
+def env_open(sealed: str) -> dict[str, str]:
+    if not sealed:
+        return {}
+    try:
+        return json.loads(_fernet().decrypt(sealed.encode()))
+    except InvalidToken:
+        raise SealBroken(
+            "The run's variables cannot be opened on this worker: its SECRET_KEY differs "
+            "from the web server's."
+        ) from None

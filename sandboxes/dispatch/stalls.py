@@ -1,0 +1,92 @@
+"""Finding runs whose worker died: Procrastinate's worker heartbeats.
+
+Every worker records a heartbeat in PostgreSQL each SANDBOX_WORKER_HEARTBEAT_SECONDS. A
+started job whose worker has not done so for SANDBOX_WORKER_STALL_SECONDS (or whose
+worker row is gone) belongs to a dead worker: its execution becomes `lost` (charged up to
+that last heartbeat, its quota slot freed, its watchers told) and the job is removed, never
+re-queued. Every worker and every web process looks each heartbeat interval; whoever
+looks first ends the run, the others find nothing left to do.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import timedelta
+
+from channels.db import database_sync_to_async
+from django.conf import settings
+from django.db.models import DateTimeField, ExpressionWrapper, Q
+from django.db.models.functions import Now
+
+from sandboxes.dispatch.distributed import QUEUE
+from sandboxes.events import execution_event_send
+
+logger = logging.getLogger(__name__)
+
+
+def lost_reason(stall_seconds: float) -> str:
+    return (
+        f"The worker running this stopped answering (no heartbeat for {stall_seconds:g} s): "
+        "the run was lost with it. What it printed until then is kept; it was not run again."
+    )
+
+
+def _stalled_jobs(stall_seconds: float) -> list[tuple[int, str, object]]:
+    from procrastinate.contrib.django.models import ProcrastinateJob
+
+    # The database's clock, which also stamped the heartbeats: hosts' clocks may differ.
+    cutoff = ExpressionWrapper(
+        Now() - timedelta(seconds=stall_seconds), output_field=DateTimeField()
+    )
+    jobs = ProcrastinateJob.objects.filter(queue_name=QUEUE, status="doing").filter(
+        Q(worker__isnull=True) | Q(worker__last_heartbeat__lt=cutoff)
+    )
+    return [
+        (job_id, args.get("execution_id"), heartbeat)
+        for job_id, args, heartbeat in jobs.values_list("id", "args", "worker__last_heartbeat")
+    ]
+
+
+async def stalled_runs_end(stall_seconds: float | None = None) -> int:
+    """End the runs of dead workers; returns how many this call ended."""
+    from procrastinate import exceptions, jobs
+    from procrastinate.contrib.django import app
+
+    from sandboxes.pipeline import exit_event
+    from sandboxes.services.workers import execution_lose
+
+    if stall_seconds is None:
+        stall_seconds = settings.SANDBOX_WORKER_STALL_SECONDS
+    ended = 0
+    for job_id, execution_id, heartbeat in await database_sync_to_async(_stalled_jobs)(
+        stall_seconds
+    ):
+        execution = await database_sync_to_async(execution_lose)(
+            execution_id=execution_id, reason=lost_reason(stall_seconds), seen_until=heartbeat
+        )
+        with contextlib.suppress(exceptions.ConnectorException):  # another watcher was first
+            await app.job_manager.finish_job_by_id_async(
+                job_id=job_id, status=jobs.Status.FAILED, delete_job=True
+            )
+        if execution is not None:
+            ended += 1
+            logger.warning("execution %s lost with its worker", execution_id)
+            await execution_event_send(execution_id, exit_event(execution))
+    # Dead workers' rows go too (their jobs are handled above, so nothing is orphaned).
+    await app.job_manager.prune_stalled_workers(stall_seconds)
+    return ended
+
+
+async def stalled_runs_watch(interval: float | None = None) -> None:
+    """Look for dead workers' runs every `interval` seconds, for as long as the process
+    lives (a failed look is logged and tried again)."""
+    if interval is None:
+        interval = settings.SANDBOX_WORKER_HEARTBEAT_SECONDS
+    while True:
+        try:
+            await stalled_runs_end()
+        except Exception:
+            logger.exception("looking for runs of dead workers failed")
+        await asyncio.sleep(interval)
