@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "quotas",
     "sandboxes",
     "api",
+    "operations",
 ]
 
 MIDDLEWARE = [
@@ -69,6 +70,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
+                "operations.context_processors.banners",
             ],
         },
     },
@@ -250,6 +252,30 @@ SANDBOX_WORKER_SHUTDOWN_SECONDS = env.float("SANDBOX_WORKER_SHUTDOWN_SECONDS", d
 # Procrastinate finds its tasks here (not by scanning every app for a tasks module).
 PROCRASTINATE_AUTODISCOVER_MODULE_NAME = None
 PROCRASTINATE_IMPORT_PATHS = ["sandboxes.dispatch.tasks"]
+
+# --- Operations ------------------------------------------------------------------------
+# GET /metrics (Prometheus) answers a request with `Authorization: Bearer <METRICS_TOKEN>`,
+# or from an address in METRICS_ALLOWED_IPS (addresses or networks, e.g. 10.0.0.0/8).
+# With neither set it is off (404). Behind a reverse proxy every request comes from the
+# proxy's address: use the token there. A worker exposes its own metrics on a port
+# (operations.metrics.serve); several web processes need PROMETHEUS_MULTIPROC_DIR.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=[])
+# This site's address, for the links in alert emails.
+SITE_URL = env.str("SITE_URL", default="http://localhost:8000").rstrip("/")
+# Structured logs: one JSON line per run event and quota decision (operations.logs) on
+# stderr, at LOG_EVENTS_LEVEL (WARNING keeps only errors, lost runs and refusals);
+# LOG_FORMAT=json writes every other log line as JSON too.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
+LOGGING["formatters"] = {"json": {"()": "operations.logs.JsonFormatter"}}
+LOGGING["handlers"]["events"] = {"class": "logging.StreamHandler", "formatter": "json"}
+if LOG_FORMAT == "json":
+    LOGGING["handlers"]["console"]["formatter"] = "json"
+LOGGING.setdefault("loggers", {})["codesandboxes.events"] = {
+    "handlers": ["events"],
+    "level": env.str("LOG_EVENTS_LEVEL", default="INFO"),
+    "propagate": False,
+}
 
 # --- HTTP API --------------------------------------------------------------------------
 # Requests per client (API token, or signed-in user) per window, on top of the quotas.

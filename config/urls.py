@@ -10,6 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
     path("account/api-tokens/", include("api.token_urls")),
+    path("", include("operations.urls")),
     path("", include("accounts.urls")),
     # "/" (named "home") is the signed-in user's sandboxes list.
     path("", include("sandboxes.urls")),

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.conf import settings
 
+from operations.metrics import EngineMetrics
 from sandboxes.engine import Engine, EngineConfig, Limits
 
 MiB = 1024 * 1024
@@ -42,6 +43,7 @@ def engine_config() -> EngineConfig:
         install_limits=install_limits,
         python_index_url=settings.SANDBOX_PYTHON_INDEX_URL,
         npm_registry=settings.SANDBOX_NPM_REGISTRY,
+        observer=EngineMetrics(),
     )
 
 

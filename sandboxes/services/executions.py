@@ -15,6 +15,8 @@ from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from operations import events
+from operations.services import runs_paused_check
 from quotas.exceptions import QuotaExceeded
 from quotas.services import quota_reserve, quota_settle
 from sandboxes.dispatch import get_dispatcher
@@ -53,9 +55,11 @@ def execution_start(
     Variable values go to the dispatcher only (in memory, or sealed in a distributed
     job); the execution keeps their names.
 
-    Raises ValidationError (bad input, naming the field) or QuotaExceeded (after recording
-    a `rejected` execution, available as ``error.execution``).
+    Raises ValidationError (bad input, naming the field), RunsPaused (the operators' kill
+    switch is on) or QuotaExceeded (after recording a `rejected` execution, available as
+    ``error.execution``).
     """
+    runs_paused_check(user=user)
     runtime = runtime_check(runtime)
     if not files.get(entry, b"").strip():
         raise ValidationError({"code": "There is no code to run: the entry file is empty."})
@@ -86,6 +90,7 @@ def execution_start(
             timeline=[[Execution.Status.REJECTED, _now_iso()]],
             finished_at=timezone.now(),
         )
+        events.quota_refused(user=user, runtime=runtime, refusal=refusal)
         raise
     with transaction.atomic():
         execution = Execution.objects.create(
@@ -98,6 +103,7 @@ def execution_start(
         # In this transaction: the distributed dispatcher's job is recorded with the run
         # (the inline one waits for the commit itself).
         get_dispatcher().submit(execution.pk, env=env)
+    events.execution_started(execution)
     return execution
 
 
@@ -204,6 +210,7 @@ def execution_finish(
             math.ceil(wall_seconds), execution.reservation.seconds_reserved
         )
     execution.save()
+    events.execution_finished(execution)
     return execution
 
 

@@ -1,0 +1,189 @@
+"""The dashboard's content: the selectors' numbers for a date range, as charts and cards."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from operations import charts
+from operations.charts import Series
+from operations.costs import Usage, format_money
+from operations.models import OperatorSettings, QuotaAlert, RateAlert
+from operations.selectors import (
+    DateRange,
+    DayStats,
+    active_now,
+    daily_stats,
+    most_used_packages,
+    rate,
+    top_users_by_compute,
+)
+
+PRESETS = (7, 14, 30, 90)
+
+
+def format_seconds(seconds: float) -> str:
+    if seconds < 1:
+        return f"{seconds * 1000:.0f} ms"
+    if seconds < 60:
+        return f"{seconds:.1f} s".replace(".0 s", " s")
+    if seconds < 3600:
+        return f"{seconds / 60:.1f} min".replace(".0 min", " min")
+    return f"{seconds / 3600:.1f} h".replace(".0 h", " h")
+
+
+def format_percent(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1f}%".replace(".0%", "%")
+
+
+def format_hours(hours: float) -> str:
+    return f"{hours:,.1f} h" if hours >= 10 else f"{hours:,.2f} h"
+
+
+@dataclass(frozen=True)
+class Totals:
+    runs: int
+    rejected: int
+    ended: int
+    errors: int
+    timeouts: int
+    usage: Usage
+    p95: float | None
+
+    @property
+    def error_rate(self) -> float | None:
+        return rate(self.errors, self.ended)
+
+    @property
+    def timeout_rate(self) -> float | None:
+        return rate(self.timeouts, self.ended)
+
+
+def _totals(days: list[DayStats]) -> Totals:
+    usage = sum((day.usage for day in days), Usage())
+    # The range's p95 is not the mean of daily p95s; the busiest day's is a fair headline,
+    # and the chart shows every day's.
+    busiest = max(days, key=lambda day: day.usage.runs, default=None)
+    return Totals(
+        runs=sum(day.total for day in days),
+        rejected=sum(day.rejected for day in days),
+        ended=sum(day.ended for day in days),
+        errors=sum(day.errors for day in days),
+        timeouts=sum(day.timeouts for day in days),
+        usage=usage,
+        p95=busiest.latency.get(0.95) if busiest else None,
+    )
+
+
+def dashboard_context(period: DateRange) -> dict:
+    config = OperatorSettings.load()
+    prices = config.prices
+    days = daily_stats(period)
+    dates = [day.day for day in days]
+    totals = _totals(days)
+    cost = prices.cost(totals.usage)
+    per_run = prices.cost_per_run(totals.usage)
+    money = lambda amount: format_money(Decimal(str(amount)), prices.currency)  # noqa: E731
+    users = top_users_by_compute(period)
+    packages = most_used_packages()
+    now = active_now()
+    return {
+        "period": period,
+        "config": config,
+        "totals": totals,
+        "cost": cost,
+        "cost_text": format_money(cost.total, prices.currency),
+        "cost_per_run": format_money(per_run, prices.currency) if per_run is not None else "–",
+        "over_goal": per_run is not None and per_run > config.cost_goal_per_run,
+        "goal": format_money(config.cost_goal_per_run, prices.currency),
+        "compute_hours": format_hours(float(totals.usage.compute_hours)),
+        "memory_gb_hours": f"{float(totals.usage.memory_gb_hours):,.2f}",
+        "error_rate": format_percent(totals.error_rate),
+        "timeout_rate": format_percent(totals.timeout_rate),
+        "p95": format_seconds(totals.p95) if totals.p95 is not None else "–",
+        "active": now,
+        "active_shares": charts.shares(
+            [
+                ("Running", "series-running", now.by_status["running"]),
+                ("Preparing", "series-preparing", now.by_status["preparing"]),
+                ("Queued", "series-queued", now.by_status["queued"]),
+            ]
+        ),
+        "runs_chart": charts.bar_chart(
+            dates,
+            [
+                Series("Python", "series-python", [d.runs["python"] for d in days]),
+                Series("Node.js", "series-node", [d.runs["node"] for d in days]),
+            ],
+        ),
+        "runtime_shares": charts.shares(
+            [
+                ("Python", "series-python", sum(d.runs["python"] for d in days)),
+                ("Node.js", "series-node", sum(d.runs["node"] for d in days)),
+            ]
+        ),
+        "latency_chart": charts.line_chart(
+            dates,
+            [
+                Series("p50", "series-p50", [d.latency.get(0.5) for d in days]),
+                Series("p95", "series-p95", [d.latency.get(0.95) for d in days]),
+                Series("p99", "series-p99", [d.latency.get(0.99) for d in days]),
+            ],
+            fmt=format_seconds,
+        ),
+        "rates_chart": charts.line_chart(
+            dates,
+            [
+                Series("Errors", "series-errors", [d.error_rate for d in days]),
+                Series("Timeouts", "series-timeouts", [d.timeout_rate for d in days]),
+            ],
+            fmt=format_percent,
+            threshold=(
+                config.error_rate_threshold,
+                f"error alert at {config.error_rate_threshold}%",
+            )
+            if config.error_rate_threshold
+            else None,
+        ),
+        "cost_chart": charts.bar_chart(
+            dates,
+            [
+                Series("Compute", "series-compute", [prices.cost(d.usage).compute for d in days]),
+                Series("Memory", "series-memory", [prices.cost(d.usage).memory for d in days]),
+                Series("Per run", "series-runs", [prices.cost(d.usage).runs for d in days]),
+            ],
+            fmt=money,
+        ),
+        "compute_chart": charts.bar_chart(
+            dates,
+            [Series("Compute", "series-compute", [float(d.usage.compute_hours) for d in days])],
+            fmt=format_hours,
+        ),
+        "top_users": [
+            (row, user)
+            for row, user in zip(
+                charts.ranked_rows(
+                    [
+                        charts.Row(
+                            user.username,
+                            user.usage.compute_seconds,
+                            format_hours(float(user.usage.compute_hours)),
+                        )
+                        for user in users
+                    ]
+                ),
+                users,
+                strict=True,
+            )
+        ],
+        "top_user_costs": {user.user_id: str(prices.cost(user.usage)) for user in users},
+        "packages": charts.ranked_rows(
+            [
+                charts.Row(f"{p.name} ({p.get_language_display()})", p.count, f"{p.count:,}")
+                for p in packages
+            ]
+        ),
+        "rate_alerts": list(RateAlert.objects.all()),
+        "quota_alerts": list(QuotaAlert.objects.select_related("user")[:8]),
+        "presets": PRESETS,
+    }

@@ -1,0 +1,117 @@
+"""What the run path tells operations: each call records metrics and writes one JSON log
+line. The services call these (one line each); nothing here changes any state.
+
+Observability must never break a run: a failure here is logged and swallowed.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from datetime import datetime
+
+from operations import metrics
+from operations.logs import log_event
+
+logger = logging.getLogger(__name__)
+
+
+def _never_raises(record):
+    @functools.wraps(record)
+    def safe(*args, **kwargs) -> None:
+        try:
+            record(*args, **kwargs)
+        except Exception:
+            logger.exception("recording %s failed", record.__name__)
+
+    return safe
+
+
+def _ids(execution) -> dict:
+    return {
+        "execution_id": str(execution.pk),
+        "user_id": execution.owner_id,
+        "runtime": execution.runtime,
+        "worker": execution.worker or None,
+    }
+
+
+def timeline_seconds(timeline: list) -> dict[str, float]:
+    """How long the run spent in each status it left: {"queued": 0.004, ...}."""
+    moments = [(status, datetime.fromisoformat(at)) for status, at in timeline]
+    return {
+        status: max((later - at).total_seconds(), 0.0)
+        for (status, at), (_, later) in zip(moments, moments[1:], strict=False)
+    }
+
+
+def _ms(seconds: float | None) -> int | None:
+    return None if seconds is None else round(seconds * 1000)
+
+
+@_never_raises
+def execution_started(execution) -> None:
+    """Queued by the start service, its quota reserved."""
+    metrics.RUNS_STARTED.labels(runtime=execution.runtime).inc()
+    log_event(
+        "quota.reserved",
+        **_ids(execution),
+        seconds_reserved=execution.timeout_seconds,
+    )
+    log_event("run.queued", **_ids(execution), packages=len(execution.packages))
+
+
+@_never_raises
+def execution_finished(execution) -> None:
+    runtime = execution.runtime
+    metrics.RUNS_FINISHED.labels(runtime=runtime, status=execution.status).inc()
+    steps = timeline_seconds(execution.timeline)
+    if "preparing" in steps or "running" in steps:  # a worker picked it up
+        metrics.QUEUE_WAIT.labels(runtime=runtime).observe(steps["queued"])
+    if execution.wall_ms is not None:
+        metrics.RUN_DURATION.labels(runtime=runtime).observe(execution.wall_ms / 1000)
+    metrics.OUTPUT_BYTES.labels(runtime=runtime).inc(execution.output_bytes)
+    charged = execution.compute_seconds_charged
+    if charged:
+        metrics.COMPUTE_SECONDS.labels(runtime=runtime).inc(charged)
+    level = logging.WARNING if execution.status in ("error", "lost") else logging.INFO
+    log_event(
+        "run.finished",
+        level=level,
+        **_ids(execution),
+        status=execution.status,
+        exit_code=execution.exit_code,
+        wall_ms=execution.wall_ms,
+        cpu_ms=execution.cpu_ms,
+        peak_memory_bytes=execution.peak_memory_bytes,
+        output_bytes=execution.output_bytes,
+        compute_seconds_charged=charged,
+        error=execution.error or None,
+        queue_wait_ms=_ms(steps.get("queued")),
+        prepare_ms=_ms(steps.get("preparing")),
+    )
+    if execution.reservation_id is not None:
+        log_event("quota.settled", **_ids(execution), seconds_charged=charged)
+
+
+@_never_raises
+def quota_refused(*, user, runtime: str, refusal) -> None:
+    """`refusal` is the QuotaExceeded, carrying the `rejected` execution recorded."""
+    execution = getattr(refusal, "execution", None)
+    metrics.QUOTA_REJECTIONS.labels(limit=refusal.limit).inc()
+    metrics.RUNS_FINISHED.labels(runtime=runtime, status="rejected").inc()
+    log_event(
+        "quota.refused",
+        level=logging.WARNING,
+        execution_id=str(execution.pk) if execution is not None else None,
+        user_id=user.pk,
+        runtime=runtime,
+        limit=refusal.limit,
+        reason=refusal.message,
+    )
+
+
+@_never_raises
+def runs_paused_refused(*, user) -> None:
+    metrics.PAUSED_REFUSALS.inc()
+    log_event("run.refused_paused", level=logging.WARNING, user_id=user.pk)

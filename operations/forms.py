@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django import forms
+from django.utils import timezone
+
+from operations.selectors import DateRange
+
+DEFAULT_DAYS = 14
+LONGEST_RANGE = timedelta(days=366)
+
+
+class DateRangeForm(forms.Form):
+    start = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    days = forms.IntegerField(required=False, min_value=1, max_value=366)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end:
+            if start > end:
+                raise forms.ValidationError("The range starts after it ends.")
+            if end - start > LONGEST_RANGE:
+                raise forms.ValidationError("Show at most a year at once.")
+        return data
+
+    def period(self) -> DateRange:
+        """The chosen range; the last 14 days when nothing (valid) was chosen."""
+        today = timezone.now().date()
+        data = self.cleaned_data if self.is_valid() else {}
+        if data.get("start") and data.get("end"):
+            return DateRange(data["start"], data["end"])
+        if data.get("start"):
+            return DateRange(data["start"], max(data["start"], today))
+        return DateRange.last_days(data.get("days") or DEFAULT_DAYS, today)
