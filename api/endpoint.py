@@ -22,8 +22,9 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.csrf import csrf_exempt
 
 from api.authentication import authenticate
-from api.errors import ApiError, invalid, quota_refused
+from api.errors import ApiError, invalid, quota_refused, runs_paused
 from api.ratelimit import rate_limit_hit
+from operations.exceptions import RunsPaused
 from quotas.exceptions import QuotaExceeded
 
 
@@ -89,6 +90,8 @@ def _admit(request, allowed: frozenset[str]) -> None:
 def _error_response(error: Exception) -> HttpResponse:
     if isinstance(error, ApiError):
         return error.response()
+    if isinstance(error, RunsPaused):  # before ValidationError, which it is too
+        return runs_paused(error).response()
     if isinstance(error, ValidationError):
         return invalid(error).response()
     if isinstance(error, QuotaExceeded):

@@ -8,10 +8,13 @@ from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.utils import timezone
 
+from operations.exceptions import RunsPaused
 from quotas.exceptions import QuotaExceeded
 
 # A concurrency refusal has no reset time: a slot frees when one of the user's runs ends.
 CONCURRENCY_RETRY_SECONDS = 5
+# How long the kill switch stays on is an operator's decision: a hint, not a promise.
+PAUSED_RETRY_SECONDS = 300
 
 
 class ApiError(Exception):
@@ -56,6 +59,11 @@ def quota_refused(refusal: QuotaExceeded) -> ApiError:
         resetsAt=refusal.resets_at.isoformat() if refusal.resets_at else None,
         executionId=str(execution.pk) if execution is not None else None,
     )
+
+
+def runs_paused(paused: RunsPaused) -> ApiError:
+    """503: the operators stopped new runs for now (the kill switch), whatever was asked."""
+    return ApiError(503, paused.message, headers={"Retry-After": str(PAUSED_RETRY_SECONDS)})
 
 
 def not_found(message: str = "Not found.") -> ApiError:

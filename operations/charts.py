@@ -63,6 +63,14 @@ class Chart:
     top: int = TOP
     bottom: int = HEIGHT - BOTTOM
 
+    @property
+    def center_x(self) -> float:
+        return (self.left + self.right) / 2
+
+    @property
+    def center_y(self) -> float:
+        return (self.top + self.bottom) / 2
+
 
 def nice_ceiling(value: float, ticks: int = 4) -> float:
     """The smallest 1, 2, 2.5 or 5 times a power of ten, times `ticks`, above `value`."""
@@ -74,11 +82,49 @@ def nice_ceiling(value: float, ticks: int = 4) -> float:
     return step * ticks
 
 
+class LinearScale:
+    """From 0 to a round number above the largest value, in four steps."""
+
+    def __init__(self, largest: float) -> None:
+        self.ceiling = nice_ceiling(largest)
+
+    def fraction(self, value: float) -> float:
+        return min(max(value, 0), self.ceiling) / self.ceiling
+
+    def ticks(self) -> list[float]:
+        return [self.ceiling * n / 4 for n in range(5)]
+
+
+class LogScale:
+    """Log axis between two of `ticks` around the values: latencies span milliseconds to
+    hours, and on a linear axis one slow day would flatten every other line."""
+
+    def __init__(self, values: Sequence[float], ticks: Sequence[float]) -> None:
+        positive = [value for value in values if value > 0] or [ticks[0]]
+        self.low = max([t for t in ticks if t <= min(positive)], default=ticks[0])
+        self.high = min([t for t in ticks if t >= max(positive)], default=ticks[-1])
+        if self.high <= self.low:
+            self.high = next((t for t in ticks if t > self.low), self.low * 10)
+        self._ticks = [t for t in ticks if self.low <= t <= self.high]
+
+    def fraction(self, value: float) -> float:
+        if value <= 0:
+            return 0.0
+        span = math.log10(self.high) - math.log10(self.low)
+        share = (math.log10(value) - math.log10(self.low)) / span
+        return min(max(share, 0.0), 1.0)
+
+    def ticks(self) -> list[float]:
+        return self._ticks
+
+
 def _frame(
-    days: Sequence[date], top_value: float, fmt: Callable[[float], str], legend: list[Series]
+    days: Sequence[date],
+    scale: LinearScale | LogScale,
+    tick_fmt: Callable[[float], str],
+    legend: list[Series],
 ) -> tuple[Chart, Callable[[int], float], Callable[[float], float], float]:
     chart = Chart(legend=legend)
-    ceiling = nice_ceiling(top_value)
     plot_height = chart.bottom - chart.top
     slot = (chart.right - chart.left) / max(len(days), 1)
 
@@ -86,9 +132,9 @@ def _frame(
         return round(chart.left + slot * (index + 0.5), 1)
 
     def y(value: float) -> float:
-        return round(chart.bottom - plot_height * min(value, ceiling) / ceiling, 1)
+        return round(chart.bottom - plot_height * scale.fraction(value), 1)
 
-    chart.y_ticks = [Label(y(ceiling * n / 4), fmt(ceiling * n / 4)) for n in range(5)]
+    chart.y_ticks = [Label(y(tick), tick_fmt(tick)) for tick in scale.ticks()]
     every = math.ceil(len(days) / MAX_X_LABELS) or 1
     chart.x_labels = [
         Label(x(i), f"{day:%b} {day.day}") for i, day in enumerate(days) if i % every == 0
@@ -97,11 +143,15 @@ def _frame(
 
 
 def bar_chart(
-    days: Sequence[date], series: list[Series], fmt: Callable[[float], str] = "{:,.0f}".format
+    days: Sequence[date],
+    series: list[Series],
+    fmt: Callable[[float], str] = "{:,.0f}".format,
+    tick_fmt: Callable[[float], str] | None = None,
 ) -> Chart:
     """Bars per day, the series stacked in the order given."""
     totals = [sum(s.values[i] or 0 for s in series) for i in range(len(days))]
-    chart, x, y, slot = _frame(days, max(totals, default=0), fmt, series)
+    scale = LinearScale(max(totals, default=0))
+    chart, x, y, slot = _frame(days, scale, tick_fmt or fmt, series)
     chart.empty = not any(totals)
     width = max(min(slot * 0.7, 28), 1)
     for i, day in enumerate(days):
@@ -130,11 +180,16 @@ def line_chart(
     series: list[Series],
     fmt: Callable[[float], str] = "{:,.0f}".format,
     threshold: tuple[float, str] | None = None,
+    log_ticks: Sequence[float] = (),
 ) -> Chart:
-    """A line per series; a day without a value breaks the line (nothing ran)."""
+    """A line per series; a day without a value breaks the line (nothing ran). With
+    `log_ticks`, a log axis marked at those of them around the values."""
     values = [v for s in series for v in s.values if v is not None]
-    top_value = max([*values, threshold[0] if threshold else 0], default=0)
-    chart, x, y, _slot = _frame(days, top_value, fmt, series)
+    if log_ticks:
+        scale: LinearScale | LogScale = LogScale(values, log_ticks)
+    else:
+        scale = LinearScale(max([*values, threshold[0] if threshold else 0], default=0))
+    chart, x, y, _slot = _frame(days, scale, fmt, series)
     chart.empty = not values
     for s in series:
         segments, current, dots = [], [], []

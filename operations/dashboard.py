@@ -7,11 +7,12 @@ from decimal import Decimal
 
 from operations import charts
 from operations.charts import Series
-from operations.costs import Usage, format_money
+from operations.costs import Prices, Usage, format_money
 from operations.models import OperatorSettings, QuotaAlert, RateAlert
 from operations.selectors import (
     DateRange,
     DayStats,
+    UserUsage,
     active_now,
     daily_stats,
     most_used_packages,
@@ -20,6 +21,8 @@ from operations.selectors import (
 )
 
 PRESETS = (7, 14, 30, 90)
+# Where a log axis of durations is marked: 10 ms to 5 h.
+DURATION_TICKS = (0.01, 0.1, 1, 10, 60, 600, 3600, 18000)
 
 
 def format_seconds(seconds: float) -> str:
@@ -75,12 +78,27 @@ def _totals(days: list[DayStats]) -> Totals:
     )
 
 
+def _top_users(users: list[UserUsage], prices: Prices) -> list[dict]:
+    hours = [format_hours(float(user.usage.compute_hours)) for user in users]
+    rows = charts.ranked_rows(
+        [
+            charts.Row(user.username, user.usage.compute_seconds, text)
+            for user, text in zip(users, hours, strict=True)
+        ]
+    )
+    return [
+        {"user": user, "row": row, "cost": str(prices.cost(user.usage))}
+        for user, row in zip(users, rows, strict=True)
+    ]
+
+
 def dashboard_context(period: DateRange) -> dict:
     config = OperatorSettings.load()
     prices = config.prices
     days = daily_stats(period)
     dates = [day.day for day in days]
     totals = _totals(days)
+    day_costs = [prices.cost(day.usage) for day in days]
     cost = prices.cost(totals.usage)
     per_run = prices.cost_per_run(totals.usage)
     money = lambda amount: format_money(Decimal(str(amount)), prices.currency)  # noqa: E731
@@ -130,6 +148,7 @@ def dashboard_context(period: DateRange) -> dict:
                 Series("p99", "series-p99", [d.latency.get(0.99) for d in days]),
             ],
             fmt=format_seconds,
+            log_ticks=DURATION_TICKS,
         ),
         "rates_chart": charts.line_chart(
             dates,
@@ -148,35 +167,19 @@ def dashboard_context(period: DateRange) -> dict:
         "cost_chart": charts.bar_chart(
             dates,
             [
-                Series("Compute", "series-compute", [prices.cost(d.usage).compute for d in days]),
-                Series("Memory", "series-memory", [prices.cost(d.usage).memory for d in days]),
-                Series("Per run", "series-runs", [prices.cost(d.usage).runs for d in days]),
+                Series("Compute", "series-compute", [float(c.compute) for c in day_costs]),
+                Series("Memory", "series-memory", [float(c.memory) for c in day_costs]),
+                Series("Per run", "series-runs", [float(c.runs) for c in day_costs]),
             ],
             fmt=money,
+            tick_fmt=lambda amount: f"{prices.currency}{amount:.3g}",
         ),
         "compute_chart": charts.bar_chart(
             dates,
             [Series("Compute", "series-compute", [float(d.usage.compute_hours) for d in days])],
             fmt=format_hours,
         ),
-        "top_users": [
-            (row, user)
-            for row, user in zip(
-                charts.ranked_rows(
-                    [
-                        charts.Row(
-                            user.username,
-                            user.usage.compute_seconds,
-                            format_hours(float(user.usage.compute_hours)),
-                        )
-                        for user in users
-                    ]
-                ),
-                users,
-                strict=True,
-            )
-        ],
-        "top_user_costs": {user.user_id: str(prices.cost(user.usage)) for user in users},
+        "top_users": _top_users(users, prices),
         "packages": charts.ranked_rows(
             [
                 charts.Row(f"{p.name} ({p.get_language_display()})", p.count, f"{p.count:,}")

@@ -114,4 +114,5 @@ def quota_refused(*, user, runtime: str, refusal) -> None:
 @_never_raises
 def runs_paused_refused(*, user) -> None:
     metrics.PAUSED_REFUSALS.inc()
-    log_event("run.refused_paused", level=logging.WARNING, user_id=user.pk)
+    user_id = user.pk if user is not None else None
+    log_event("run.refused_paused", level=logging.WARNING, user_id=user_id)

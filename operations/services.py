@@ -29,7 +29,8 @@ QUOTA_LEVELS = (80, 100)
 
 
 def runs_paused_check(*, user) -> None:
-    """Raise RunsPaused while the kill switch is on (the start service calls this first)."""
+    """Raise RunsPaused while the kill switch is on (the start service calls this first;
+    `user` is None for an operator's command)."""
     config = OperatorSettings.load()
     if config.runs_paused:
         events.runs_paused_refused(user=user)

@@ -90,3 +90,44 @@ class UserFactory(DjangoModelFactory):
         if create and extracted is not None:
             quota_change_tier(quotas=Quota.objects.filter(user=user), tier=extracted)
             user.quota.refresh_from_db()
+
+
+class SandboxFactory(DjangoModelFactory):
+    class Meta:
+        model = "sandboxes.Sandbox"
+
+    owner = factory.SubFactory(UserFactory)
+    name = factory.Sequence(lambda n: f"Sandbox {n}")
+    runtime = "python3.13"
+    entry_file = "main.py"
+
+
+class ExecutionFactory(DjangoModelFactory):
+    """A recorded run (nothing is executed): a successful Python run unless told otherwise.
+    created_at (auto_now_add) may be given: it is written after the row is made."""
+
+    class Meta:
+        model = "sandboxes.Execution"
+
+    owner = factory.SubFactory(UserFactory)
+    runtime = "python3.13"
+    snapshot = factory.LazyFunction(
+        lambda: {"files": {}, "entry": "main.py", "packages": [], "env_names": []}
+    )
+    timeout_seconds = 60
+    status = "succeeded"
+    exit_code = 0
+    wall_ms = 200
+    cpu_ms = 150
+    peak_memory_bytes = 64 * 1024 * 1024
+    compute_seconds_charged = 1
+    timeline = factory.LazyFunction(list)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        created_at = kwargs.pop("created_at", None)
+        execution = super()._create(model_class, *args, **kwargs)
+        if created_at is not None:
+            model_class.objects.filter(pk=execution.pk).update(created_at=created_at)
+            execution.created_at = created_at
+        return execution

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from operations.exceptions import RunsPaused
 from quotas.exceptions import QuotaExceeded
 from quotas.formatting import format_moment
 from quotas.selectors import quota_get
@@ -172,6 +173,8 @@ def run(request: HttpRequest, sandbox_id: int) -> JsonResponse:
         return failed
     try:
         execution = execution_start_for_sandbox(sandbox=sandbox)
+    except RunsPaused as paused:
+        return json_errors(paused, status=503)
     except ValidationError as error:
         return json_errors(error)
     except QuotaExceeded as refusal:

@@ -1,0 +1,461 @@
+"""Operator tools in the admin: execution history (filters, search, output and timeline
+read-only; cancel, re-run, mark lost), sandboxes (owner, size, last run), the operator
+settings (prices, alert thresholds, the kill switch) and alert state.
+
+Everything shown is read-only: runs change only through the execution services, which
+the actions call, so an admin form can never write back a stale row over a live run.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+
+from operations.costs import execution_usage, format_money
+from operations.dashboard import format_seconds
+from operations.events import timeline_seconds
+from operations.models import OperatorSettings, QuotaAlert, RateAlert
+from quotas.exceptions import QuotaExceeded
+from sandboxes.engine.packages.store import format_size
+from sandboxes.models import Execution, OutputChunk, Sandbox, SandboxFile
+from sandboxes.services.executions import (
+    execution_cancel,
+    execution_mark_lost,
+    execution_rerun,
+)
+
+# The admin page shows this much output; the rest is on the run's own page.
+OUTPUT_SHOWN_BYTES = 2 * 1024 * 1024
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+class LanguageFilter(admin.SimpleListFilter):
+    title = "runtime"
+    parameter_name = "language"
+
+    def lookups(self, request, model_admin):
+        return [("python", "Python"), ("node", "Node.js")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("python", "node"):
+            return queryset.filter(runtime__startswith=self.value())
+        return queryset
+
+
+class OwnerFilter(admin.SimpleListFilter):
+    """Set by the links on user names (listing every user would not scale)."""
+
+    title = "user"
+    parameter_name = "owner"
+
+    def lookups(self, request, model_admin):
+        owner = self.value()
+        if not owner or not owner.isdigit():
+            return []
+        user = model_admin.model._meta.get_field("owner").related_model
+        found = user.objects.filter(pk=owner).values_list("pk", "username").first()
+        return [(str(found[0]), found[1])] if found else []
+
+    def queryset(self, request, queryset):
+        owner = self.value()
+        return queryset.filter(owner_id=owner) if owner and owner.isdigit() else queryset
+
+
+class ReadOnlyMixin:
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Execution)
+class ExecutionAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = (
+        "run",
+        "owner_link",
+        "runtime",
+        "status_pill",
+        "created_at",
+        "duration",
+        "compute",
+        "cost",
+        "worker",
+    )
+    list_filter = ("status", LanguageFilter, OwnerFilter, ("created_at", admin.DateFieldListFilter))
+    search_fields = ("owner__username", "owner__email", "worker", "error")
+    date_hierarchy = "created_at"
+    list_select_related = ("owner",)
+    list_per_page = 50
+    show_full_result_count = False  # COUNT(*) over every run on each page is not free
+    actions = ["cancel_runs", "rerun_runs", "mark_lost"]
+    fieldsets = (
+        (None, {"fields": ("id", "owner", "sandbox_link", "status_pill", "error", "worker")}),
+        ("Timeline", {"fields": ("created_at", "finished_at", "timeline_table")}),
+        (
+            "Resources and cost",
+            {
+                "fields": (
+                    ("runtime", "runtime_version", "timeout_seconds"),
+                    ("exit_code", "signal"),
+                    ("duration", "cpu", "peak_memory"),
+                    ("compute_seconds_charged", "output_size", "output_truncated"),
+                    "cost_breakdown",
+                )
+            },
+        ),
+        ("Code", {"fields": ("code_summary",)}),
+        ("Output", {"fields": ("output",)}),
+        ("Files produced", {"fields": ("produced",)}),
+    )
+    readonly_fields = (
+        "id", "owner", "sandbox_link", "status_pill", "error", "worker", "created_at",
+        "finished_at", "timeline_table", "runtime", "runtime_version", "timeout_seconds",
+        "exit_code", "signal", "duration", "cpu", "peak_memory", "compute_seconds_charged",
+        "output_size", "output_truncated", "cost_breakdown", "code_summary", "output",
+        "produced",
+    )  # fmt: skip
+
+    class Media:
+        css = {"all": ["css/operations-admin.css"]}
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # the history (and the quota reservations it points at) stays
+
+    def has_operate_permission(self, request) -> bool:
+        """Cancel, re-run and mark lost: for those who may change executions."""
+        return request.user.has_perm("sandboxes.change_execution")
+
+    def get_search_results(self, request, queryset, search_term):
+        """An execution id (from a log line, a user's report) finds that run."""
+        try:
+            execution_id = uuid.UUID(search_term.strip())
+        except ValueError:
+            return super().get_search_results(request, queryset, search_term)
+        return queryset.filter(pk=execution_id), False
+
+    def get_prices(self):
+        if not hasattr(self, "_prices"):
+            self._prices = OperatorSettings.load().prices
+        return self._prices
+
+    def changelist_view(self, request, extra_context=None):
+        self._prices = OperatorSettings.load().prices  # once per page, not per row
+        return super().changelist_view(request, extra_context)
+
+    # --- columns ------------------------------------------------------------------------
+
+    @admin.display(description="Run", ordering="created_at")
+    def run(self, execution: Execution) -> str:
+        return str(execution.pk)[:8]
+
+    @admin.display(description="User", ordering="owner__username")
+    def owner_link(self, execution: Execution) -> str:
+        url = reverse("admin:sandboxes_execution_changelist") + f"?owner={execution.owner_id}"
+        return format_html('<a href="{}" title="Runs of this user">{}</a>', url, execution.owner)
+
+    @admin.display(description="Status", ordering="status")
+    def status_pill(self, execution: Execution) -> str:
+        return format_html(
+            '<span class="run-status tone-{}">{}</span>',
+            execution.tone,
+            execution.get_status_display(),
+        )
+
+    @admin.display(description="Duration", ordering="wall_ms")
+    def duration(self, execution: Execution) -> str:
+        seconds = execution.duration_seconds
+        return "-" if seconds is None else format_seconds(seconds)
+
+    @admin.display(description="CPU", ordering="cpu_ms")
+    def cpu(self, execution: Execution) -> str:
+        return "-" if execution.cpu_ms is None else format_seconds(execution.cpu_ms / 1000)
+
+    @admin.display(description="Peak memory", ordering="peak_memory_bytes")
+    def peak_memory(self, execution: Execution) -> str:
+        memory = execution.peak_memory_bytes
+        return "-" if memory is None else format_size(memory)
+
+    @admin.display(description="Output", ordering="output_bytes")
+    def output_size(self, execution: Execution) -> str:
+        return format_size(execution.output_bytes)
+
+    @admin.display(description="Compute", ordering="compute_seconds_charged")
+    def compute(self, execution: Execution) -> str:
+        charged = execution.compute_seconds_charged
+        return "-" if charged is None else f"{charged:,} s"
+
+    @admin.display(description="Est. cost")
+    def cost(self, execution: Execution) -> str:
+        return str(self.get_prices().cost(execution_usage(execution)))
+
+    @admin.display(description="Sandbox")
+    def sandbox_link(self, execution: Execution) -> str:
+        if execution.sandbox_id is None:
+            return "-"
+        url = reverse("admin:sandboxes_sandbox_change", args=[execution.sandbox_id])
+        return format_html('<a href="{}">{}</a>', url, execution.sandbox)
+
+    @admin.display(description="Estimated cost")
+    def cost_breakdown(self, execution: Execution) -> str:
+        prices = OperatorSettings.load().prices
+        usage = execution_usage(execution)
+        cost = prices.cost(usage)
+        currency = prices.currency
+        return format_html(
+            "<strong>{}</strong> = compute {} ({:.4f} h × {}) + memory {} ({:.5f} GB-h × {}) "
+            "+ per run {}",
+            cost,
+            format_money(cost.compute, currency),
+            usage.compute_hours,
+            format_money(prices.compute_hour, currency),
+            format_money(cost.memory, currency),
+            usage.memory_gb_hours,
+            format_money(prices.gb_hour, currency),
+            format_money(cost.runs, currency),
+        )
+
+    @admin.display(description="Timeline")
+    def timeline_table(self, execution: Execution) -> str:
+        spent = timeline_seconds(execution.timeline)
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (status, at, format_seconds(spent[status]) if status in spent else "")
+                for status, at in execution.timeline
+            ),
+        )
+        return format_html(
+            '<table class="ops-timeline"><thead><tr><th>Status</th><th>At</th>'
+            "<th>Time in it</th></tr></thead><tbody>{}</tbody></table>",
+            rows,
+        )
+
+    @admin.display(description="What ran")
+    def code_summary(self, execution: Execution) -> str:
+        snapshot = execution.snapshot
+        files = sorted(snapshot.get("files", {}))
+        return format_html(
+            "Entry <code>{}</code> · files: {} · packages: {} · variables: {}",
+            snapshot.get("entry", ""),
+            ", ".join(files) or "none",
+            ", ".join(snapshot.get("packages", [])) or "none",
+            ", ".join(snapshot.get("env_names", [])) or "none",
+        )
+
+    @admin.display(description="Output")
+    def output(self, execution: Execution) -> str:
+        chunks, shown = [], 0
+        for stream, data in OutputChunk.objects.filter(execution=execution).values_list(
+            "stream", "data"
+        ):
+            chunks.append((stream, data))
+            shown += len(data)
+            if shown >= OUTPUT_SHOWN_BYTES:
+                break
+        if not chunks:
+            return format_html('<span class="ops-muted">{}</span>', "No output.")
+        body = format_html_join("", '<span class="ops-{}">{}</span>', chunks)
+        more = (
+            format_html('<p class="ops-muted">Only the first {} are shown.</p>', "2 MiB")
+            if shown >= OUTPUT_SHOWN_BYTES
+            else ""
+        )
+        return format_html('<pre class="ops-output">{}</pre>{}', body, more)
+
+    @admin.display(description="Files produced")
+    def produced(self, execution: Execution) -> str:
+        files = execution.files.values_list("path", "size")
+        if not files:
+            return "-"
+        return format_html_join(
+            "", "<div><code>{}</code> {}</div>", ((p, format_size(s)) for p, s in files)
+        )
+
+    # --- actions ------------------------------------------------------------------------
+
+    @admin.action(description="Cancel selected runs (if still active)", permissions=["operate"])
+    def cancel_runs(self, request, queryset) -> None:
+        cancelled = sum(
+            execution_cancel(execution=execution)
+            for execution in queryset.filter(status__in=Execution.ACTIVE)
+        )
+        self.message_user(request, f"Asked {plural(cancelled, 'run')} to stop.")
+
+    @admin.action(description="Re-run selected runs (as their owners)", permissions=["operate"])
+    def rerun_runs(self, request, queryset):
+        started, refused = [], []
+        for execution in queryset.select_related("owner", "sandbox"):
+            try:
+                started.append(execution_rerun(execution=execution))
+            except QuotaExceeded as refusal:
+                refused.append(f"{execution.owner}: {refusal.message}")
+            except ValidationError as error:
+                refused.append(f"{execution.owner}: {' '.join(error.messages)}")
+        if started:
+            self.message_user(request, f"Started {plural(len(started), 'run')} again.")
+        for reason in refused:
+            self.message_user(request, f"Not re-run: {reason}", messages.WARNING)
+        if len(started) == 1:
+            return HttpResponseRedirect(
+                reverse("admin:sandboxes_execution_change", args=[started[0].pk])
+            )
+        return None
+
+    @admin.action(description="Mark selected runs lost (worker died)", permissions=["operate"])
+    def mark_lost(self, request, queryset) -> None:
+        lost = execution_mark_lost(executions=queryset, reason="Marked lost by an operator.")
+        self.message_user(request, f"Marked {plural(lost, 'run')} lost.")
+
+
+class SandboxFileInline(admin.TabularInline):
+    model = SandboxFile
+    fields = ("path", "size", "updated_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Sandbox)
+class SandboxAdmin(admin.ModelAdmin):
+    list_display = ("name", "owner_link", "runtime", "files", "size", "runs", "last_run")
+    list_filter = (LanguageFilter,)
+    search_fields = ("name", "owner__username", "owner__email")
+    list_select_related = ("owner",)
+    show_full_result_count = False
+    fields = ("name", "owner", "runtime", "entry_file", "packages", "variable_names",
+              "created_at", "updated_at", "size", "runs", "last_run")  # fmt: skip
+    readonly_fields = fields
+    inlines = [SandboxFileInline]
+
+    class Media:
+        css = {"all": ["css/operations-admin.css"]}
+
+    def has_add_permission(self, request) -> bool:
+        return False  # users make sandboxes; operators look, and may delete one
+
+    def get_queryset(self, request):
+        # Subqueries, not joins: computed only for the rows on the page.
+        files = SandboxFile.objects.filter(sandbox=OuterRef("pk")).values("sandbox")
+        runs = Execution.objects.filter(sandbox=OuterRef("pk"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                file_count=Subquery(files.annotate(n=Count("pk")).values("n")),
+                total_size=Coalesce(
+                    Subquery(files.annotate(s=Sum("size")).values("s")), 0,
+                    output_field=IntegerField(),
+                ),
+                run_count=Subquery(
+                    runs.values("sandbox").annotate(n=Count("pk")).values("n"),
+                    output_field=IntegerField(),
+                ),
+                last_run_at=Subquery(runs.order_by("-created_at").values("created_at")[:1]),
+            )
+        )  # fmt: skip
+
+    @admin.display(description="Owner", ordering="owner__username")
+    def owner_link(self, sandbox: Sandbox) -> str:
+        url = reverse("admin:sandboxes_sandbox_changelist") + f"?q={sandbox.owner}"
+        return format_html('<a href="{}">{}</a>', url, sandbox.owner)
+
+    @admin.display(description="Files", ordering="file_count")
+    def files(self, sandbox: Sandbox) -> int:
+        return sandbox.file_count or 0
+
+    @admin.display(description="Size", ordering="total_size")
+    def size(self, sandbox: Sandbox) -> str:
+        return format_size(sandbox.total_size)
+
+    @admin.display(description="Runs", ordering="run_count")
+    def runs(self, sandbox: Sandbox) -> str:
+        count = sandbox.run_count or 0
+        url = reverse("admin:sandboxes_execution_changelist") + f"?q={sandbox.owner}"
+        return format_html('<a href="{}">{}</a>', url, count) if count else "0"
+
+    @admin.display(description="Last run", ordering="last_run_at")
+    def last_run(self, sandbox: Sandbox):
+        return sandbox.last_run_at or "-"
+
+    @admin.display(description="Variables")
+    def variable_names(self, sandbox: Sandbox) -> str:
+        # Values are write-only, for operators too.
+        return ", ".join(sandbox.variables.values_list("name", flat=True)) or "-"
+
+
+@admin.register(OperatorSettings)
+class OperatorSettingsAdmin(admin.ModelAdmin):
+    fieldsets = (
+        ("Kill switch", {"fields": ("runs_paused", "pause_message")}),
+        (
+            "Prices (for cost estimates)",
+            {
+                "fields": (
+                    "currency",
+                    "price_per_compute_hour",
+                    "price_per_gb_hour",
+                    "price_per_run",
+                    "cost_goal_per_run",
+                )
+            },
+        ),
+        (
+            "Operator alerts (manage.py check_alerts)",
+            {
+                "fields": (
+                    "error_rate_threshold",
+                    "timeout_rate_threshold",
+                    "alert_window_minutes",
+                    "alert_min_runs",
+                    "alert_emails",
+                )
+            },
+        ),
+    )
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        """There is one row: the list opens it."""
+        OperatorSettings.load()
+        return HttpResponseRedirect(reverse("admin:operations_operatorsettings_change", args=[1]))
+
+    def get_object(self, request, object_id, from_field=None):
+        return OperatorSettings.load() if str(object_id) == "1" else None
+
+
+@admin.register(QuotaAlert)
+class QuotaAlertAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("user", "limit", "level", "period_start", "created_at", "emailed_at")
+    list_filter = ("limit", "level")
+    search_fields = ("user__username", "user__email")
+    list_select_related = ("user",)
+    date_hierarchy = "created_at"
+
+
+@admin.register(RateAlert)
+class RateAlertAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("kind", "firing", "rate", "runs", "changed_at", "checked_at")
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
