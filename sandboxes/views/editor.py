@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -59,8 +60,9 @@ def panel_context(request: HttpRequest, sandbox, **forms) -> dict:
         "file_form": FileCreateForm(),
         "upload_form": FilesUploadForm(),
         "variable_form": VariableForm(),
-        "packages": packages_state(sandbox=sandbox),
-        "popular_packages": package_suggestions(sandbox=sandbox),
+        # Lazy: only the packages panel reads these, not the other parts rendered from here.
+        "packages": SimpleLazyObject(lambda: packages_state(sandbox=sandbox)),
+        "popular_packages": SimpleLazyObject(lambda: package_suggestions(sandbox=sandbox)),
         # A spec refused without JavaScript comes back in the address (?spec=...).
         "package_form": PackageForm(initial={"spec": request.GET.get("spec", "")}),
         **forms,  # a form that failed, shown again with its errors and what was typed
