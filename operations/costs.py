@@ -9,10 +9,11 @@ Money is Decimal throughout; amounts are rounded only when shown.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 GIB = 1024**3
 SECONDS_PER_HOUR = Decimal(3600)
+CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,7 @@ def format_money(amount: Decimal, currency: str = "$") -> str:
     if amount == 0:
         return f"{currency}0"
     if abs(amount) >= Decimal("0.01"):
-        return f"{currency}{amount:,.2f}"
+        return f"{currency}{amount.quantize(CENT, ROUND_HALF_UP):,}"
     if abs(amount) >= Decimal("0.0001"):
-        return f"{currency}{amount:.4f}"
+        return f"{currency}{amount.quantize(Decimal('0.0001'), ROUND_HALF_UP)}"
     return f"<{currency}0.0001"
