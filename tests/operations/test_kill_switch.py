@@ -1,0 +1,133 @@
+"""The kill switch: while an operator has paused runs, every way of starting one refuses
+with the operator's message (editor, API, re-run, command), and every page says so."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client
+from django.urls import reverse
+
+from api.services.tokens import api_token_create
+from operations.exceptions import RunsPaused
+from sandboxes.models import Execution
+from sandboxes.services.executions import execution_start
+from sandboxes.services.workspaces import sandbox_create
+from tests.factories import ExecutionFactory
+
+pytestmark = pytest.mark.django_db
+
+MESSAGE = "Maintenance until 14:00 UTC."
+
+
+@pytest.fixture
+def paused(operator_settings):
+    operator_settings.runs_paused = True
+    operator_settings.pause_message = MESSAGE
+    operator_settings.save()
+    return operator_settings
+
+
+def test_the_start_service_refuses_and_records_nothing(paused, owner):
+    with pytest.raises(RunsPaused) as refused:
+        execution_start(user=owner, runtime="python", files={"main.py": b"1"}, entry="main.py")
+
+    assert refused.value.message == MESSAGE
+    assert not Execution.objects.exists()
+    owner.quota.refresh_from_db()
+    assert owner.quota.runs_used == 0  # nothing reserved
+
+
+def test_the_editor_gets_a_503_with_the_message(paused, client, owner):
+    sandbox = sandbox_create(owner=owner, name="Scratch", runtime="python")
+    client.force_login(owner)
+
+    response = client.post(reverse("sandbox_run", args=[sandbox.pk]))
+
+    assert response.status_code == 503
+    assert response.json()["errors"] == {"__all__": [MESSAGE]}
+
+
+def test_the_api_answers_503_with_the_message(paused, owner):
+    secret = api_token_create(user=owner, name="tests").secret
+    api = Client(headers={"Authorization": f"Bearer {secret}"})
+
+    response = api.post(
+        "/api/sandbox", json.dumps({"code": "print(1)"}), content_type="application/json"
+    )
+
+    assert response.status_code == 503
+    assert response.json() == {"error": MESSAGE}
+    assert response["Retry-After"] == "300"
+
+
+def test_run_again_shows_the_message(paused, client, owner):
+    sandbox = sandbox_create(owner=owner, name="Scratch", runtime="python")
+    past = ExecutionFactory(
+        owner=owner,
+        sandbox=sandbox,
+        snapshot={"files": {"main.py": "MQ=="}, "entry": "main.py",
+                  "packages": [], "env_names": []},
+    )  # fmt: skip
+    client.force_login(owner)
+
+    response = client.post(reverse("run_rerun", args=[past.pk]), follow=True)
+
+    assert MESSAGE in [str(m) for m in response.context["messages"]]
+    assert Execution.objects.count() == 1
+
+
+def test_the_run_sandbox_command_refuses(paused, tmp_path):
+    program = tmp_path / "main.py"
+    program.write_text("print(1)\n")
+
+    with pytest.raises(CommandError, match=MESSAGE):
+        call_command("run_sandbox", str(program))
+
+
+def test_every_page_shows_the_message(paused, client, owner):
+    client.force_login(owner)
+
+    response = client.get(reverse("home"))
+
+    banner = f'<p class="banner banner-paused" role="alert">{MESSAGE}</p>'
+    assert banner in response.content.decode()
+
+
+def test_an_empty_message_falls_back_to_a_default(paused, owner):
+    paused.pause_message = ""
+    paused.save()
+
+    with pytest.raises(RunsPaused, match="New runs are paused for maintenance"):
+        execution_start(user=owner, runtime="python", files={"main.py": b"1"}, entry="main.py")
+
+
+def test_turning_it_off_lets_runs_start_again(paused, owner):
+    paused.runs_paused = False
+    paused.save()
+
+    execution = execution_start(
+        user=owner, runtime="python", files={"main.py": b"1"}, entry="main.py"
+    )
+
+    assert execution.status == "queued"
+
+
+def test_operators_flip_it_in_the_admin(staff_client, operator_settings):
+    url = reverse("admin:operations_operatorsettings_change", args=[1])
+    form = {
+        "runs_paused": "on", "pause_message": MESSAGE, "currency": "$",
+        "price_per_compute_hour": "0.05", "price_per_gb_hour": "0.01", "price_per_run": "0.0001",
+        "cost_goal_per_run": "0.10", "error_rate_threshold": "5", "timeout_rate_threshold": "25",
+        "alert_window_minutes": "60", "alert_min_runs": "20", "alert_emails": "",
+    }  # fmt: skip
+
+    response = staff_client.post(url, form)
+
+    operator_settings.refresh_from_db()
+    assert response.status_code == 302
+    assert operator_settings.runs_paused
+    listing = staff_client.get(reverse("admin:operations_operatorsettings_changelist"))
+    assert listing["Location"] == url
