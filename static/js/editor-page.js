@@ -290,7 +290,10 @@
     if (opener) openFile(opener.dataset.openFile, opener.dataset.language);
     // The header's package count opens the packages panel.
     const panel = event.target.closest("[data-open-panel]");
-    if (panel) document.getElementById(`tab-${panel.dataset.openPanel}`).click();
+    if (panel) {
+      event.preventDefault(); // without this script, the link opens the page on that panel
+      document.getElementById(`tab-${panel.dataset.openPanel}`).click();
+    }
   });
 
   document.addEventListener("files:open", (event) => openFile(event.detail.path, null));

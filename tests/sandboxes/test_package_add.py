@@ -39,8 +39,8 @@ def test_the_header_count_is_swapped_out_of_band(signed_in, sandbox):
     page = signed_in.post(url(sandbox), {"spec": "numpy"}, headers=HTMX).content.decode()
 
     badge = page[page.index('id="package-badge"') :]
-    assert badge.startswith('id="package-badge" data-open-panel="packages"')
-    assert 'hx-swap-oob="true">2 packages</button>' in badge
+    assert badge.startswith(f'id="package-badge" href="/sandboxes/{sandbox.pk}/?panel=packages"')
+    assert 'hx-swap-oob="true">2 packages</a>' in badge
 
 
 def test_packages_are_kept_sorted(signed_in, sandbox):

@@ -29,7 +29,7 @@ def test_a_package_is_removed_and_the_count_follows(signed_in, with_packages):
     assert with_packages.packages == ["numpy"]
     assert 'name="spec" value="pandas==2.2.*"' not in html
     assert 'name="spec" value="numpy"' in html
-    assert 'hx-swap-oob="true">1 package</button>' in html
+    assert 'hx-swap-oob="true">1 package</a>' in html
 
 
 def test_removing_a_package_that_is_not_listed_changes_nothing(signed_in, with_packages):
@@ -47,7 +47,7 @@ def test_the_last_package_removed_leaves_the_standard_library(signed_in, sandbox
     page = signed_in.post(url(sandbox), {"spec": "requests"}, headers=HTMX).content.decode()
 
     assert "No packages: programs run with Python 3.13’s standard library." in page
-    assert 'hx-swap-oob="true">0 packages</button>' in page
+    assert 'hx-swap-oob="true">0 packages</a>' in page
 
 
 def test_without_htmx_it_redirects_to_the_packages_panel(signed_in, with_packages):
