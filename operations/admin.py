@@ -8,6 +8,7 @@ the actions call, so an admin form can never write back a stale row over a live 
 
 from __future__ import annotations
 
+import functools
 import uuid
 
 from django.contrib import admin, messages
@@ -98,6 +99,7 @@ class ExecutionAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_select_related = ("owner",)
     list_per_page = 50
     show_full_result_count = False  # COUNT(*) over every run on each page is not free
+    view_on_site = False  # a run's page is its owner's alone
     actions = ["cancel_runs", "rerun_runs", "mark_lost"]
     fieldsets = (
         (None, {"fields": ("id", "owner", "sandbox_link", "status_pill", "error", "worker")}),
@@ -211,18 +213,17 @@ class ExecutionAdmin(ReadOnlyMixin, admin.ModelAdmin):
         prices = OperatorSettings.load().prices
         usage = execution_usage(execution)
         cost = prices.cost(usage)
-        currency = prices.currency
+        money = functools.partial(format_money, currency=prices.currency)
         return format_html(
-            "<strong>{}</strong> = compute {} ({:.4f} h × {}) + memory {} ({:.5f} GB-h × {}) "
-            "+ per run {}",
+            "<strong>{}</strong> = compute {} ({} h × {}) + memory {} ({} GB-h × {}) + per run {}",
             cost,
-            format_money(cost.compute, currency),
-            usage.compute_hours,
-            format_money(prices.compute_hour, currency),
-            format_money(cost.memory, currency),
-            usage.memory_gb_hours,
-            format_money(prices.gb_hour, currency),
-            format_money(cost.runs, currency),
+            money(cost.compute),
+            f"{usage.compute_hours:.4f}",
+            money(prices.compute_hour),
+            money(cost.memory),
+            f"{usage.memory_gb_hours:.5f}",
+            money(prices.gb_hour),
+            money(cost.runs),
         )
 
     @admin.display(description="Timeline")
@@ -342,6 +343,7 @@ class SandboxAdmin(admin.ModelAdmin):
               "created_at", "updated_at", "size", "runs", "last_run")  # fmt: skip
     readonly_fields = fields
     inlines = [SandboxFileInline]
+    view_on_site = False  # the editor is its owner's alone
 
     class Media:
         css = {"all": ["css/operations-admin.css"]}

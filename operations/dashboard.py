@@ -111,6 +111,10 @@ def dashboard_context(period: DateRange) -> dict:
         "totals": totals,
         "cost": cost,
         "cost_text": format_money(cost.total, prices.currency),
+        "cost_parts": {
+            part: format_money(getattr(cost, part), prices.currency)
+            for part in ("compute", "memory", "runs")
+        },
         "cost_per_run": format_money(per_run, prices.currency) if per_run is not None else "–",
         "over_goal": per_run is not None and per_run > config.cost_goal_per_run,
         "goal": format_money(config.cost_goal_per_run, prices.currency),

@@ -18,9 +18,9 @@ from quotas.models import Quota, Tier
 from quotas.services import quota_change_tier
 from sandboxes.models import Execution, PackageUsage
 
-USERS = {"ada": "pro", "grace": "premium", "linus": "pro", "margaret": "enterprise",
+USERS = {"dennis": "pro", "grace": "premium", "linus": "pro", "margaret": "enterprise",
          "ken": "free", "barbara": "pro", "guido": "free"}  # fmt: skip
-WEIGHTS = {"ada": 5, "grace": 8, "linus": 3, "margaret": 6, "ken": 1, "barbara": 2, "guido": 1}
+WEIGHTS = {"dennis": 5, "grace": 8, "linus": 3, "margaret": 6, "ken": 1, "barbara": 2, "guido": 1}
 PACKAGES = {
     "python": ["requests", "numpy", "pandas", "matplotlib", "httpx", "pydantic", "rich"],
     "node": ["lodash", "zod", "axios", "dayjs"],

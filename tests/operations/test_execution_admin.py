@@ -83,7 +83,7 @@ def test_a_run_shows_its_output_timeline_and_cost_read_only(staff_client):
     assert '<span class="ops-stderr">Traceback\n</span>' in html
     assert "<td>queued</td><td>2026-11-29T10:00:00+00:00</td><td>250 ms</td>" in html
     assert "<td>running</td><td>2026-11-29T10:00:01+00:00</td><td>2 s</td>" in html
-    assert "Estimated cost" in html
+    assert "<strong>$0.0001</strong> = compute &lt;$0.0001" in html  # default prices
     assert 'name="_save"' not in html  # nothing to edit
 
 
