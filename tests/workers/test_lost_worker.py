@@ -1,0 +1,81 @@
+"""A worker killed mid-run (kill -9): its run is lost within the heartbeat window, with its
+quota slot freed, watchers told, and nothing run twice."""
+
+from __future__ import annotations
+
+import time
+
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+
+from config.asgi import application
+from quotas.models import Quota
+from tests.workers.cluster import (
+    HEARTBEAT_SECONDS,
+    STALL_SECONDS,
+    output_of,
+    requires_cluster,
+    start_run,
+    wait_until,
+)
+from tests.workers.test_cancel import LONG, running_with_output
+
+pytestmark = requires_cluster
+
+# Last heartbeat at most one interval before the kill; found by a look at most one
+# interval after it went stale; a little slack for a busy machine.
+WINDOW = STALL_SECONDS + 2 * HEARTBEAT_SECONDS + 2
+
+
+def test_a_killed_workers_run_is_lost_and_never_run_again(cluster, runner):
+    workers = {w.name: w for w in cluster.workers("worker-a", "worker-b", concurrency=1)}
+    execution = running_with_output(start_run(runner, LONG))
+    doomed = workers.pop(execution.worker)
+    (survivor,) = workers.values()
+    time.sleep(1)  # seen running for a while
+
+    doomed.kill()
+    killed = time.monotonic()
+    wait_until(execution, "lost", timeout=WINDOW + 5)
+
+    assert time.monotonic() - killed < WINDOW
+    assert "no heartbeat" in execution.error
+    assert output_of(execution) == "started\n"
+    # Charged for the time it was seen running (up to the last heartbeat), no more.
+    assert 0 <= execution.compute_seconds_charged <= 3
+    quota = Quota.objects.get(user=runner)
+    assert quota.runs_active == 0
+    assert quota.compute_seconds_reserved == 0
+    # The survivor never took it, and still works.
+    time.sleep(STALL_SECONDS)
+    assert survivor.started(execution.pk) == 0
+    assert doomed.started(execution.pk) == 1
+    after = wait_until(start_run(runner, "print('after')\n"), "succeeded")
+    assert after.worker == survivor.name
+
+
+async def test_the_web_side_finds_a_dead_only_worker_and_watchers_see_it_live(
+    cluster, web_watch, runner
+):
+    (worker,) = await database_sync_to_async(cluster.workers)("worker-a")
+    execution = await database_sync_to_async(start_run)(runner, LONG)
+    await database_sync_to_async(running_with_output)(execution)
+    communicator = WebsocketCommunicator(
+        application,
+        f"/ws/executions/{execution.pk}/",
+        headers=[(b"origin", b"http://localhost"), (b"host", b"localhost")],
+    )
+    communicator.scope["user"] = runner
+    connected, _ = await communicator.connect()
+    assert connected
+    replayed = await communicator.receive_json_from()
+    assert replayed["chunks"][0][2].startswith("started")
+
+    worker.kill()  # the only worker: this process, the web side, must find it
+    events = []
+    while not events or events[-1]["event"] != "exit":
+        events.append(await communicator.receive_json_from(timeout=WINDOW + 5))
+
+    assert events[-1]["status"] == "lost"
+    assert "no heartbeat" in events[-1]["error"]
+    await communicator.disconnect()

@@ -1,0 +1,45 @@
+"""Two worker processes take runs from one queue: each run once, on one of them."""
+
+from __future__ import annotations
+
+from sandboxes.models import Execution
+from tests.workers.cluster import output_of, requires_cluster, start_run, wait_until
+
+pytestmark = requires_cluster
+
+# Long enough that one worker cannot take every run before the other asks.
+PROGRAM = "import time\ntime.sleep(0.5)\nprint('run {}')\n"
+
+
+def test_two_workers_share_the_queue_and_run_each_execution_once(cluster, runner):
+    first, second = cluster.workers("worker-a", "worker-b", concurrency=2)
+
+    executions = [start_run(runner, PROGRAM.format(n)) for n in range(8)]
+
+    for n, execution in enumerate(executions):
+        wait_until(execution, "succeeded")
+        assert output_of(execution) == f"run {n}\n"
+        assert [status for status, _at in execution.timeline].count("running") == 1
+        assert first.started(execution.pk) + second.started(execution.pk) == 1
+    # Each worker took some, and each run names the worker that ran it.
+    assert {e.worker for e in executions} == {"worker-a", "worker-b"}
+
+
+def test_variables_travel_sealed_and_reach_the_program(cluster, runner):
+    execution = start_run(
+        runner, "import os\nprint(os.environ['API_KEY'])\n", env={"API_KEY": "hunter2-secret"}
+    )
+    from procrastinate.contrib.django.models import ProcrastinateJob  # PostgreSQL only
+
+    # Queued before any worker exists: the job's arguments hold no plain-text secret.
+    (args,) = ProcrastinateJob.objects.values_list("args", flat=True)
+    assert args["execution_id"] == str(execution.pk)
+    assert "hunter2-secret" not in str(args)
+
+    cluster.workers("worker-a")
+
+    wait_until(execution, "succeeded")
+    assert output_of(execution) == "hunter2-secret\n"
+    assert execution.snapshot["env_names"] == ["API_KEY"]
+    assert not ProcrastinateJob.objects.exists()  # a finished run's job is gone
+    assert Execution.objects.get(pk=execution.pk).worker == "worker-a"

@@ -1,0 +1,50 @@
+"""A worker stopped with SIGTERM: runs that finish within its grace period finish; the
+rest are stopped and marked lost, never handed back to the queue."""
+
+from __future__ import annotations
+
+import time
+
+from quotas.models import Quota
+from tests.workers.cluster import output_of, requires_cluster, start_run, wait_until
+from tests.workers.test_cancel import LONG, running_with_output
+
+pytestmark = requires_cluster
+
+SHORT = "import time\nprint('working', flush=True)\ntime.sleep(1.5)\nprint('done')\n"
+GRACE = 4.0
+
+
+def test_sigterm_finishes_short_runs_and_stops_long_ones_as_lost(cluster, runner):
+    from procrastinate.contrib.django.models import ProcrastinateJob  # PostgreSQL only
+
+    (worker,) = cluster.workers("worker-a", concurrency=2, shutdown=GRACE)
+    short = running_with_output(start_run(runner, SHORT))
+    long = running_with_output(start_run(runner, LONG))
+
+    asked = time.monotonic()
+    assert worker.terminate(timeout=GRACE + 10) == 0
+    took = time.monotonic() - asked
+
+    assert GRACE <= took < GRACE + 5
+    wait_until(short, "succeeded", timeout=1)
+    assert output_of(short) == "working\ndone\n"
+    wait_until(long, "lost", timeout=1)
+    assert long.error  # says why
+    assert output_of(long) == "started\n"
+    assert Quota.objects.get(user=runner).runs_active == 0
+    # Nothing was handed back: no job is left, and a new worker has nothing to re-run.
+    assert not ProcrastinateJob.objects.exists()
+    (successor,) = cluster.workers("worker-b")
+    wait_until(start_run(runner, "print('next')\n"), "succeeded")
+    assert successor.started(long.pk) == 0
+    long.refresh_from_db()
+    assert long.status == "lost"
+
+
+def test_an_idle_worker_stops_at_once(cluster):
+    (worker,) = cluster.workers("worker-a", shutdown=GRACE)
+
+    asked = time.monotonic()
+    assert worker.terminate(timeout=GRACE) == 0
+    assert time.monotonic() - asked < 2
