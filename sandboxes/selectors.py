@@ -11,7 +11,7 @@ from django.db.models import Count, F, OuterRef, QuerySet, Subquery
 from django.http import Http404
 from packaging.utils import canonicalize_name
 
-from sandboxes.engine import EngineError, EngineUnavailable, InvalidSpec, RunSpec
+from sandboxes.engine import EngineError, EngineUnavailable, RunSpec
 from sandboxes.engine.packages.specs import name_of
 from sandboxes.engine_config import get_engine
 from sandboxes.models import Execution, PackageUsage, Sandbox
@@ -257,7 +257,7 @@ def packages_state(*, sandbox: Sandbox) -> PackagesState:
         return PackagesState(**state, packages=listed, environment="installing", failure=failure)
     try:
         manifest = _built_environment(sandbox)
-    except (EngineError, InvalidSpec, KeyError, LookupError):
+    except (EngineError, LookupError, OSError):  # no engine here: say nothing of a cache
         return PackagesState(**state, packages=listed, environment="unknown", failure=failure)
     if manifest is None:
         environment = "failed" if failure and not failure.changed_since else "pending"

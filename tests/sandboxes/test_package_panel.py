@@ -8,6 +8,7 @@ import json
 import pytest
 from django.urls import reverse
 
+from sandboxes.engine import EngineUnavailable
 from sandboxes.engine.packages.store import Store
 from sandboxes.engine_config import get_engine
 
@@ -82,6 +83,23 @@ def test_a_built_environment_shows_the_versions_it_resolved_to(signed_in, sandbo
     assert "and 2 dependencies" in page
     assert "<code>certifi 2024.8.30</code>" in page
     assert "<code>charset-normalizer 3.4.0</code>" in page
+
+
+def test_without_a_working_engine_nothing_is_claimed_about_the_cache(
+    signed_in, sandbox, monkeypatch
+):
+    def unavailable():
+        raise EngineUnavailable("bwrap is missing")
+
+    monkeypatch.setattr(get_engine(), "prepare", unavailable)
+    sandbox.packages = ["requests"]
+    sandbox.save()
+
+    page = part(signed_in, sandbox, "package_status")
+
+    assert "Installed when a run needs them." in page
+    assert "Ready" not in page
+    assert "Not installed yet" not in page
 
 
 def test_a_run_preparing_now_is_said_to_be_installing(signed_in, sandbox, store, make_execution):
