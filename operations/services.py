@@ -29,8 +29,7 @@ QUOTA_LEVELS = (80, 100)
 
 
 def runs_paused_check(*, user) -> None:
-    """Raise RunsPaused while the kill switch is on (the start service calls this first;
-    `user` is None for an operator's command)."""
+    """Raise RunsPaused while the kill switch is on (the start service calls this first)."""
     config = OperatorSettings.load()
     if config.runs_paused:
         events.runs_paused_refused(user=user)

@@ -9,8 +9,6 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from operations.exceptions import RunsPaused
-from operations.services import runs_paused_check
 from sandboxes.engine import (
     EngineError,
     InvalidSpec,
@@ -89,10 +87,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        try:
-            runs_paused_check(user=None)
-        except RunsPaused as paused:
-            raise CommandError(f"Runs are paused (kill switch): {paused.message}") from None
         spec = self._spec(options)
         as_json = options["json"]
         stdout, stderr = bytearray(), bytearray()
