@@ -67,6 +67,9 @@ async def stalled_runs_end(stall_seconds: float | None = None) -> int:
             execution_id=execution_id, reason=lost_reason(stall_seconds), seen_until=heartbeat
         )
         with contextlib.suppress(exceptions.ConnectorException):  # another watcher was first
+            # Abort first: a worker that was only slow, not dead, hears it and stops the
+            # sandbox instead of running on for a run that has ended.
+            await app.job_manager.cancel_job_by_id_async(job_id, abort=True)
             await app.job_manager.finish_job_by_id_async(
                 job_id=job_id, status=jobs.Status.FAILED, delete_job=True
             )

@@ -3,6 +3,7 @@ quota slot freed, watchers told, and nothing run twice."""
 
 from __future__ import annotations
 
+import signal
 import time
 
 from channels.db import database_sync_to_async
@@ -16,6 +17,7 @@ from tests.workers.cluster import (
     output_of,
     requires_cluster,
     start_run,
+    wait_for,
     wait_until,
 )
 from tests.workers.test_cancel import LONG, running_with_output
@@ -79,3 +81,23 @@ async def test_the_web_side_finds_a_dead_only_worker_and_watchers_see_it_live(
     assert events[-1]["status"] == "lost"
     assert "no heartbeat" in events[-1]["error"]
     await communicator.disconnect()
+
+
+def test_a_worker_that_was_only_frozen_stops_the_run_it_lost(cluster, runner):
+    workers = {w.name: w for w in cluster.workers("worker-a", "worker-b", concurrency=1)}
+    execution = running_with_output(start_run(runner, LONG))
+    frozen = workers[execution.worker]
+
+    frozen.process.send_signal(signal.SIGSTOP)  # no heartbeat, but not dead
+    try:
+        wait_until(execution, "lost", timeout=WINDOW + 5)
+    finally:
+        frozen.process.send_signal(signal.SIGCONT)
+
+    # Thawed, it hears the abort and stops the sandbox (the program would sleep a minute)
+    # rather than run on for a run that has ended.
+    ended = f"execution_id='{execution.pk}') ended with status"
+    wait_for(lambda: ended in frozen.log, 10, "the thawed worker stops the run")
+    assert output_of(execution) == "started\n"
+    after = wait_until(start_run(runner, "print('after')\n"), "succeeded")
+    assert after.status == "succeeded"
