@@ -68,6 +68,20 @@ def check_dispatcher(app_configs, **kwargs):
                 id="sandboxes.E002",
             )
         )
+    heartbeat, stall = (
+        settings.SANDBOX_WORKER_HEARTBEAT_SECONDS,
+        settings.SANDBOX_WORKER_STALL_SECONDS,
+    )
+    if stall < 3 * heartbeat:
+        errors.append(
+            Warning(
+                f"SANDBOX_WORKER_STALL_SECONDS ({stall:g}) is under three heartbeats "
+                f"({heartbeat:g} s each): a worker that is only slow could have its runs "
+                "marked lost.",
+                hint="Keep the stall window several heartbeats long (defaults: 60 and 10).",
+                id="sandboxes.W004",
+            )
+        )
     if "channels_redis" not in settings.CHANNEL_LAYERS["default"]["BACKEND"]:
         errors.append(
             Error(

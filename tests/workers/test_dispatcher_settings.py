@@ -49,3 +49,13 @@ def test_an_unknown_dispatcher_is_an_error(settings):
 def test_the_worker_command_refuses_to_run_for_the_inline_dispatcher():
     with pytest.raises(CommandError, match="not 'distributed'"):
         call_command("sandbox_worker", "--concurrency", "1", skip_checks=True)
+
+
+def test_a_stall_window_of_few_heartbeats_is_warned_about(settings):
+    settings.SANDBOX_DISPATCHER = "distributed"
+    settings.DATABASES = {"default": {"ENGINE": "django.db.backends.postgresql"}}
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer"}}
+    settings.SANDBOX_WORKER_HEARTBEAT_SECONDS = 10
+    settings.SANDBOX_WORKER_STALL_SECONDS = 15
+
+    assert [warning.id for warning in check_dispatcher(None)] == ["sandboxes.W004"]
