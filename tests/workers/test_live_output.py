@@ -81,3 +81,26 @@ def test_an_sse_client_of_another_server_process_sees_a_workers_output_live(clus
     assert running_when_first_seen is True  # live: seen while the program still ran
     assert final["status"] == "succeeded"
     assert final["executionId"] == str(execution.pk)
+
+
+def test_a_run_through_the_api_of_another_server_waits_for_the_worker(cluster, runner):
+    web = cluster.web()
+    cluster.workers("worker-a")
+    token = api_token_create(user=runner, name="api").secret
+
+    client = http.client.HTTPConnection("127.0.0.1", web.port, timeout=15)
+    body = json.dumps({"code": "print('hi from a worker')", "env": {"GREETING": "x"}})
+    client.request(
+        "POST",
+        "/api/sandbox",
+        body,
+        {"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
+    response = client.getresponse()
+    answer = json.loads(response.read())
+    client.close()
+
+    assert response.status == 200, answer
+    assert answer["status"] == "succeeded"
+    assert answer["stdout"] == "hi from a worker\n"
+    assert Execution.objects.get(pk=answer["executionId"]).worker == "worker-a"
