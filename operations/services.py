@@ -7,6 +7,7 @@ each crossing mail once however often the check runs, even two checks at once.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -26,6 +27,8 @@ from quotas.formatting import format_duration, format_moment
 from quotas.models import PERIOD, Quota
 
 QUOTA_LEVELS = (80, 100)
+
+logger = logging.getLogger(__name__)
 
 
 def runs_paused_check(*, user) -> None:
@@ -64,12 +67,15 @@ def quota_alerts_send(*, now: datetime) -> list[str]:
     """Email each user who reached 80 % or 100 % of a limit this period, once per level.
 
     Levels skipped between two checks are recorded too, so a user who jumped from 50 %
-    to 100 % gets one email, and never a late one about 80 %."""
+    to 100 % gets one email, and never a late one about 80 %. Users without an email
+    address see the banner only."""
     near = Q(runs_used__gte=F("tier__monthly_executions") * 0.8) | Q(
         compute_seconds_used__gte=F("tier__compute_seconds") * 0.8
     )
-    quotas = Quota.objects.filter(near, period_start__gt=now - PERIOD).select_related(
-        "user", "tier"
+    quotas = (
+        Quota.objects.filter(near, period_start__gt=now - PERIOD)
+        .exclude(user__email="")
+        .select_related("user", "tier")
     )
     sent = []
     for quota in quotas:
@@ -81,27 +87,49 @@ def quota_alerts_send(*, now: datetime) -> list[str]:
             level = quota_level(used, cap)
             if level is None:
                 continue
-            reached = [lvl for lvl in QUOTA_LEVELS if lvl <= level]
-            new_levels = [lvl for lvl in reached if _record_quota_alert(quota, limit, lvl)]
-            if new_levels and quota.user.email:
-                _email_quota_alert(quota, limit, max(new_levels), now)
-                sent.append(f"{quota.user}: {max(new_levels)}% of {limit.label}")
+            for reached in QUOTA_LEVELS:
+                if reached <= level:
+                    _record_quota_alert(quota, limit, reached)
+            if (told := _tell_quota_alert(quota, limit, now)) is not None:
+                sent.append(f"{quota.user}: {told}% of {limit.label}")
     return sent
 
 
-def _record_quota_alert(quota: Quota, limit: str, level: int) -> bool:
-    """Whether this call recorded it (False: an earlier check did)."""
+def _record_quota_alert(quota: Quota, limit: str, level: int) -> None:
+    """A crossing, once: the unique constraint turns a repeat into nothing."""
     try:
         with transaction.atomic():
             QuotaAlert.objects.create(
                 user_id=quota.user_id, period_start=quota.period_start, limit=limit, level=level
             )
     except IntegrityError:
-        return False
-    return True
+        pass
 
 
-def _email_quota_alert(quota: Quota, limit: str, level: int, now: datetime) -> None:
+def _tell_quota_alert(quota: Quota, limit: str, now: datetime) -> int | None:
+    """Email a limit's crossings not yet told as one message (about the highest level);
+    the level told, or None. Claimed with a conditional UPDATE first, so two checks
+    never both send; handed back when the mail fails, for the next check to retry."""
+    pending = QuotaAlert.objects.filter(
+        user_id=quota.user_id, period_start=quota.period_start, limit=limit
+    ).filter(emailed_at__isnull=True)
+    levels = dict(pending.values_list("pk", "level"))
+    if not levels:
+        return None
+    claimed = QuotaAlert.objects.filter(pk__in=levels, emailed_at__isnull=True)
+    if not claimed.update(emailed_at=now):
+        return None
+    level = max(levels.values())
+    try:
+        _email_quota_alert(quota, limit, level)
+    except Exception:
+        logger.exception("could not email %s about their quota; the next check retries", quota)
+        QuotaAlert.objects.filter(pk__in=levels).update(emailed_at=None)
+        return None
+    return level
+
+
+def _email_quota_alert(quota: Quota, limit: str, level: int) -> None:
     tier = quota.tier
     if limit == QuotaAlert.Limit.EXECUTIONS:
         usage = f"{quota.runs_used:,} of {tier.monthly_executions:,} runs"
@@ -120,9 +148,6 @@ def _email_quota_alert(quota: Quota, limit: str, level: int, now: datetime) -> N
     subject = render_to_string("operations/email/quota_alert_subject.txt", context).strip()
     body = render_to_string("operations/email/quota_alert.txt", context)
     send_mail(subject, body, None, [quota.user.email])
-    QuotaAlert.objects.filter(
-        user_id=quota.user_id, period_start=quota.period_start, limit=limit, level=level
-    ).update(emailed_at=now)
 
 
 def quota_banner(user) -> str | None:
@@ -178,7 +203,12 @@ def rate_alerts_check(*, now: datetime) -> list[str]:
         )
         RateAlert.objects.filter(kind=kind).update(rate=value, runs=rates.ended, checked_at=now)
         if flipped:
-            _email_rate_alert(config, kind, over, value, threshold, rates)
+            try:
+                _email_rate_alert(config, kind, over, value, threshold, rates)
+            except Exception:
+                logger.exception("could not email the %s alert; the next check retries", kind)
+                RateAlert.objects.filter(kind=kind, firing=over).update(firing=not over)
+                continue
             changes.append(f"{kind.label}: {'firing' if over else 'resolved'} ({value or 0:.1f}%)")
     return changes
 

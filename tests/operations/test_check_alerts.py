@@ -39,6 +39,22 @@ def test_a_user_at_80_percent_of_their_runs_is_told_once(owner):
     assert QuotaAlert.objects.get().emailed_at is not None
 
 
+def test_a_mail_that_fails_is_sent_by_the_next_check(owner, monkeypatch):
+    use(owner, runs=40)
+    monkeypatch.setattr("operations.services.send_mail", fail)
+
+    failed = quota_alerts_send(now=timezone.now())
+    monkeypatch.undo()
+    retried = quota_alerts_send(now=timezone.now())
+
+    assert (failed, retried) == ([], ["owner: 80% of executions"])
+    assert len(mail.outbox) == 1
+
+
+def fail(*args, **kwargs):
+    raise ConnectionRefusedError("the mail server is down")
+
+
 def test_below_80_percent_nobody_is_told(owner):
     use(owner, runs=39, seconds=5_700)  # 78 % and 79 %
 
@@ -81,6 +97,15 @@ def test_a_new_period_tells_the_user_again(owner):
     quota_alerts_send(now=timezone.now())
 
     assert len(mail.outbox) == 2
+
+
+def test_a_user_without_an_email_address_only_sees_the_banner(owner):
+    owner.email = ""
+    owner.save()
+    use(owner, runs=45)
+
+    assert quota_alerts_send(now=timezone.now()) == []
+    assert not QuotaAlert.objects.exists()
 
 
 def test_unlimited_tiers_are_never_told(tier):
@@ -137,6 +162,18 @@ def test_they_are_told_once_more_when_it_recovers(operators):
         "[Code Sandboxes] Alert: error rate 20.0% (threshold 10%)",
         "[Code Sandboxes] Resolved: error rate back to 5.0%",
     ]
+
+
+def test_an_operator_alert_whose_mail_failed_is_sent_by_the_next_check(operators, monkeypatch):
+    finished_runs(10, "error")
+    monkeypatch.setattr("operations.services.send_mail", fail)
+
+    failed = rate_alerts_check(now=timezone.now())
+    monkeypatch.undo()
+    retried = rate_alerts_check(now=timezone.now())
+
+    assert (failed, retried) == ([], ["error rate: firing (100.0%)"])
+    assert len(mail.outbox) == 1
 
 
 def test_a_timeout_rate_alert_is_separate(operators):
