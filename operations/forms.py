@@ -27,11 +27,12 @@ class DateRangeForm(forms.Form):
         return data
 
     def period(self) -> DateRange:
-        """The chosen range; the last 14 days when nothing (valid) was chosen."""
+        """The chosen range: from start to end (or today), else `days` (14) up to end (or
+        today); the last 14 days when what was asked is invalid."""
         today = timezone.now().date()
         data = self.cleaned_data if self.is_valid() else {}
         if data.get("start") and data.get("end"):
             return DateRange(data["start"], data["end"])
         if data.get("start"):
             return DateRange(data["start"], max(data["start"], today))
-        return DateRange.last_days(data.get("days") or DEFAULT_DAYS, today)
+        return DateRange.last_days(data.get("days") or DEFAULT_DAYS, data.get("end") or today)

@@ -6,6 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from operations.selectors import (
@@ -146,6 +148,29 @@ def test_the_default_range_is_the_last_14_days(staff_client):
 
     period = response.context["period"]
     assert len(period.days) == 14
+
+
+def test_a_number_of_days_up_to_an_end_date(staff_client):
+    response = staff_client.get(reverse("operations_dashboard"), {"days": 7, "end": WED})
+
+    assert response.context["period"] == DateRange(WED - timedelta(days=6), WED)
+
+
+def test_the_page_costs_the_same_queries_for_many_runs_as_for_few(
+    fixture_runs, staff_client, django_assert_max_num_queries
+):
+    few = _queries(staff_client)
+    for _ in range(40):
+        ExecutionFactory(owner=fixture_runs[0], created_at=at(TUE))
+
+    with django_assert_max_num_queries(few):
+        staff_client.get(reverse("operations_dashboard"), {"start": MON, "end": WED})
+
+
+def _queries(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("operations_dashboard"), {"start": MON, "end": WED})
+    return len(queries)
 
 
 def test_a_backwards_range_is_refused_and_the_default_shown(staff_client):
