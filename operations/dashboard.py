@@ -10,9 +10,9 @@ from operations.charts import Series
 from operations.costs import Prices, Usage, format_money
 from operations.models import OperatorSettings, QuotaAlert, RateAlert
 from operations.selectors import (
+    ActiveNow,
     DateRange,
     DayStats,
-    UserUsage,
     active_now,
     daily_stats,
     most_used_packages,
@@ -78,36 +78,28 @@ def _totals(days: list[DayStats]) -> Totals:
     )
 
 
-def _top_users(users: list[UserUsage], prices: Prices) -> list[dict]:
-    hours = [format_hours(float(user.usage.compute_hours)) for user in users]
-    rows = charts.ranked_rows(
-        [
-            charts.Row(user.username, user.usage.compute_seconds, text)
-            for user, text in zip(users, hours, strict=True)
-        ]
-    )
-    return [
-        {"user": user, "row": row, "cost": str(prices.cost(user.usage))}
-        for user, row in zip(users, rows, strict=True)
-    ]
-
-
 def dashboard_context(period: DateRange) -> dict:
     config = OperatorSettings.load()
-    prices = config.prices
     days = daily_stats(period)
-    dates = [day.day for day in days]
-    totals = _totals(days)
-    day_costs = [prices.cost(day.usage) for day in days]
-    cost = prices.cost(totals.usage)
-    per_run = prices.cost_per_run(totals.usage)
-    money = lambda amount: format_money(Decimal(str(amount)), prices.currency)  # noqa: E731
-    users = top_users_by_compute(period)
-    packages = most_used_packages()
     now = active_now()
     return {
         "period": period,
         "config": config,
+        "active": now,
+        **_cards(_totals(days), config),
+        **_charts(days, config, now),
+        **_lists(period, config.prices),
+        "rate_alerts": list(RateAlert.objects.all()),
+        "quota_alerts": list(QuotaAlert.objects.select_related("user")[:8]),
+        "presets": PRESETS,
+    }
+
+
+def _cards(totals: Totals, config: OperatorSettings) -> dict:
+    prices = config.prices
+    cost = prices.cost(totals.usage)
+    per_run = prices.cost_per_run(totals.usage)
+    return {
         "totals": totals,
         "cost": cost,
         "cost_text": format_money(cost.total, prices.currency),
@@ -123,26 +115,21 @@ def dashboard_context(period: DateRange) -> dict:
         "error_rate": format_percent(totals.error_rate),
         "timeout_rate": format_percent(totals.timeout_rate),
         "p95": format_seconds(totals.p95) if totals.p95 is not None else "–",
-        "active": now,
-        "active_shares": charts.shares(
-            [
-                ("Running", "series-running", now.by_status["running"]),
-                ("Preparing", "series-preparing", now.by_status["preparing"]),
-                ("Queued", "series-queued", now.by_status["queued"]),
-            ]
-        ),
+    }
+
+
+def _charts(days: list[DayStats], config: OperatorSettings, now: ActiveNow) -> dict:
+    dates = [day.day for day in days]
+    prices = config.prices
+    costs = [prices.cost(day.usage) for day in days]
+    threshold = config.error_rate_threshold
+    return {
         "runs_chart": charts.bar_chart(
             dates,
             [
                 Series("Python", "series-python", [d.runs["python"] for d in days]),
                 Series("Node.js", "series-node", [d.runs["node"] for d in days]),
             ],
-        ),
-        "runtime_shares": charts.shares(
-            [
-                ("Python", "series-python", sum(d.runs["python"] for d in days)),
-                ("Node.js", "series-node", sum(d.runs["node"] for d in days)),
-            ]
         ),
         "latency_chart": charts.line_chart(
             dates,
@@ -161,21 +148,16 @@ def dashboard_context(period: DateRange) -> dict:
                 Series("Timeouts", "series-timeouts", [d.timeout_rate for d in days]),
             ],
             fmt=format_percent,
-            threshold=(
-                config.error_rate_threshold,
-                f"error alert at {config.error_rate_threshold}%",
-            )
-            if config.error_rate_threshold
-            else None,
+            threshold=(threshold, f"error alert at {threshold}%") if threshold else None,
         ),
         "cost_chart": charts.bar_chart(
             dates,
             [
-                Series("Compute", "series-compute", [float(c.compute) for c in day_costs]),
-                Series("Memory", "series-memory", [float(c.memory) for c in day_costs]),
-                Series("Per run", "series-runs", [float(c.runs) for c in day_costs]),
+                Series("Compute", "series-compute", [float(c.compute) for c in costs]),
+                Series("Memory", "series-memory", [float(c.memory) for c in costs]),
+                Series("Per run", "series-runs", [float(c.runs) for c in costs]),
             ],
-            fmt=money,
+            fmt=lambda amount: format_money(Decimal(str(amount)), prices.currency),
             tick_fmt=lambda amount: f"{prices.currency}{amount:.3g}",
         ),
         "compute_chart": charts.bar_chart(
@@ -183,14 +165,41 @@ def dashboard_context(period: DateRange) -> dict:
             [Series("Compute", "series-compute", [float(d.usage.compute_hours) for d in days])],
             fmt=format_hours,
         ),
-        "top_users": _top_users(users, prices),
+        "runtime_shares": charts.shares(
+            [
+                ("Python", "series-python", sum(d.runs["python"] for d in days)),
+                ("Node.js", "series-node", sum(d.runs["node"] for d in days)),
+            ]
+        ),
+        "active_shares": charts.shares(
+            [
+                ("Running", "series-running", now.by_status["running"]),
+                ("Preparing", "series-preparing", now.by_status["preparing"]),
+                ("Queued", "series-queued", now.by_status["queued"]),
+            ]
+        ),
+    }
+
+
+def _lists(period: DateRange, prices: Prices) -> dict:
+    users = top_users_by_compute(period)
+    hours = [format_hours(float(user.usage.compute_hours)) for user in users]
+    rows = charts.ranked_rows(
+        [
+            charts.Row(user.username, user.usage.compute_seconds, text)
+            for user, text in zip(users, hours, strict=True)
+        ]
+    )
+    packages = most_used_packages()
+    return {
+        "top_users": [
+            {"user": user, "row": row, "cost": str(prices.cost(user.usage))}
+            for user, row in zip(users, rows, strict=True)
+        ],
         "packages": charts.ranked_rows(
             [
                 charts.Row(f"{p.name} ({p.get_language_display()})", p.count, f"{p.count:,}")
                 for p in packages
             ]
         ),
-        "rate_alerts": list(RateAlert.objects.all()),
-        "quota_alerts": list(QuotaAlert.objects.select_related("user")[:8]),
-        "presets": PRESETS,
     }
