@@ -1,10 +1,4 @@
-"""Operator tools in the admin: execution history (filters, search, output and timeline
-read-only; cancel, re-run, mark lost), sandboxes (owner, size, last run), the operator
-settings (prices, alert thresholds, the kill switch) and alert state.
-
-Everything shown is read-only: runs change only through the execution services, which
-the actions call, so an admin form can never write back a stale row over a live run.
-"""
+"""Executions in the admin: history, a run's output and timeline, and the actions."""
 
 from __future__ import annotations
 
@@ -13,19 +7,18 @@ import uuid
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum
-from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from operations.admin.common import LanguageFilter, OwnerFilter, ReadOnlyMixin, plural
 from operations.costs import execution_usage, format_money
 from operations.dashboard import format_seconds
 from operations.events import timeline_seconds
-from operations.models import OperatorSettings, QuotaAlert, RateAlert
+from operations.models import OperatorSettings
 from quotas.exceptions import QuotaExceeded
 from sandboxes.engine.packages.store import format_size
-from sandboxes.models import Execution, OutputChunk, Sandbox, SandboxFile
+from sandboxes.models import Execution, OutputChunk
 from sandboxes.services.executions import (
     execution_cancel,
     execution_mark_lost,
@@ -34,50 +27,6 @@ from sandboxes.services.executions import (
 
 # The admin page shows this much output; the rest is on the run's own page.
 OUTPUT_SHOWN_BYTES = 2 * 1024 * 1024
-
-
-def plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
-class LanguageFilter(admin.SimpleListFilter):
-    title = "runtime"
-    parameter_name = "language"
-
-    def lookups(self, request, model_admin):
-        return [("python", "Python"), ("node", "Node.js")]
-
-    def queryset(self, request, queryset):
-        if self.value() in ("python", "node"):
-            return queryset.filter(runtime__startswith=self.value())
-        return queryset
-
-
-class OwnerFilter(admin.SimpleListFilter):
-    """Set by the links on user names (listing every user would not scale)."""
-
-    title = "user"
-    parameter_name = "owner"
-
-    def lookups(self, request, model_admin):
-        owner = self.value()
-        if not owner or not owner.isdigit():
-            return []
-        user = model_admin.model._meta.get_field("owner").related_model
-        found = user.objects.filter(pk=owner).values_list("pk", "username").first()
-        return [(str(found[0]), found[1])] if found else []
-
-    def queryset(self, request, queryset):
-        owner = self.value()
-        return queryset.filter(owner_id=owner) if owner and owner.isdigit() else queryset
-
-
-class ReadOnlyMixin:
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Execution)
@@ -318,146 +267,3 @@ class ExecutionAdmin(ReadOnlyMixin, admin.ModelAdmin):
     def mark_lost(self, request, queryset) -> None:
         lost = execution_mark_lost(executions=queryset, reason="Marked lost by an operator.")
         self.message_user(request, f"Marked {plural(lost, 'run')} lost.")
-
-
-class SandboxFileInline(admin.TabularInline):
-    model = SandboxFile
-    fields = ("path", "size", "updated_at")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-
-@admin.register(Sandbox)
-class SandboxAdmin(admin.ModelAdmin):
-    list_display = ("name", "owner_link", "runtime", "files", "size", "runs", "last_run")
-    list_filter = (LanguageFilter,)
-    search_fields = ("name", "owner__username", "owner__email")
-    list_select_related = ("owner",)
-    show_full_result_count = False
-    fields = ("name", "owner", "runtime", "entry_file", "packages", "variable_names",
-              "created_at", "updated_at", "size", "runs", "last_run")  # fmt: skip
-    readonly_fields = fields
-    inlines = [SandboxFileInline]
-    view_on_site = False  # the editor is its owner's alone
-
-    class Media:
-        css = {"all": ["css/operations-admin.css"]}
-
-    def has_add_permission(self, request) -> bool:
-        return False  # users make sandboxes; operators look, and may delete one
-
-    def get_queryset(self, request):
-        # Subqueries, not joins: computed only for the rows on the page.
-        files = SandboxFile.objects.filter(sandbox=OuterRef("pk")).values("sandbox")
-        runs = Execution.objects.filter(sandbox=OuterRef("pk"))
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                file_count=Subquery(files.annotate(n=Count("pk")).values("n")),
-                total_size=Coalesce(
-                    Subquery(files.annotate(s=Sum("size")).values("s")), 0,
-                    output_field=IntegerField(),
-                ),
-                run_count=Subquery(
-                    runs.values("sandbox").annotate(n=Count("pk")).values("n"),
-                    output_field=IntegerField(),
-                ),
-                last_run_at=Subquery(runs.order_by("-created_at").values("created_at")[:1]),
-            )
-        )  # fmt: skip
-
-    @admin.display(description="Owner", ordering="owner__username")
-    def owner_link(self, sandbox: Sandbox) -> str:
-        url = reverse("admin:sandboxes_sandbox_changelist") + f"?q={sandbox.owner}"
-        return format_html('<a href="{}">{}</a>', url, sandbox.owner)
-
-    @admin.display(description="Files", ordering="file_count")
-    def files(self, sandbox: Sandbox) -> int:
-        return sandbox.file_count or 0
-
-    @admin.display(description="Size", ordering="total_size")
-    def size(self, sandbox: Sandbox) -> str:
-        return format_size(sandbox.total_size)
-
-    @admin.display(description="Runs", ordering="run_count")
-    def runs(self, sandbox: Sandbox) -> str:
-        count = sandbox.run_count or 0
-        url = reverse("admin:sandboxes_execution_changelist") + f"?q={sandbox.owner}"
-        return format_html('<a href="{}">{}</a>', url, count) if count else "0"
-
-    @admin.display(description="Last run", ordering="last_run_at")
-    def last_run(self, sandbox: Sandbox):
-        return sandbox.last_run_at or "-"
-
-    @admin.display(description="Variables")
-    def variable_names(self, sandbox: Sandbox) -> str:
-        # Values are write-only, for operators too.
-        return ", ".join(sandbox.variables.values_list("name", flat=True)) or "-"
-
-
-@admin.register(OperatorSettings)
-class OperatorSettingsAdmin(admin.ModelAdmin):
-    fieldsets = (
-        ("Kill switch", {"fields": ("runs_paused", "pause_message")}),
-        (
-            "Prices (for cost estimates)",
-            {
-                "fields": (
-                    "currency",
-                    "price_per_compute_hour",
-                    "price_per_gb_hour",
-                    "price_per_run",
-                    "cost_goal_per_run",
-                )
-            },
-        ),
-        (
-            "Operator alerts (manage.py check_alerts)",
-            {
-                "fields": (
-                    "error_rate_threshold",
-                    "timeout_rate_threshold",
-                    "alert_window_minutes",
-                    "alert_min_runs",
-                    "alert_emails",
-                )
-            },
-        ),
-    )
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-    def changelist_view(self, request, extra_context=None):
-        """There is one row: the list opens it."""
-        OperatorSettings.load()
-        return HttpResponseRedirect(reverse("admin:operations_operatorsettings_change", args=[1]))
-
-    def get_object(self, request, object_id, from_field=None):
-        return OperatorSettings.load() if str(object_id) == "1" else None
-
-
-@admin.register(QuotaAlert)
-class QuotaAlertAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ("user", "limit", "level", "period_start", "created_at", "emailed_at")
-    list_filter = ("limit", "level")
-    search_fields = ("user__username", "user__email")
-    list_select_related = ("user",)
-    date_hierarchy = "created_at"
-
-
-@admin.register(RateAlert)
-class RateAlertAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ("kind", "firing", "rate", "runs", "changed_at", "checked_at")
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
