@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
+
+from django.utils import timezone
 
 from operations import charts
 from operations.charts import Series
@@ -21,6 +24,8 @@ from operations.selectors import (
 )
 
 PRESETS = (7, 14, 30, 90)
+# check_alerts runs every minute from cron: a last check older than this means it does not.
+ALERTS_STALE = timedelta(minutes=10)
 # Where a log axis of durations is marked: 10 ms to 5 h.
 DURATION_TICKS = (0.01, 0.1, 1, 10, 60, 600, 3600, 18000)
 
@@ -82,6 +87,7 @@ def dashboard_context(period: DateRange) -> dict:
     config = OperatorSettings.load()
     days = daily_stats(period)
     now = active_now()
+    rate_alerts = list(RateAlert.objects.all())
     return {
         "period": period,
         "config": config,
@@ -89,7 +95,9 @@ def dashboard_context(period: DateRange) -> dict:
         **_cards(_totals(days), config),
         **_charts(days, config, now),
         **_lists(period, config.prices),
-        "rate_alerts": list(RateAlert.objects.all()),
+        "rate_alerts": rate_alerts,
+        "alerts_checked_at": max((a.checked_at for a in rate_alerts if a.checked_at), default=None),
+        "alerts_stale_after": timezone.now() - ALERTS_STALE,
         "quota_alerts": list(QuotaAlert.objects.select_related("user")[:8]),
         "presets": PRESETS,
     }

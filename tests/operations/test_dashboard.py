@@ -9,7 +9,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from operations.models import RateAlert
 from operations.selectors import (
     DateRange,
     active_now,
@@ -178,6 +180,14 @@ def test_a_backwards_range_is_refused_and_the_default_shown(staff_client):
 
     assert "The range starts after it ends." in response.content.decode()
     assert len(response.context["period"].days) == 14
+
+
+def test_the_alerts_panel_says_when_check_alerts_last_ran(staff_client):
+    RateAlert.objects.create(kind="error_rate", checked_at=timezone.now() - timedelta(hours=2))
+
+    page = staff_client.get(reverse("operations_dashboard")).content.decode()
+
+    assert "No check since 2\xa0hours ago" in page
 
 
 def test_users_who_are_not_staff_are_sent_to_the_admin_login(client, owner):
