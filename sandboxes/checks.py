@@ -44,9 +44,20 @@ def check_sandbox_engine(app_configs, **kwargs):
 
 @register("sandboxes")
 def check_dispatcher(app_configs, **kwargs):
+    return dispatcher_problems(
+        dispatcher=settings.SANDBOX_DISPATCHER,
+        database_engine=settings.DATABASES["default"]["ENGINE"],
+        channel_layer=settings.CHANNEL_LAYERS["default"]["BACKEND"],
+        heartbeat=settings.SANDBOX_WORKER_HEARTBEAT_SECONDS,
+        stall=settings.SANDBOX_WORKER_STALL_SECONDS,
+    )
+
+
+def dispatcher_problems(
+    *, dispatcher: str, database_engine: str, channel_layer: str, heartbeat: float, stall: float
+) -> list:
     """The distributed dispatcher's queue is PostgreSQL, and its live output crosses hosts
     through Redis: refuse to start without them rather than lose runs quietly."""
-    dispatcher = settings.SANDBOX_DISPATCHER
     if dispatcher not in ("inline", "distributed"):
         return [
             Error(
@@ -57,9 +68,9 @@ def check_dispatcher(app_configs, **kwargs):
         ]
     if dispatcher != "distributed":
         return []
-    errors = []
-    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
-        errors.append(
+    problems = []
+    if database_engine != "django.db.backends.postgresql":
+        problems.append(
             Error(
                 "The distributed dispatcher keeps its job queue in PostgreSQL, and the "
                 "database is not PostgreSQL.",
@@ -68,12 +79,8 @@ def check_dispatcher(app_configs, **kwargs):
                 id="sandboxes.E002",
             )
         )
-    heartbeat, stall = (
-        settings.SANDBOX_WORKER_HEARTBEAT_SECONDS,
-        settings.SANDBOX_WORKER_STALL_SECONDS,
-    )
     if stall < 3 * heartbeat:
-        errors.append(
+        problems.append(
             Warning(
                 f"SANDBOX_WORKER_STALL_SECONDS ({stall:g}) is under three heartbeats "
                 f"({heartbeat:g} s each): a worker that is only slow could have its runs "
@@ -82,8 +89,8 @@ def check_dispatcher(app_configs, **kwargs):
                 id="sandboxes.W004",
             )
         )
-    if "channels_redis" not in settings.CHANNEL_LAYERS["default"]["BACKEND"]:
-        errors.append(
+    if "channels_redis" not in channel_layer:
+        problems.append(
             Error(
                 "The distributed dispatcher needs the Redis channel layer: without it, output "
                 "of runs on worker processes never reaches browsers or API clients.",
@@ -91,4 +98,4 @@ def check_dispatcher(app_configs, **kwargs):
                 id="sandboxes.E003",
             )
         )
-    return errors
+    return problems

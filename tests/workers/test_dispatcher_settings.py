@@ -7,8 +7,24 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from sandboxes import dispatch
-from sandboxes.checks import check_dispatcher
+from sandboxes.checks import check_dispatcher, dispatcher_problems
 from sandboxes.dispatch.inline import InlineDispatcher
+
+
+POSTGRESQL = "django.db.backends.postgresql"
+REDIS = "channels_redis.core.RedisChannelLayer"
+
+
+def problems(**settings) -> list[str]:
+    values = {
+        "dispatcher": "distributed",
+        "database_engine": POSTGRESQL,
+        "channel_layer": REDIS,
+        "heartbeat": 10,
+        "stall": 60,
+        **settings,
+    }
+    return [problem.id for problem in dispatcher_problems(**values)]
 
 
 @pytest.fixture
@@ -24,38 +40,25 @@ def test_the_inline_dispatcher_is_the_default(settings, fresh):
     assert check_dispatcher(None) == []
 
 
-def test_distributed_is_refused_without_postgresql_and_redis(settings):
-    settings.SANDBOX_DISPATCHER = "distributed"
-    settings.DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3"}}
-    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
-
-    assert [error.id for error in check_dispatcher(None)] == ["sandboxes.E002", "sandboxes.E003"]
-
-
-def test_distributed_passes_the_check_with_postgresql_and_redis(settings):
-    settings.SANDBOX_DISPATCHER = "distributed"
-    settings.DATABASES = {"default": {"ENGINE": "django.db.backends.postgresql"}}
-    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer"}}
-
-    assert check_dispatcher(None) == []
+def test_distributed_is_refused_without_postgresql_and_redis():
+    assert problems(
+        database_engine="django.db.backends.sqlite3",
+        channel_layer="channels.layers.InMemoryChannelLayer",
+    ) == ["sandboxes.E002", "sandboxes.E003"]
 
 
-def test_an_unknown_dispatcher_is_an_error(settings):
-    settings.SANDBOX_DISPATCHER = "celery"
+def test_distributed_passes_the_check_with_postgresql_and_redis():
+    assert problems() == []
 
-    assert [error.id for error in check_dispatcher(None)] == ["sandboxes.E001"]
+
+def test_an_unknown_dispatcher_is_an_error():
+    assert problems(dispatcher="celery") == ["sandboxes.E001"]
+
+
+def test_a_stall_window_of_few_heartbeats_is_warned_about():
+    assert problems(heartbeat=10, stall=15) == ["sandboxes.W004"]
 
 
 def test_the_worker_command_refuses_to_run_for_the_inline_dispatcher():
     with pytest.raises(CommandError, match="not 'distributed'"):
         call_command("sandbox_worker", "--concurrency", "1", skip_checks=True)
-
-
-def test_a_stall_window_of_few_heartbeats_is_warned_about(settings):
-    settings.SANDBOX_DISPATCHER = "distributed"
-    settings.DATABASES = {"default": {"ENGINE": "django.db.backends.postgresql"}}
-    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer"}}
-    settings.SANDBOX_WORKER_HEARTBEAT_SECONDS = 10
-    settings.SANDBOX_WORKER_STALL_SECONDS = 15
-
-    assert [warning.id for warning in check_dispatcher(None)] == ["sandboxes.W004"]
