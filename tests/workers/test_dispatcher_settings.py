@@ -10,7 +10,6 @@ from sandboxes import dispatch
 from sandboxes.checks import check_dispatcher, dispatcher_problems
 from sandboxes.dispatch.inline import InlineDispatcher
 
-
 POSTGRESQL = "django.db.backends.postgresql"
 REDIS = "channels_redis.core.RedisChannelLayer"
 
