@@ -36,10 +36,14 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
 
 PREFIX = "codesandboxes"
-# Runs last from milliseconds to the 5-hour tier maximum.
-DURATION_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900, 1800, 3600, 18000)
-# Queue wait and sandbox start are small unless something is wrong.
-SHORT_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300)
+# Runs last from milliseconds (hello world: ~30 ms) to the 5-hour tier maximum.
+DURATION_BUCKETS = (
+    0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900, 1800, 3600, 18000,
+)  # fmt: skip
+# Queue wait and sandbox start take milliseconds unless something is wrong.
+SHORT_BUCKETS = (
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300,
+)  # fmt: skip
 INSTALL_BUCKETS = (0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300, 600)
 
 REGISTRY = CollectorRegistry()

@@ -26,7 +26,7 @@ ERROR_STATUSES = (Status.ERROR, Status.LOST)
 TIMEOUT_STATUSES = (Status.TIMED_OUT,)
 # Upper bounds (ms) of the latency buckets; runs over the last one count as the last one.
 LATENCY_BOUNDS_MS = (
-    25, 50, 75, 100, 150, 200, 300, 500, 750, 1_000, 1_500, 2_000, 3_000, 5_000, 10_000,
+    10, 25, 50, 75, 100, 150, 200, 300, 500, 750, 1_000, 1_500, 2_000, 3_000, 5_000, 10_000,
     30_000, 60_000, 120_000, 300_000, 900_000, 3_600_000, 18_000_000,
 )  # fmt: skip
 QUANTILES = (0.5, 0.95, 0.99)

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from operations.models import RateAlert
 from operations.selectors import (
+    LATENCY_BOUNDS_MS,
     DateRange,
     active_now,
     daily_stats,
@@ -87,11 +88,13 @@ def test_latency_percentiles_come_from_the_days_runs(fixture_runs):
 
 
 def test_a_quantile_interpolates_inside_its_bucket():
-    # 10 runs: 4 at most 25 ms, 10 at most 50 ms (cumulative counts of every bucket).
-    cumulative = [4] + [10] * 21 + [10]
+    # 10 runs: none within 10 ms, 4 within 25 ms, all 10 within 50 ms (cumulative counts).
+    assert LATENCY_BOUNDS_MS[:3] == (10, 25, 50)
+    cumulative = [0, 4] + [10] * (len(LATENCY_BOUNDS_MS) - 2) + [10]
 
+    # The 5th of 10 is the 1st of the 6 runs between 25 and 50 ms.
     assert estimate_quantile(0.5, cumulative) == pytest.approx(0.025 + 0.025 * (1 / 6))
-    assert estimate_quantile(0.5, [0] * 23) is None
+    assert estimate_quantile(0.5, [0] * (len(LATENCY_BOUNDS_MS) + 1)) is None
 
 
 def test_top_users_are_ranked_by_compute(fixture_runs):
