@@ -45,11 +45,16 @@ def quota_reserve(*, user, timeout_seconds: int | None = None) -> Reservation:
     seconds. Raises QuotaExceeded. The reservation's seconds are the run's timeout."""
     if timeout_seconds is not None and timeout_seconds < 1:
         raise ValueError("timeout_seconds must be at least 1")
-    # Its own transaction: a new period stands even when this run is then refused.
-    quota_roll_over(user=user)
+    quota = Quota.objects.select_related("tier").get(user=user)
+    if quota.is_period_over(clock.now()):
+        # Its own transaction: a new period stands even when this run is then refused.
+        # (Only then: a write that changes nothing still takes SQLite's write lock.)
+        quota_roll_over(user=user)
+        quota = None
     with transaction.atomic():
         for _attempt in range(RESERVE_ATTEMPTS):
-            quota = Quota.objects.select_related("tier").get(user=user)
+            if quota is None:
+                quota = Quota.objects.select_related("tier").get(user=user)
             _raise_if_exhausted(quota)
             seconds = _run_seconds(quota, timeout_seconds)
             claimed = Quota.objects.filter(_room_for(quota, seconds)).update(
@@ -61,6 +66,7 @@ def quota_reserve(*, user, timeout_seconds: int | None = None) -> Reservation:
                 return Reservation.objects.create(
                     quota=quota, seconds_reserved=seconds, created_at=clock.now()
                 )
+            quota = None  # someone else moved it: read it again
         _raise_if_exhausted(Quota.objects.select_related("tier").get(user=user))
         raise QuotaExceeded(
             limit="concurrency", message="Too many runs are starting at once. Try again."

@@ -2,14 +2,23 @@
 
 Output is decoded per stream (a UTF-8 character split across chunks stays whole), stored
 as sequenced chunks in small batches, and each batch is pushed to the execution's group.
+The first batch after a quiet spell goes at once (the first line of a run shows without
+delay); the rest wait a little to go together; the last goes with the run's end.
+
+A run costs few round trips to the database: one read, one write for "preparing" and
+"running" (together when there is nothing to prepare), one per output batch, one for the
+end. They run on a few threads of their own, each keeping its connection, so runs do not
+queue behind one another (or behind asgiref's single thread for sync code).
 """
 
 from __future__ import annotations
 
 import asyncio
 import codecs
+import time
+from concurrent.futures import ThreadPoolExecutor
 
-from channels.db import database_sync_to_async
+from channels.db import DatabaseSyncToAsync
 
 from sandboxes.engine import CancelToken, EngineError, Limits, RunSpec
 from sandboxes.engine_config import default_limits, get_engine
@@ -24,6 +33,14 @@ from sandboxes.services.executions import (
 
 FLUSH_SECONDS = 0.02
 FLUSH_BYTES = 64 * 1024
+DATABASE_THREADS = 4
+
+_database_threads = ThreadPoolExecutor(DATABASE_THREADS, thread_name_prefix="pipeline-db")
+
+
+def _db(function):
+    """`function` run on the pipeline's database threads (stale connections closed)."""
+    return DatabaseSyncToAsync(function, thread_sensitive=False, executor=_database_threads)
 
 
 class OutputStream:
@@ -40,10 +57,12 @@ class OutputStream:
         }
         self.lock = asyncio.Lock()
         self.flusher: asyncio.Task | None = None
+        self.flushed_at = 0.0
 
     async def write(self, stream: str, data: bytes) -> None:
         self._add(stream, self.decoders[stream].decode(data))
-        if self.pending_bytes >= FLUSH_BYTES:
+        quiet = time.monotonic() - self.flushed_at >= FLUSH_SECONDS
+        if self.pending_bytes >= FLUSH_BYTES or (quiet and self.flusher is None):
             await self.flush()
         elif self.flusher is None:
             self.flusher = asyncio.create_task(self._flush_soon())
@@ -61,23 +80,38 @@ class OutputStream:
 
     async def flush(self) -> None:
         async with self.lock:
-            batch, self.pending, self.pending_bytes = self.pending, [], 0
-            if not batch:
-                return
-            await database_sync_to_async(execution_output_append)(
-                execution_id=self.execution_id, chunks=batch
-            )
+            self.flushed_at = time.monotonic()
+            batch = self.take()
+            if batch:
+                await _db(execution_output_append)(execution_id=self.execution_id, chunks=batch)
+                await self.send(batch)
+
+    def take(self) -> list[tuple[int, str, str]]:
+        batch, self.pending, self.pending_bytes = self.pending, [], 0
+        return batch
+
+    async def send(self, batch: list[tuple[int, str, str]]) -> None:
+        if batch:
             await execution_event_send(
                 self.execution_id, {"event": "output", "chunks": [list(c) for c in batch]}
             )
 
-    async def close(self) -> None:
+    async def drain(self) -> None:
+        """Close, storing what is left on its own (the run was ended elsewhere)."""
+        rest = await self.close()
+        if rest:
+            await _db(execution_output_append)(execution_id=self.execution_id, chunks=rest)
+            await self.send(rest)
+
+    async def close(self) -> list[tuple[int, str, str]]:
+        """Stop flushing; what is left, to be stored with the run's end."""
         if self.flusher is not None:
             self.flusher.cancel()
             self.flusher = None
-        for stream, decoder in self.decoders.items():
-            self._add(stream, decoder.decode(b"", final=True))
-        await self.flush()
+        async with self.lock:  # a flush under way is stored and sent before the rest
+            for stream, decoder in self.decoders.items():
+                self._add(stream, decoder.decode(b"", final=True))
+            return self.take()
 
 
 def _load(execution_id, disk_bytes_by_tier: bool = True) -> tuple[RunSpec, Execution] | None:
@@ -105,17 +139,32 @@ def _load(execution_id, disk_bytes_by_tier: bool = True) -> tuple[RunSpec, Execu
     return spec, execution
 
 
-async def _status(execution_id, status: str, **fields) -> bool:
-    moved = await database_sync_to_async(execution_transition)(
-        execution_id=execution_id, status=status, **fields
-    )
-    if moved:
-        await execution_event_send(execution_id, {"event": "status", "status": status})
-    return moved
+class _Progress:
+    """The run's timeline as its own task holds it, moved on one UPDATE at a time."""
+
+    def __init__(self, execution: Execution) -> None:
+        self.execution_id = execution.pk
+        self.timeline = execution.timeline
+
+    async def advance(self, *statuses: str, **fields) -> bool:
+        """False if the run ended meanwhile (cancelled before it started, say)."""
+        timeline = await _db(execution_transition)(
+            execution_id=self.execution_id, timeline=self.timeline, statuses=statuses, **fields
+        )
+        if timeline is None:
+            return False
+        self.timeline = timeline
+        for status in statuses:
+            await execution_event_send(self.execution_id, {"event": "status", "status": status})
+        return True
 
 
-async def _finish(execution_id, **fields) -> None:
-    execution = await database_sync_to_async(execution_finish)(execution_id=execution_id, **fields)
+async def _finish(execution_id, output: OutputStream | None = None, **fields) -> None:
+    """End the run with the last of its output; clients get that output, then the end."""
+    rest = await output.close() if output is not None else []
+    execution = await _db(execution_finish)(execution_id=execution_id, output=rest, **fields)
+    if output is not None:
+        await output.send(rest)
     await execution_event_send(execution_id, exit_event(execution))
 
 
@@ -132,7 +181,7 @@ def exit_event(execution: Execution) -> dict:
 
 async def execution_run(execution_id, *, env: dict[str, str], cancel: CancelToken, worker: str):
     """Run one queued execution to its end state. Never raises for the run's own failures."""
-    loaded = await database_sync_to_async(_load)(execution_id)
+    loaded = await _db(_load)(execution_id)
     if loaded is None:
         return
     spec, execution = loaded
@@ -140,29 +189,35 @@ async def execution_run(execution_id, *, env: dict[str, str], cancel: CancelToke
     if cancel.cancelled or execution.cancel_requested:
         await _finish(execution_id, status=Execution.Status.CANCELLED)
         return
-    await _status(execution_id, Execution.Status.PREPARING, worker=worker)
+    engine = get_engine()
+    progress = _Progress(execution)
     output = OutputStream(execution_id)
     try:
-        # Packages are installed while the run is "preparing" (at once when cached);
-        # a failed install ends it here, with the installer's words on its stderr.
-        failed = await get_engine().prepare_packages(spec, on_output=output.write, cancel=cancel)
-        if failed is not None:
-            await output.close()
-            await _finish(execution_id, status=failed.status.value, result=failed)
-            return
-        if not await _status(execution_id, Execution.Status.RUNNING):
-            await output.close()
-            return
-        result = await get_engine().run(spec, on_output=output.write, cancel=cancel)
+        if not await engine.needs_packages(spec):
+            if not await progress.advance(PREPARING, RUNNING, worker=worker):
+                return
+        else:
+            if not await progress.advance(PREPARING, worker=worker):
+                return
+            # Packages are installed while the run is "preparing" (at once when cached);
+            # a failed install ends it here, with the installer's words on its stderr.
+            failed = await engine.prepare_packages(spec, on_output=output.write, cancel=cancel)
+            if failed is not None:
+                await _finish(execution_id, output, status=failed.status.value, result=failed)
+                return
+            if not await progress.advance(RUNNING):
+                await output.drain()
+                return
+        result = await engine.run(spec, on_output=output.write, cancel=cancel)
     except EngineError as error:
-        await output.close()
-        await _finish(execution_id, status=Execution.Status.ERROR, error=str(error))
+        await _finish(execution_id, output, status=Execution.Status.ERROR, error=str(error))
         return
     except BaseException:
-        await asyncio.shield(output.close())
         await asyncio.shield(
-            _finish(execution_id, status=Execution.Status.LOST, error="The server stopped.")
+            _finish(execution_id, output, status=Execution.Status.LOST, error="The server stopped.")
         )
         raise
-    await output.close()
-    await _finish(execution_id, status=result.status.value, result=result)
+    await _finish(execution_id, output, status=result.status.value, result=result)
+
+
+PREPARING, RUNNING = Execution.Status.PREPARING, Execution.Status.RUNNING

@@ -18,7 +18,7 @@ def _empty_static_root(tmp_path_factory):
 @pytest.fixture(autouse=True)
 def _test_settings(settings, _empty_static_root):
     # The manifest storage needs `collectstatic` first; pages rendered in tests don't
-    # (and WhiteNoise warns about a missing STATIC_ROOT).
+    # (and ServeStatic warns about a missing STATIC_ROOT).
     settings.STATIC_ROOT = _empty_static_root
     settings.STORAGES = {
         **settings.STORAGES,

@@ -100,3 +100,11 @@ class InlineDispatcher:
         await database_sync_to_async(execution_mark_abandoned)(
             host=socket.gethostname(), alive=self.name, started_before=self.started_at
         )
+
+    async def aclose(self) -> None:
+        """Cancel every run it holds and wait until each has ended (recorded as cancelled):
+        for a server shutting down, or a test whose event loop is about to close."""
+        for token in list(self._tokens.values()):
+            token.cancel()
+        while self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)

@@ -177,6 +177,11 @@ class Engine:
             language=runtime.language, outcome=outcome, seconds=seconds
         )
 
+    async def needs_packages(self, spec: RunSpec) -> bool:
+        """Whether the run has a package environment to prepare (cached or not)."""
+        await asyncio.to_thread(self.prepare)
+        return bool(self.packages_for(spec, self.runtimes.get(spec.runtime)))
+
     def packages_for(self, spec: RunSpec, runtime: Runtime) -> tuple[str, ...]:
         """What the run installs: its packages, and tsx for TypeScript on an old Node."""
         implicit = runtime.implicit_packages(spec.entry)

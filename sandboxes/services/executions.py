@@ -6,7 +6,7 @@ import base64
 import logging
 import math
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
 from django.conf import settings
@@ -139,17 +139,21 @@ def execution_rerun(*, execution: Execution) -> Execution:
     )
 
 
-def execution_transition(*, execution_id, status: str, **fields) -> bool:
-    """Move an active execution to `status` (preparing, running); False if it already ended."""
-    entry = [status, _now_iso()]
-    execution = Execution.objects.filter(pk=execution_id, status__in=Execution.ACTIVE)
-    updated = execution.update(status=status, **fields)
-    if updated:
-        # The timeline append is a read-modify-write, but only the run's own task writes it.
-        row = Execution.objects.get(pk=execution_id)
-        row.timeline = [*row.timeline, entry]
-        row.save(update_fields=["timeline"])
-    return updated == 1
+def execution_transition(
+    *, execution_id, timeline: list, statuses: Sequence[str], **fields
+) -> list | None:
+    """Move an active execution on through `statuses` (preparing, running) in one
+    conditional UPDATE; the new timeline, or None if the run has already ended.
+
+    `timeline` is the run's timeline as its own task holds it: only that task writes the
+    timeline of an active run (whoever ends it, under the row lock, makes it inactive
+    first, and this UPDATE then matches nothing)."""
+    now = _now_iso()
+    timeline = [*timeline, *([status, now] for status in statuses)]
+    updated = Execution.objects.filter(pk=execution_id, status__in=Execution.ACTIVE).update(
+        status=statuses[-1], timeline=timeline, **fields
+    )
+    return timeline if updated else None
 
 
 def execution_cancel(*, execution: Execution) -> bool:
@@ -165,15 +169,21 @@ def execution_cancel(*, execution: Execution) -> bool:
     return True
 
 
+@transaction.atomic
 def execution_output_append(*, execution_id, chunks: list[tuple[int, str, str]]) -> None:
     """Store (seq, stream, text) chunks; the stored sequence is what clients replay."""
+    if chunks:
+        Execution.objects.filter(pk=execution_id).update(
+            output_bytes=F("output_bytes") + _output_store(execution_id, chunks)
+        )
+
+
+def _output_store(execution_id, chunks: list[tuple[int, str, str]]) -> int:
     OutputChunk.objects.bulk_create(
         OutputChunk(execution_id=execution_id, seq=seq, stream=stream, data=data)
         for seq, stream, data in chunks
     )
-    Execution.objects.filter(pk=execution_id).update(
-        output_bytes=F("output_bytes") + sum(len(data.encode()) for _, _, data in chunks)
-    )
+    return sum(len(data.encode()) for _, _, data in chunks)
 
 
 @transaction.atomic
@@ -184,11 +194,14 @@ def execution_finish(
     result: RunResult | None = None,
     error: str = "",
     wall_seconds: float = 0.0,
+    output: list[tuple[int, str, str]] = (),
 ) -> Execution:
-    """Record how a run ended, keep its produced files, and settle its quota exactly once."""
+    """Record how a run ended with the last of its `output`, keep its produced files, and
+    settle its quota exactly once."""
     execution = Execution.objects.select_for_update().get(pk=execution_id)
     if execution.status in FINAL_STATUSES:
         return execution
+    execution.output_bytes += _output_store(execution_id, output)
     now = timezone.now()
     execution.status = status
     execution.timeline = [*execution.timeline, [status, now.isoformat()]]

@@ -31,7 +31,9 @@ async def live_dispatcher(fresh_dispatcher):
     fresh_dispatcher.bind(asyncio.get_running_loop())
     await asyncio.sleep(0)  # let it start (and sweep abandoned runs)
     yield fresh_dispatcher
-    await get_engine().aclose()  # this test's loop ends: no launcher may outlive it
+    # This test's loop ends: no run and no launcher may outlive it.
+    await fresh_dispatcher.aclose()
+    await get_engine().aclose()
 
 
 @pytest.fixture
