@@ -13,11 +13,13 @@ from operations.charts import Series
 from operations.costs import Prices, Usage, format_money
 from operations.models import OperatorSettings, QuotaAlert, RateAlert
 from operations.selectors import (
+    QUANTILES,
     ActiveNow,
     DateRange,
     DayStats,
     active_now,
     daily_stats,
+    estimate_quantile,
     most_used_packages,
     rate,
     top_users_by_compute,
@@ -56,7 +58,7 @@ class Totals:
     errors: int
     timeouts: int
     usage: Usage
-    p95: float | None
+    latency: dict[float, float | None]  # quantile -> seconds, over the whole range
 
     @property
     def error_rate(self) -> float | None:
@@ -68,18 +70,16 @@ class Totals:
 
 
 def _totals(days: list[DayStats]) -> Totals:
-    usage = sum((day.usage for day in days), Usage())
-    # The range's p95 is not the mean of daily p95s; the busiest day's is a fair headline,
-    # and the chart shows every day's.
-    busiest = max(days, key=lambda day: day.usage.runs, default=None)
+    # Cumulative bucket counts add up: the range's percentiles, not an average of days'.
+    buckets = [sum(counts) for counts in zip(*(day.latency_buckets for day in days), strict=True)]
     return Totals(
         runs=sum(day.total for day in days),
         rejected=sum(day.rejected for day in days),
         ended=sum(day.ended for day in days),
         errors=sum(day.errors for day in days),
         timeouts=sum(day.timeouts for day in days),
-        usage=usage,
-        p95=busiest.latency.get(0.95) if busiest else None,
+        usage=sum((day.usage for day in days), Usage()),
+        latency={q: estimate_quantile(q, buckets) if buckets else None for q in QUANTILES},
     )
 
 
@@ -122,7 +122,10 @@ def _cards(totals: Totals, config: OperatorSettings) -> dict:
         "memory_gb_hours": f"{float(totals.usage.memory_gb_hours):,.2f}",
         "error_rate": format_percent(totals.error_rate),
         "timeout_rate": format_percent(totals.timeout_rate),
-        "p95": format_seconds(totals.p95) if totals.p95 is not None else "–",
+        "latency": {
+            f"p{round(q * 100)}": "–" if seconds is None else format_seconds(seconds)
+            for q, seconds in totals.latency.items()
+        },
     }
 
 

@@ -90,7 +90,13 @@ class DayStats:
     errors: int = 0
     timeouts: int = 0
     usage: Usage = field(default_factory=Usage)
-    latency: dict[float, float | None] = field(default_factory=dict)  # quantile -> seconds
+    # Runs that took at most each of LATENCY_BOUNDS_MS, cumulative, then all timed runs.
+    latency_buckets: list[int] = field(default_factory=lambda: [0] * (len(LATENCY_BOUNDS_MS) + 1))
+
+    @property
+    def latency(self) -> dict[float, float | None]:
+        """Quantile -> seconds (None when nothing ran)."""
+        return {q: estimate_quantile(q, self.latency_buckets) for q in QUANTILES}
 
     @property
     def total(self) -> int:
@@ -141,7 +147,7 @@ def daily_stats(period: DateRange) -> list[DayStats]:
         )
     for day, cumulative in _latency_buckets(period).items():
         if day in days:
-            days[day].latency = {q: estimate_quantile(q, cumulative) for q in QUANTILES}
+            days[day].latency_buckets = cumulative
     return list(days.values())
 
 

@@ -129,6 +129,10 @@ def test_the_page_shows_totals_and_charts_for_the_range(fixture_runs, staff_clie
     assert context["totals"].runs == 7
     assert (context["totals"].usage.runs, context["totals"].usage.compute_seconds) == (6, 65)
     assert context["error_rate"] == "16.7%"  # 1 of the 6 that ended
+    # Five timed runs over the range: 0.1, 0.3, 1, 2 and 60 s. The median, the 1 s run, is
+    # estimated halfway into its bucket (750 ms to 1 s): the range's, not a day's.
+    assert context["totals"].latency[0.5] == pytest.approx(0.875)
+    assert context["latency"]["p50"] == "875 ms"
     page = response.content.decode()
     assert page.count('<svg class="chart"') == 5
     assert "ada" in page and "Runs per day" in page
