@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from channels.db import database_sync_to_async
 
@@ -25,3 +26,18 @@ async def end_in_error(execution_id: str) -> None:
         await execution_event_send(execution_id, exit_event(execution))
     except Exception:
         logger.exception("execution %s could not be ended", execution_id)
+
+
+async def end_as_lost(execution_id, *, reason: str, seen_until: datetime | None) -> bool:
+    """End an active run as lost, charged for the time it was seen running (up to
+    `seen_until`), and tell its watchers. False if it had already ended."""
+    from sandboxes.pipeline import exit_event
+    from sandboxes.services.workers import execution_lose
+
+    execution = await database_sync_to_async(execution_lose)(
+        execution_id=execution_id, reason=reason, seen_until=seen_until
+    )
+    if execution is None:
+        return False
+    await execution_event_send(execution_id, exit_event(execution))
+    return True

@@ -21,7 +21,7 @@ from django.db.models import DateTimeField, ExpressionWrapper, Q
 from django.db.models.functions import Now
 
 from sandboxes.dispatch.distributed import QUEUE
-from sandboxes.events import execution_event_send
+from sandboxes.dispatch.endings import end_as_lost
 
 logger = logging.getLogger(__name__)
 
@@ -51,11 +51,7 @@ def _stalled_jobs(stall_seconds: float) -> list[tuple[int, str, object]]:
 
 async def stalled_runs_end(stall_seconds: float | None = None) -> int:
     """End the runs of dead workers; returns how many this call ended."""
-    from procrastinate import exceptions, jobs
     from procrastinate.contrib.django import app
-
-    from sandboxes.pipeline import exit_event
-    from sandboxes.services.workers import execution_lose
 
     if stall_seconds is None:
         stall_seconds = settings.SANDBOX_WORKER_STALL_SECONDS
@@ -63,23 +59,31 @@ async def stalled_runs_end(stall_seconds: float | None = None) -> int:
     for job_id, execution_id, heartbeat in await database_sync_to_async(_stalled_jobs)(
         stall_seconds
     ):
-        execution = await database_sync_to_async(execution_lose)(
-            execution_id=execution_id, reason=lost_reason(stall_seconds), seen_until=heartbeat
-        )
-        with contextlib.suppress(exceptions.ConnectorException):  # another watcher was first
-            # Abort first: a worker that was only slow, not dead, hears it and stops the
-            # sandbox instead of running on for a run that has ended.
-            await app.job_manager.cancel_job_by_id_async(job_id, abort=True)
-            await app.job_manager.finish_job_by_id_async(
-                job_id=job_id, status=jobs.Status.FAILED, delete_job=True
-            )
-        if execution is not None:
-            ended += 1
-            logger.warning("execution %s lost with its worker", execution_id)
-            await execution_event_send(execution_id, exit_event(execution))
+        try:
+            if await end_as_lost(
+                execution_id, reason=lost_reason(stall_seconds), seen_until=heartbeat
+            ):
+                ended += 1
+                logger.warning("execution %s lost with its worker", execution_id)
+            await _job_remove(job_id)
+        except Exception:  # one bad row must not keep the others from ending
+            logger.exception("could not end the run of job %s of a dead worker", job_id)
     # Dead workers' rows go too (their jobs are handled above, so nothing is orphaned).
     await app.job_manager.prune_stalled_workers(stall_seconds)
     return ended
+
+
+async def _job_remove(job_id: int) -> None:
+    """Abort the job, then delete it. Abort first: a worker that was only slow, not dead,
+    hears it and stops the sandbox instead of running on for a run that has ended."""
+    from procrastinate import exceptions, jobs
+    from procrastinate.contrib.django import app
+
+    with contextlib.suppress(exceptions.ConnectorException):  # another watcher was first
+        await app.job_manager.cancel_job_by_id_async(job_id, abort=True)
+        await app.job_manager.finish_job_by_id_async(
+            job_id=job_id, status=jobs.Status.FAILED, delete_job=True
+        )
 
 
 async def stalled_runs_watch(interval: float | None = None) -> None:

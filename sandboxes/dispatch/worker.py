@@ -17,16 +17,14 @@ import logging
 import os
 import socket
 
-from channels.db import database_sync_to_async
 from django.conf import settings
 from django.utils import timezone
 from procrastinate.job_context import AbortReason, JobContext
 
 from sandboxes.dispatch.distributed import QUEUE
-from sandboxes.dispatch.endings import end_in_error
+from sandboxes.dispatch.endings import end_as_lost, end_in_error
 from sandboxes.dispatch.secrets import SealBroken, env_open
 from sandboxes.engine import CancelToken
-from sandboxes.events import execution_event_send
 
 logger = logging.getLogger(__name__)
 
@@ -100,7 +98,12 @@ async def _run(execution_id: str, sealed_env: str, token: CancelToken, worker: s
         await execution_run(execution_id, env=env, cancel=token, worker=worker)
     except asyncio.CancelledError:
         # The pipeline ends a run it was inside of; this ends one stopped before that.
-        await _end_as_lost(execution_id, "The worker stopped before this run could finish.")
+        # This worker saw it running until now: charged for that.
+        await end_as_lost(
+            execution_id,
+            reason="The worker stopped before this run could finish.",
+            seen_until=timezone.now(),
+        )
         raise
     except SealBroken as error:
         logger.error("execution %s: %s", execution_id, error)
@@ -110,15 +113,3 @@ async def _run(execution_id: str, sealed_env: str, token: CancelToken, worker: s
         # would wait on it forever.
         logger.exception("execution %s failed in the pipeline", execution_id)
         await end_in_error(execution_id)
-
-
-async def _end_as_lost(execution_id: str, reason: str) -> None:
-    from sandboxes.pipeline import exit_event
-    from sandboxes.services.workers import execution_lose
-
-    # This worker saw it running until now: charged for that.
-    execution = await database_sync_to_async(execution_lose)(
-        execution_id=execution_id, reason=reason, seen_until=timezone.now()
-    )
-    if execution is not None:
-        await execution_event_send(execution_id, exit_event(execution))

@@ -124,6 +124,9 @@ class Worker(Process):
 
     def wait_started(self) -> None:
         self.wait_ready(lambda: "Starting worker on queues sandboxes" in self.log)
+        # Procrastinate installs its SIGTERM handler just after saying so; a signal in
+        # between would find the default action (an immediate exit).
+        time.sleep(0.2)
 
     def started(self, execution_id) -> int:
         """How many times this worker started the execution's job."""
