@@ -51,6 +51,12 @@ def paths() -> dict:
                         "frees up), or the request rate limit.",
                         headers={"Retry-After": {"schema": {"type": "integer"}}},
                     ),
+                    "503": _json(
+                        _ref("Error"),
+                        "The operators have paused new runs for everyone (the kill switch); "
+                        "`error` is their message, `Retry-After` a hint.",
+                        headers={"Retry-After": {"schema": {"type": "integer"}}},
+                    ),
                 },
             }
         },

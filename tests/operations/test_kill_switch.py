@@ -64,6 +64,15 @@ def test_the_api_answers_503_with_the_message(paused, owner):
     assert response["Retry-After"] == "300"
 
 
+def test_the_api_document_says_so(client):
+    document = client.get("/api/openapi.json").json()
+
+    assert (
+        "kill switch"
+        in document["paths"]["/api/sandbox"]["post"]["responses"]["503"]["description"]
+    )
+
+
 def test_run_again_shows_the_message(paused, client, owner):
     sandbox = sandbox_create(owner=owner, name="Scratch", runtime="python")
     past = ExecutionFactory(
