@@ -22,8 +22,8 @@ class OperatorSettings(models.Model):
     runs_paused = models.BooleanField(
         "pause new runs",
         default=False,
-        help_text="Kill switch: refuse every new run, from the editor, the API and commands. "
-        "Runs already queued or running carry on (stop them from the execution list).",
+        help_text="Kill switch: refuse every new run users start (editor, API, re-runs). Runs "
+        "already queued or running carry on: stop them from the execution list.",
     )
     pause_message = models.CharField(
         max_length=300,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -45,6 +46,10 @@ class OperatorSettingsAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+    def get_form(self, request, obj=None, **kwargs):
+        kwargs["widgets"] = {"pause_message": forms.TextInput(attrs={"size": 90})}
+        return super().get_form(request, obj, **kwargs)
 
     def changelist_view(self, request, extra_context=None):
         """There is one row: the list opens it."""

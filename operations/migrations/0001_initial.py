@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
             name="OperatorSettings",
             fields=[
                 ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("runs_paused", models.BooleanField(default=False, help_text="Kill switch: refuse every new run, from the editor, the API and commands. Runs already queued or running carry on (stop them from the execution list).", verbose_name="pause new runs")),
+                ("runs_paused", models.BooleanField(default=False, help_text="Kill switch: refuse every new run users start (editor, API, re-runs). Runs already queued or running carry on: stop them from the execution list.", verbose_name="pause new runs")),
                 ("pause_message", models.CharField(blank=True, help_text="Shown to users while runs are paused. Empty: a default message.", max_length=300)),
                 ("price_per_compute_hour", models.DecimalField(decimal_places=4, default=Decimal("0.0500"), help_text="What an hour of charged compute (wall time in a sandbox) costs you.", max_digits=10)),
                 ("price_per_gb_hour", models.DecimalField(decimal_places=4, default=Decimal("0.0100"), help_text="Per GiB of a run's peak memory, held for its wall time.", max_digits=10, verbose_name="price per GB-hour of memory")),
