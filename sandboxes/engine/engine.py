@@ -85,6 +85,7 @@ class Engine:
             functools.partial(launcher_command, bwrap=config.bwrap),
             uid=self.uid,
             gid=self.gid,
+            setpriv=config.setpriv,
         )
         self.runtimes = discover_runtimes(
             python=config.python, node=config.node, uid=self.uid, gid=self.gid

@@ -6,6 +6,10 @@ bubblewrap cost a little more. So the engine keeps one launcher ready: bubblewra
 already running as the sandbox user inside a fresh run's cgroups, blocked reading its
 arguments from a pipe. A run takes it and writes its arguments, and bubblewrap goes on at
 once; a new launcher is then prepared in the background.
+
+The launcher drops to the sandbox user through setpriv rather than Popen's `user=` and
+`group=`: with those, Python must fork() the whole server (copying its page tables while
+holding the GIL: tens of ms for a large process) where it can otherwise vfork().
 """
 
 from __future__ import annotations
@@ -63,10 +67,18 @@ class Launcher:
 class LauncherPool:
     """One launcher kept ready for the event loop that last ran a sandbox."""
 
-    def __init__(self, cgroups: Cgroups, command: Callable[..., list[str]], uid: int, gid: int):
+    def __init__(
+        self,
+        cgroups: Cgroups,
+        command: Callable[..., list[str]],
+        uid: int,
+        gid: int,
+        setpriv: str = "/usr/bin/setpriv",
+    ):
         self.cgroups = cgroups
         self.command = command  # launcher_command with the engine's settings bound
         self.uid, self.gid = uid, gid
+        self.setpriv = setpriv
         self.ready: asyncio.Task[Launcher] | None = None
 
     async def take(self) -> Launcher:
@@ -120,15 +132,17 @@ class LauncherPool:
         seccomp = filter_fd()
         try:
             process = await asyncio.create_subprocess_exec(
+                self.setpriv,
+                f"--reuid={self.uid}",
+                f"--regid={self.gid}",
+                "--clear-groups",
+                "--",
                 *self.command(args_fd=args_read),
                 stdin=asyncio.subprocess.PIPE,
                 stdout=asyncio.subprocess.PIPE,
                 stderr=asyncio.subprocess.PIPE,
                 env={},  # bubblewrap's own init inherits this: no host variable reaches it
                 cwd="/",
-                user=self.uid,
-                group=self.gid,
-                extra_groups=[],
                 pass_fds=(args_read, status_write, seccomp, *extra_fds),
                 start_new_session=True,
             )
