@@ -116,10 +116,17 @@ class Process:
 
 class Worker(Process):
     def __init__(
-        self, name: str, env: dict[str, str], folder: Path, *, concurrency: int, shutdown: float
+        self,
+        name: str,
+        env: dict[str, str],
+        folder: Path,
+        *,
+        concurrency: int,
+        shutdown: float,
+        extra: list[str] = (),
     ) -> None:
         args = [str(PYTHON), "manage.py", "sandbox_worker", "--name", name]
-        args += ["--concurrency", str(concurrency), "--shutdown-timeout", str(shutdown)]
+        args += ["--concurrency", str(concurrency), "--shutdown-timeout", str(shutdown), *extra]
         super().__init__(name, args, env, folder / f"{name}.log")
 
     def wait_started(self) -> None:

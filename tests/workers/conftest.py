@@ -29,10 +29,14 @@ class Cluster:
         self.env = cluster_env(folder)
         self.processes: list[Process] = []
 
-    def workers(self, *names: str, concurrency: int = 2, shutdown: float = 30) -> list[Worker]:
+    def workers(
+        self, *names: str, concurrency: int = 2, shutdown: float = 30, extra: list[str] = ()
+    ) -> list[Worker]:
         """Start worker processes (at once) and wait until each takes jobs."""
         started = [
-            Worker(name, self.env, self.folder, concurrency=concurrency, shutdown=shutdown)
+            Worker(
+                name, self.env, self.folder, concurrency=concurrency, shutdown=shutdown, extra=extra
+            )
             for name in names
         ]
         self.processes += started

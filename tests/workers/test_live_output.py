@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import urllib.request
 
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
@@ -12,7 +13,8 @@ from channels.testing import WebsocketCommunicator
 from api.services.tokens import api_token_create
 from config.asgi import application
 from sandboxes.models import Execution
-from tests.workers.cluster import requires_cluster, start_run
+from tests.browser.server import free_port
+from tests.workers.cluster import requires_cluster, start_run, wait_until
 
 pytestmark = requires_cluster
 
@@ -104,3 +106,20 @@ def test_a_run_through_the_api_of_another_server_waits_for_the_worker(cluster, r
     assert answer["status"] == "succeeded"
     assert answer["stdout"] == "hi from a worker\n"
     assert Execution.objects.get(pk=answer["executionId"]).worker == "worker-a"
+
+
+def test_a_worker_serves_its_metrics_when_asked(cluster, runner):
+    port = free_port()
+    (worker,) = cluster.workers("worker-a", extra=["--metrics-port", str(port)])
+    wait_until(start_run(runner, "print('counted')\n"), "succeeded")
+
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as answer:
+        metrics = answer.read().decode()
+
+    # The run ended in the worker, so the worker counts it.
+    finished = [
+        line
+        for line in metrics.splitlines()
+        if line.startswith("codesandboxes_runs_finished_total") and 'status="succeeded"' in line
+    ]
+    assert finished and float(finished[0].split()[-1]) == 1.0

@@ -38,6 +38,21 @@ class Command(BaseCommand):
             f"{settings.SANDBOX_WORKER_SHUTDOWN_SECONDS:g}).",
         )
 
+        parser.add_argument(
+            "--metrics-port",
+            type=int,
+            default=None,
+            metavar="PORT",
+            help="Serve this worker's Prometheus metrics on http://ADDRESS:PORT/metrics "
+            "(default: not served; docs/operations.md).",
+        )
+        parser.add_argument(
+            "--metrics-address",
+            default="127.0.0.1",
+            metavar="ADDRESS",
+            help="The address the metrics are served on (default: 127.0.0.1, loopback).",
+        )
+
     def handle(self, *args, **options):
         if settings.SANDBOX_DISPATCHER != "distributed":
             raise CommandError(
@@ -48,6 +63,10 @@ class Command(BaseCommand):
             raise CommandError("--concurrency must be at least 1.")
         if options["shutdown_timeout"] < 0:
             raise CommandError("--shutdown-timeout cannot be negative.")
+        if options["metrics_port"] is not None:
+            from operations.metrics import serve
+
+            serve(options["metrics_port"], addr=options["metrics_address"])
         worker_run(
             name=options["name"] or default_worker_name(),
             concurrency=options["concurrency"],
