@@ -1,5 +1,6 @@
 """A worker stopped with SIGTERM: runs that finish within its grace period finish; the
-rest are stopped and marked lost, never handed back to the queue."""
+rest are stopped and marked lost, never handed back to the queue; runs it had not taken
+stay queued for the other workers."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ def test_sigterm_finishes_short_runs_and_stops_long_ones_as_lost(cluster, runner
     (worker,) = cluster.workers("worker-a", concurrency=2, shutdown=GRACE)
     short = running_with_output(start_run(runner, SHORT))
     long = running_with_output(start_run(runner, LONG))
+    waiting = start_run(runner, "print('later')\n")  # no free slot: stays queued
 
     asked = time.monotonic()
     assert worker.terminate(timeout=GRACE + 10) == 0
@@ -32,10 +34,16 @@ def test_sigterm_finishes_short_runs_and_stops_long_ones_as_lost(cluster, runner
     wait_until(long, "lost", timeout=1)
     assert long.error  # says why
     assert output_of(long) == "started\n"
-    assert Quota.objects.get(user=runner).runs_active == 0
-    # Nothing was handed back: no job is left, and a new worker has nothing to re-run.
-    assert not ProcrastinateJob.objects.exists()
+    assert Quota.objects.get(user=runner).runs_active == 1  # the queued one
+    # The run it never took is still queued, for the next worker; the stopped one is not.
+    waiting.refresh_from_db()
+    assert waiting.status == "queued"
+    assert list(ProcrastinateJob.objects.values_list("args__execution_id", flat=True)) == [
+        str(waiting.pk)
+    ]
     (successor,) = cluster.workers("worker-b")
+    wait_until(waiting, "succeeded")
+    assert waiting.worker == "worker-b"
     wait_until(start_run(runner, "print('next')\n"), "succeeded")
     assert successor.started(long.pk) == 0
     long.refresh_from_db()
