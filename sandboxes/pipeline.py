@@ -154,8 +154,9 @@ class _Progress:
         if timeline is None:
             return False
         self.timeline = timeline
-        for status in statuses:
-            await execution_event_send(self.execution_id, {"event": "status", "status": status})
+        # One event for the status the run is in now: a watcher that wants the steps in
+        # between reads them from the timeline.
+        await execution_event_send(self.execution_id, {"event": "status", "status": statuses[-1]})
         return True
 
 
