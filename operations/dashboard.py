@@ -17,11 +17,11 @@ from operations.selectors import (
     ActiveNow,
     DateRange,
     DayStats,
+    EndRates,
     active_now,
     daily_stats,
     estimate_quantile,
     most_used_packages,
-    rate,
     top_users_by_compute,
 )
 
@@ -51,7 +51,7 @@ def format_hours(hours: float) -> str:
 
 
 @dataclass(frozen=True)
-class Totals:
+class Totals(EndRates):
     runs: int
     rejected: int
     ended: int
@@ -59,14 +59,6 @@ class Totals:
     timeouts: int
     usage: Usage
     latency: dict[float, float | None]  # quantile -> seconds, over the whole range
-
-    @property
-    def error_rate(self) -> float | None:
-        return rate(self.errors, self.ended)
-
-    @property
-    def timeout_rate(self) -> float | None:
-        return rate(self.timeouts, self.ended)
 
 
 def _totals(days: list[DayStats]) -> Totals:

@@ -81,8 +81,25 @@ class DateRange:
         return Execution.objects.filter(created_at__gte=self.starts, created_at__lt=self.ends)
 
 
+class EndRates:
+    """Error and timeout rates (in %) of runs that ended: for a record with `ended`,
+    `errors` and `timeouts` counts."""
+
+    ended: int
+    errors: int
+    timeouts: int
+
+    @property
+    def error_rate(self) -> float | None:
+        return rate(self.errors, self.ended)
+
+    @property
+    def timeout_rate(self) -> float | None:
+        return rate(self.timeouts, self.ended)
+
+
 @dataclass
-class DayStats:
+class DayStats(EndRates):
     day: date
     runs: dict[str, int] = field(default_factory=lambda: {"python": 0, "node": 0})
     rejected: int = 0
@@ -101,14 +118,6 @@ class DayStats:
     @property
     def total(self) -> int:
         return sum(self.runs.values())
-
-    @property
-    def error_rate(self) -> float | None:
-        return rate(self.errors, self.ended)
-
-    @property
-    def timeout_rate(self) -> float | None:
-        return rate(self.timeouts, self.ended)
 
 
 def rate(part: int, whole: int) -> float | None:
@@ -246,18 +255,10 @@ def active_now() -> ActiveNow:
 
 
 @dataclass(frozen=True)
-class WindowRates:
+class WindowRates(EndRates):
     ended: int
     errors: int
     timeouts: int
-
-    @property
-    def error_rate(self) -> float | None:
-        return rate(self.errors, self.ended)
-
-    @property
-    def timeout_rate(self) -> float | None:
-        return rate(self.timeouts, self.ended)
 
 
 def rates_since(since: datetime) -> WindowRates:

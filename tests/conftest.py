@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from channels.layers import channel_layers
 
 from quotas import clock as quotas_clock
 from quotas.models import Tier
+from sandboxes import dispatch
+from sandboxes.engine_config import get_engine
 from tests.factories import UserFactory, seeded_tier
 
 
@@ -69,3 +73,24 @@ def clock(monkeypatch) -> FrozenClock:
     frozen = FrozenClock(datetime(2026, 11, 29, 14, 0, tzinfo=UTC))
     monkeypatch.setattr(quotas_clock, "now", lambda: frozen.now)
     return frozen
+
+
+@pytest.fixture
+def fresh_dispatcher():
+    """A new dispatcher (and channel layer) per test: each test has its own event loop."""
+    dispatch.get_dispatcher.cache_clear()
+    channel_layers.backends.clear()
+    yield dispatch.get_dispatcher()
+    dispatch.get_dispatcher.cache_clear()
+    channel_layers.backends.clear()
+
+
+@pytest.fixture
+async def live_dispatcher(fresh_dispatcher):
+    """The dispatcher running executions on this test's loop, as the server's would."""
+    fresh_dispatcher.bind(asyncio.get_running_loop())
+    await asyncio.sleep(0)  # let it start (and sweep abandoned runs)
+    yield fresh_dispatcher
+    # This test's loop ends: no run and no launcher may outlive it.
+    await fresh_dispatcher.aclose()
+    await get_engine().aclose()

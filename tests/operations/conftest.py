@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
-from channels.layers import channel_layers
 from prometheus_client.parser import text_string_to_metric_families
 
 from operations.metrics import REGISTRY, exposition
 from operations.models import OperatorSettings
-from sandboxes import dispatch
-from sandboxes.engine_config import get_engine
 
 
 class Metrics:
@@ -58,21 +53,3 @@ def operator_settings(db) -> OperatorSettings:
 def staff_client(client, staff_user):
     client.force_login(staff_user)
     return client
-
-
-@pytest.fixture
-def fresh_dispatcher():
-    dispatch.get_dispatcher.cache_clear()
-    channel_layers.backends.clear()
-    yield dispatch.get_dispatcher()
-    dispatch.get_dispatcher.cache_clear()
-    channel_layers.backends.clear()
-
-
-@pytest.fixture
-async def live_dispatcher(fresh_dispatcher):
-    """Runs execute for real on this test's loop, as on the server's."""
-    fresh_dispatcher.bind(asyncio.get_running_loop())
-    await asyncio.sleep(0)
-    yield fresh_dispatcher
-    await get_engine().aclose()
