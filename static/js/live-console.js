@@ -95,7 +95,8 @@
       if (event.duration_ms !== null && event.duration_ms !== undefined) parts.push(formatDuration(event.duration_ms));
       line.textContent = parts.join(" · ");
       this.end.replaceChildren(line);
-      if (event.error && event.status !== "succeeded") {
+      // An install failure's error is the installer's output, already on stderr above.
+      if (event.error && event.status !== "succeeded" && event.status !== "install_failed") {
         const why = document.createElement("div");
         why.className = "exit-error";
         why.textContent = event.error;

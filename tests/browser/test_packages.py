@@ -110,6 +110,9 @@ def test_an_install_failure_is_shown_plainly_in_the_panel(page, tmp_path):
     expect(failure).to_contain_text("points at no-such-package-codesandboxes-4242.")
     expect(failure.locator(".install-log")).to_contain_text("was not found in the package registry")
     expect(page.locator(".package-head .env-state")).to_have_text("Install failed")
+    # The console shows the installer's words once: on stderr, not again under the exit line.
+    expect(page.locator("#console-output")).to_contain_text("was not found in the package")
+    expect(page.locator("#console-end")).not_to_contain_text("was not found")
 
     # The popular list and the suggestions, with the failure, as a user meets them.
     page.locator("#package-spec").press_sequentially("mat")
