@@ -19,6 +19,10 @@ from django.conf import settings
 
 
 class Dispatcher(Protocol):
+    # Recorded on a run when it is queued (Execution.worker): the process that holds it
+    # from then on, or "" when a worker will take it later.
+    holder: str
+
     def submit(self, execution_id, *, env: dict[str, str]) -> None: ...
 
     def cancel(self, execution_id) -> bool:

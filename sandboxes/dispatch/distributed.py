@@ -29,6 +29,8 @@ def job_lock(execution_id) -> str:
 
 
 class DistributedDispatcher:
+    holder = ""  # a queued run is nobody's until a worker takes it
+
     def __init__(self) -> None:
         self._watch: asyncio.Task | None = None
         self._lock = threading.Lock()

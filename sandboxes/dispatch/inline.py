@@ -8,7 +8,6 @@ import logging
 import os
 import socket
 import threading
-import time
 from contextvars import Context
 
 from django.db import transaction
@@ -23,7 +22,7 @@ class InlineDispatcher:
     def __init__(self, max_concurrent: int) -> None:
         self.max_concurrent = max_concurrent
         self.name = f"{socket.gethostname()}:{os.getpid()}"
-        self.started_at = time.time()
+        self.holder = self.name  # runs are this process's from the moment they are queued
         self._loop: asyncio.AbstractEventLoop | None = None
         self._slots: asyncio.Semaphore | None = None
         self._tokens: dict[str, CancelToken] = {}
@@ -98,7 +97,7 @@ class InlineDispatcher:
         from sandboxes.services.executions import execution_mark_abandoned
 
         await database_sync_to_async(execution_mark_abandoned)(
-            host=socket.gethostname(), alive=self.name, started_before=self.started_at
+            host=socket.gethostname(), alive=self.name
         )
 
     async def aclose(self) -> None:

@@ -7,7 +7,6 @@ import logging
 import math
 import os
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -92,17 +91,19 @@ def execution_start(
         )
         events.quota_refused(user=user, runtime=runtime, refusal=refusal)
         raise
+    dispatcher = get_dispatcher()
     with transaction.atomic():
         execution = Execution.objects.create(
             **fields,
             reservation=reservation,
             timeout_seconds=reservation.seconds_reserved,
             timeline=[[Execution.Status.QUEUED, _now_iso()]],
+            worker=dispatcher.holder,
         )
         package_usage_record(runtime=runtime, packages=packages)
         # In this transaction: the distributed dispatcher's job is recorded with the run
         # (the inline one waits for the commit itself).
-        get_dispatcher().submit(execution.pk, env=env)
+        dispatcher.submit(execution.pk, env=env)
     events.execution_started(execution)
     return execution
 
@@ -257,15 +258,19 @@ def execution_mark_lost(*, executions: QuerySet[Execution], reason: str) -> int:
     return lost
 
 
-def execution_mark_abandoned(*, host: str, alive: str, started_before: float) -> int:
-    """At server start: runs this host started before and no live process holds any more."""
-    since = datetime.fromtimestamp(started_before, tz=UTC)
-    active = Execution.objects.filter(status__in=Execution.ACTIVE)
-    never_started = active.filter(worker="", created_at__lt=since)
-    ours = active.filter(worker__startswith=f"{host}:").exclude(worker=alive)
-    abandoned = [e.pk for e in ours if not _process_alive(e.worker.rpartition(":")[2])]
+def execution_mark_abandoned(*, host: str, alive: str) -> int:
+    """At server start: runs a process of this host held (queued in it, or running) that
+    is not alive any more. Runs of live processes, of other hosts, and runs waiting for a
+    worker to take them (no holder yet) are left alone."""
+    ours = Execution.objects.filter(
+        status__in=Execution.ACTIVE, worker__startswith=f"{host}:"
+    ).exclude(worker=alive)
+    abandoned = [
+        pk for pk, worker in ours.values_list("pk", "worker")
+        if not _process_alive(worker.rpartition(":")[2])
+    ]  # fmt: skip
     return execution_mark_lost(
-        executions=never_started | Execution.objects.filter(pk__in=abandoned),
+        executions=Execution.objects.filter(pk__in=abandoned),
         reason="The server restarted while this run was in progress.",
     )
 

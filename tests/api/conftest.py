@@ -16,7 +16,6 @@ from api.services.tokens import api_token_create
 from sandboxes.models import Execution, ExecutionFile, OutputChunk
 
 # The dispatcher bound to the test's own loop, as in the sandboxes tests.
-from tests.sandboxes.conftest import fresh_dispatcher, live_dispatcher  # noqa: F401
 
 
 @pytest.fixture(autouse=True)
