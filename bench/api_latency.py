@@ -5,8 +5,10 @@
 
 For each server set-up, the embedded default (a SQLite file, the in-memory channel layer)
 and PostgreSQL + Redis (when DATABASE_URL / REDIS_URL, or 127.0.0.1's default ports,
-answer), it serves the app with Daphne on loopback over a throw-away database, creates an
-enterprise-tier API user and token with `manage.py api_token`, then measures:
+answer), the latter both with runs in the server process and with runs handed to one
+`sandbox_worker` process (the distributed dispatcher), it serves the app with Daphne on
+loopback over a throw-away database, creates an enterprise-tier API user and token with
+`manage.py api_token`, then measures:
 
 - latency: `POST /api/sandbox` running `print('hello')` (not streaming: the answer holds
   the output), one request at a time, interleaved with the baseline, the bare interpreter
@@ -41,6 +43,7 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 
+from bench.workers import start_workers, stop_workers  # noqa: E402
 from tests.browser.server import AppServer  # noqa: E402
 
 HELLO = "print('hello')\n"
@@ -172,12 +175,13 @@ def main() -> None:
     args = parser.parse_args()
 
     python = bare_interpreter()
-    setups = [("embedded (SQLite)", None, None)]
+    setups = [("embedded (SQLite)", None, None, 0)]
     database_url = os.environ.get("DATABASE_URL", POSTGRES_URL)
     redis_url = os.environ.get("REDIS_URL", REDIS_URL)
     if not args.no_postgres:
         if answers(database_url) and answers(redis_url):
-            setups.append(("PostgreSQL + Redis", database_url, redis_url))
+            setups.append(("PostgreSQL + Redis", database_url, redis_url, 0))
+            setups.append(("  + 1 sandbox_worker", database_url, redis_url, 1))
         else:
             print(f"(PostgreSQL at {database_url} or Redis at {redis_url} does not answer)")
 
@@ -187,19 +191,26 @@ def main() -> None:
     print(f"bare interpreter: {python}\n")
     header = f"{'server':<20}{'bare ms':>9}{'API p50':>9}{'API p95':>9}{'ratio':>8}"
     print(header + f"{'runs/s':>9}{'errors':>8}")
-    for label, database, redis_location in setups:
+    for label, database, redis_location, workers in setups:
         with tempfile.TemporaryDirectory(prefix="api-bench-") as folder:
             server = serve(Path(folder), database_url=database, redis_url=redis_location)
+            running: list = []
             try:
                 server.prepare()
                 token = server.manage(
                     "api_token", "--user", "bench", "--create-user", "--tier", "enterprise"
                 ).splitlines()[-1]
+                if workers:
+                    # The distributed set-up: the web process only serves HTTP; runs are
+                    # Procrastinate jobs that a sandbox_worker process takes.
+                    server.env["SANDBOX_DISPATCHER"] = "distributed"
+                    running = start_workers(workers, 4, server.env, Path(folder))
                 server.start()
                 bare, api = latency(server, token, python, args.runs)
                 rate, errors = throughput(server, token, args.clients, args.seconds)
             finally:
                 server.stop()
+                stop_workers(running)
         bare_ms, api_ms = statistics.median(bare) * 1e3, statistics.median(api) * 1e3
         p95 = statistics.quantiles(api, n=20)[-1] * 1e3
         print(
