@@ -129,6 +129,7 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
+            "OPTIONS": {"pool_class": "config.redis.SharedConnectionPool"},
             "KEY_PREFIX": "codesandboxes",
         }
     }
