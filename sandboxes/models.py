@@ -240,6 +240,11 @@ class PackageUsage(models.Model):
     rank = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Place in the seeded popular list: orders equal counts."
     )
+    # Who asked for it: a name is suggested to others only once enough people have (a
+    # private package's name typed by one user is not shown to everyone else).
+    users = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+", editable=False
+    )
 
     class Meta:
         ordering = ["language", "-count", "name"]

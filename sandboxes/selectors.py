@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, F, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from packaging.utils import canonicalize_name
 
@@ -17,6 +17,9 @@ from sandboxes.engine_config import get_engine
 from sandboxes.models import Execution, PackageUsage, Sandbox
 
 FALLBACK_LABELS = {"python": "Python", "node": "Node.js"}
+# A package name one user typed may be private (an internal package, a project's name):
+# it is suggested to other users only once this many different users have run it.
+SHARED_AFTER_USERS = 3
 
 
 @dataclass(frozen=True)
@@ -124,12 +127,23 @@ def popular_packages(language: str, limit: int = 8) -> list[str]:
 
 
 def package_suggestions(*, sandbox: Sandbox, query: str = "", limit: int = 8) -> list[PackageUsage]:
-    """Package names for the sandbox's language that this server knows (the seeded popular
-    list and every name runs asked for) and the sandbox does not list yet: all of them most
-    used first, or those containing `query`, names starting with it first."""
+    """Package names for the sandbox's language that this server knows and the sandbox
+    does not list yet: all of them most used first, or those containing `query`, names
+    starting with it first.
+
+    Known to the sandbox's owner: the seeded popular list, names the owner's own runs
+    asked for, and names at least SHARED_AFTER_USERS different users' runs asked for.
+    Never a name only someone else typed (it may be a private package's)."""
     language = sandbox.language
     listed = {package_key(language, spec) for spec in sandbox.packages}
-    usage = PackageUsage.objects.filter(language=language).exclude(name__in=listed)
+    askers = PackageUsage.users.through.objects.filter(packageusage=OuterRef("pk"))
+    users = askers.values("packageusage").annotate(n=Count("user")).values("n")
+    usage = (
+        PackageUsage.objects.filter(language=language)
+        .exclude(name__in=listed)
+        .annotate(users_count=Subquery(users), own=Exists(askers.filter(user=sandbox.owner_id)))
+        .filter(Q(rank__isnull=False) | Q(own=True) | Q(users_count__gte=SHARED_AFTER_USERS))
+    )
     usage = usage.order_by("-count", F("rank").asc(nulls_last=True), "name")
     query = query.strip()
     if not query:

@@ -100,7 +100,7 @@ def execution_start(
             timeline=[[Execution.Status.QUEUED, _now_iso()]],
             worker=dispatcher.holder,
         )
-        package_usage_record(runtime=runtime, packages=packages)
+        package_usage_record(runtime=runtime, packages=packages, user=user)
         # In this transaction: the distributed dispatcher's job is recorded with the run
         # (the inline one waits for the commit itself).
         dispatcher.submit(execution.pk, env=env)

@@ -34,8 +34,9 @@ def packages_check(*, runtime: str, packages: Iterable[str]) -> list[str]:
 
 
 @transaction.atomic
-def package_usage_record(*, runtime: str, packages: Iterable[str]) -> None:
-    """Count one use of each package (by name) a starting run asked for."""
+def package_usage_record(*, runtime: str, packages: Iterable[str], user=None) -> None:
+    """Count one use of each package (by name) a starting run asked for, and remember
+    that `user` asked for it (what decides who else it is suggested to)."""
     language = language_of(runtime)
     names = sorted({name_of(language, spec) for spec in packages})
     if not names:
@@ -43,9 +44,17 @@ def package_usage_record(*, runtime: str, packages: Iterable[str]) -> None:
     PackageUsage.objects.bulk_create(
         [PackageUsage(language=language, name=name) for name in names], ignore_conflicts=True
     )
-    PackageUsage.objects.filter(language=language, name__in=names).update(
-        count=F("count") + 1, last_used=timezone.now()
-    )
+    usage = PackageUsage.objects.filter(language=language, name__in=names)
+    usage.update(count=F("count") + 1, last_used=timezone.now())
+    if user is not None:
+        through = PackageUsage.users.through
+        through.objects.bulk_create(
+            [
+                through(packageusage_id=pk, user_id=user.pk)
+                for pk in usage.values_list("pk", flat=True)
+            ],
+            ignore_conflicts=True,
+        )
 
 
 @transaction.atomic

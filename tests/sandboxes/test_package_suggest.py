@@ -26,9 +26,12 @@ def suggested(page: str) -> list[str]:
 @pytest.fixture
 def known(db):
     PackageUsage.objects.all().delete()
-    for name, count in (("pandas", 5), ("geopandas", 9), ("pandera", 1), ("numpy", 20)):
-        PackageUsage.objects.create(language="python", name=name, count=count)
-    PackageUsage.objects.create(language="node", name="pandas-js", count=50)
+    # Seeded (ranked) names are suggested to everyone; see test_package_suggestion_privacy.
+    for rank, (name, count) in enumerate(
+        (("pandas", 5), ("geopandas", 9), ("pandera", 1), ("numpy", 20)), start=1
+    ):
+        PackageUsage.objects.create(language="python", name=name, count=count, rank=rank)
+    PackageUsage.objects.create(language="node", name="pandas-js", count=50, rank=1)
 
 
 def test_names_starting_with_the_text_come_first_then_the_most_used(signed_in, sandbox, known):
