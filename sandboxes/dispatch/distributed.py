@@ -41,7 +41,7 @@ class DistributedDispatcher:
 
         lock = job_lock(execution_id)
         execution_job.configure(lock=lock, queueing_lock=lock).defer(
-            execution_id=str(execution_id), env=env_seal(env)
+            execution_id=str(execution_id), env=env_seal(env, execution_id=execution_id)
         )
 
     def cancel(self, execution_id) -> bool:

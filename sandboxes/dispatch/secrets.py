@@ -4,6 +4,11 @@ They are secrets: never stored in the execution, and never in plain text in the 
 They travel in the job's arguments sealed with a key derived from SECRET_KEY (which every
 web and worker node shares; SECRET_KEY_FALLBACKS still open jobs sealed before a key
 rotation), and the job row is deleted when the run ends.
+
+Fernet is authenticated encryption (AES-CBC, then HMAC-SHA256 over it all), so a changed
+argument does not open. What is sealed names the run it is for, and opening checks it: a
+sealed argument copied into another run's job (by someone who can write the job table
+but has no SECRET_KEY) does not give that run, and its owner's code, the secrets.
 """
 
 from __future__ import annotations
@@ -33,19 +38,23 @@ def _key(secret: str) -> bytes:
     )
 
 
-def env_seal(env: dict[str, str]) -> str:
+def env_seal(env: dict[str, str], *, execution_id) -> str:
     if not env:
         return ""
-    return _fernet().encrypt(json.dumps(env).encode()).decode()
+    sealed = {"execution": str(execution_id), "env": env}
+    return _fernet().encrypt(json.dumps(sealed).encode()).decode()
 
 
-def env_open(sealed: str) -> dict[str, str]:
+def env_open(sealed: str, *, execution_id) -> dict[str, str]:
     if not sealed:
         return {}
     try:
-        return json.loads(_fernet().decrypt(sealed.encode()))
+        opened = json.loads(_fernet().decrypt(sealed.encode()))
     except InvalidToken:
         raise SealBroken(
             "The run's variables cannot be opened on this worker: its SECRET_KEY differs "
             "from the web server's."
         ) from None
+    if not isinstance(opened, dict) or opened.get("execution") != str(execution_id):
+        raise SealBroken("These variables were sealed for another run: refused.")
+    return opened["env"]

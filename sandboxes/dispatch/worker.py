@@ -94,7 +94,7 @@ async def _run(execution_id: str, sealed_env: str, token: CancelToken, worker: s
     from sandboxes.pipeline import execution_run
 
     try:
-        env = env_open(sealed_env)
+        env = env_open(sealed_env, execution_id=execution_id)
         await execution_run(execution_id, env=env, cancel=token, worker=worker)
     except asyncio.CancelledError:
         # The pipeline ends a run it was inside of; this ends one stopped before that.
