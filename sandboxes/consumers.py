@@ -65,9 +65,9 @@ class ExecutionConsumer(AsyncJsonWebsocketConsumer):
 
     @database_sync_to_async
     def _may_watch(self, user) -> bool:
-        executions = Execution.objects.filter(pk=self.execution_id)
-        if not user.is_staff:
-            executions = executions.filter(owner=user)
+        # The owner's alone, as the run's page is: staff read runs in the admin, which
+        # checks their permissions (is_staff by itself grants none).
+        executions = Execution.objects.filter(pk=self.execution_id, owner=user)
         try:
             return executions.exists()
         except Exception:  # a malformed id is a missing execution, not a server error
@@ -89,7 +89,8 @@ class ExecutionConsumer(AsyncJsonWebsocketConsumer):
 
     @database_sync_to_async
     def _cancel(self) -> bool:
-        return execution_cancel(execution=Execution.objects.get(pk=self.execution_id))
+        execution = Execution.objects.get(pk=self.execution_id, owner=self.scope["user"])
+        return execution_cancel(execution=execution)
 
 
 def _after(query_string: bytes) -> int:

@@ -12,6 +12,7 @@ from config.asgi import application
 from sandboxes.models import Execution
 from sandboxes.services.executions import execution_start
 from sandboxes.services.workspaces import sandbox_file_save
+from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.sandbox, pytest.mark.django_db(transaction=True)]
 
@@ -77,6 +78,31 @@ async def test_another_user_is_refused_as_if_the_run_did_not_exist(
     connected, code = await communicator.connect()
     assert not connected
     assert code == 4404
+
+
+async def test_staff_are_refused_too_and_cannot_cancel_someone_elses_run(
+    live_dispatcher, runner_user
+):
+    # A run's output and its cancel are its owner's alone: an is_staff flag grants no
+    # model permission (operators act on runs through the admin, which checks them).
+    operator = await database_sync_to_async(UserFactory)(username="operator", is_staff=True)
+    execution = await start(runner_user, b"import time\nprint('secret', flush=True)\ntime.sleep(2)")
+    communicator = await connect(operator, execution)
+
+    connected, code = await communicator.connect()
+
+    assert not connected
+    assert code == 4404
+    assert (await _ended(execution)).status == "succeeded"  # nobody cancelled it
+
+
+async def _ended(execution, timeout: float = 30) -> Execution:
+    async with asyncio.timeout(timeout):
+        while True:
+            execution = await database_sync_to_async(Execution.objects.get)(pk=execution.pk)
+            if not execution.is_active:
+                return execution
+            await asyncio.sleep(0.1)
 
 
 async def test_a_client_resumes_after_the_last_sequence_number_it_saw(live_dispatcher, runner_user):
