@@ -273,8 +273,8 @@ PROCRASTINATE_IMPORT_PATHS = ["sandboxes.dispatch.tasks"]
 # --- Operations ------------------------------------------------------------------------
 # GET /metrics (Prometheus) answers a request with `Authorization: Bearer <METRICS_TOKEN>`,
 # or from an address in METRICS_ALLOWED_IPS (addresses or networks, e.g. 10.0.0.0/8).
-# With neither set it is off (404). Behind a reverse proxy every request comes from the
-# proxy's address: use the token there. A worker exposes its own metrics on a port
+# With neither set it is off (404). The request's address and every address in its
+# X-Forwarded-For must be allowed; behind a reverse proxy, prefer the token. A worker exposes its own metrics on a port
 # (operations.metrics.serve); several web processes need PROMETHEUS_MULTIPROC_DIR.
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=[])

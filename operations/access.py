@@ -26,9 +26,20 @@ def metrics_access(request) -> Access:
         given = given.strip().encode()
         if scheme.lower() == "bearer" and secrets.compare_digest(given, token.encode()):
             return Access.ALLOWED
-    if _address_in(request.META.get("REMOTE_ADDR", ""), networks):
+    if networks and all(_address_in(address, networks) for address in _addresses(request)):
         return Access.ALLOWED
     return Access.UNAUTHENTICATED
+
+
+def _addresses(request) -> list[str]:
+    """Every address the request came from or through: the peer (REMOTE_ADDR) and each
+    one in X-Forwarded-For. All must be allowed. Daphne's --proxy-headers makes REMOTE_ADDR
+    the header's first address, which the client itself may have written (nginx appends
+    the real one after it); without it, REMOTE_ADDR is the proxy's, which must not let
+    everyone behind the proxy in."""
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    forwarded_for = [address.strip() for address in forwarded.split(",") if address.strip()]
+    return [request.META.get("REMOTE_ADDR", ""), *forwarded_for]
 
 
 def _address_in(address: str, networks: list[str]) -> bool:

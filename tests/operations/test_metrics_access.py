@@ -59,3 +59,37 @@ def test_a_signed_in_staff_member_still_needs_the_token(staff_client, settings):
     settings.METRICS_TOKEN, settings.METRICS_ALLOWED_IPS = TOKEN, []
 
     assert scrape(staff_client).status_code == 401
+
+
+def behind_the_documented_proxy(client, *, sent_by_client: str | None, peer: str):
+    """A scrape through nginx (`$proxy_add_x_forwarded_for` appends the peer's address to
+    whatever the client sent) to Daphne with --proxy-headers (which makes the header's
+    first address REMOTE_ADDR), as docs/deployment.md set it up before."""
+    from daphne.utils import parse_x_forwarded_for
+
+    forwarded = f"{sent_by_client}, {peer}" if sent_by_client else peer
+    (address, _port), _scheme = parse_x_forwarded_for(
+        {b"x-forwarded-for": [forwarded.encode()]}, original_addr=["127.0.0.1", 0]
+    )
+    return scrape(client, REMOTE_ADDR=address, HTTP_X_FORWARDED_FOR=forwarded)
+
+
+def test_a_forged_x_forwarded_for_does_not_pass_for_an_allowed_address(client, settings):
+    settings.METRICS_TOKEN, settings.METRICS_ALLOWED_IPS = "", ["10.0.0.0/8"]
+
+    forged = behind_the_documented_proxy(client, sent_by_client="10.0.0.7", peer="203.0.113.9")
+    scraper = behind_the_documented_proxy(client, sent_by_client=None, peer="10.0.0.7")
+
+    assert forged.status_code == 401
+    assert scraper.status_code == 200
+
+
+def test_an_allowed_proxy_address_does_not_let_everyone_behind_it_in(client, settings):
+    # Daphne without --proxy-headers: every request comes from the proxy on loopback.
+    settings.METRICS_TOKEN, settings.METRICS_ALLOWED_IPS = "", ["127.0.0.1", "10.0.0.0/8"]
+
+    outsider = scrape(client, REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    scraper = scrape(client, REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="10.0.0.7")
+
+    assert outsider.status_code == 401
+    assert scraper.status_code == 200
