@@ -274,8 +274,9 @@ PROCRASTINATE_IMPORT_PATHS = ["sandboxes.dispatch.tasks"]
 # GET /metrics (Prometheus) answers a request with `Authorization: Bearer <METRICS_TOKEN>`,
 # or from an address in METRICS_ALLOWED_IPS (addresses or networks, e.g. 10.0.0.0/8).
 # With neither set it is off (404). The request's address and every address in its
-# X-Forwarded-For must be allowed; behind a reverse proxy, prefer the token. A worker exposes its own metrics on a port
-# (operations.metrics.serve); several web processes need PROMETHEUS_MULTIPROC_DIR.
+# X-Forwarded-For must be allowed; behind a reverse proxy, prefer the token. A worker
+# exposes its own metrics on a port (operations.metrics.serve); several web processes
+# need PROMETHEUS_MULTIPROC_DIR.
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=[])
 # This site's address, for the links in alert emails.
