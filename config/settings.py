@@ -296,7 +296,7 @@ LOGGING.setdefault("loggers", {})["codesandboxes.events"] = {
 }
 
 # --- HTTP API --------------------------------------------------------------------------
-# Requests per client (API token, or signed-in user) per window, on top of the quotas.
+# Requests per user (their API tokens and session together) per window, on top of the quotas.
 API_RATE_LIMIT = env.int("API_RATE_LIMIT", default=120)
 API_RATE_LIMIT_WINDOW = env.int("API_RATE_LIMIT_WINDOW", default=60)
 # The largest request body the API reads (code and files); larger ones get a 413.

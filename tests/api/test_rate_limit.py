@@ -52,11 +52,16 @@ def test_a_client_over_the_limit_gets_a_429_until_the_window_ends(api, limit, no
     assert api.get(URL).status_code == 200
 
 
-def test_each_token_has_its_own_count(api, owner, limit, now):
+def test_a_users_tokens_and_session_share_one_count(api, owner, other_user, limit, now):
+    # Otherwise each of a user's 25 tokens (and the session) would multiply the limit.
     for _ in range(limit):
         api.get(URL)
     assert api.get(URL).status_code == 429
-    assert Client(headers=bearer(token_for(owner, "second"))).get(URL).status_code == 200
+    assert Client(headers=bearer(token_for(owner, "second"))).get(URL).status_code == 429
+    session = Client()
+    session.force_login(owner)
+    assert session.get(URL).status_code == 429
+    assert Client(headers=bearer(token_for(other_user))).get(URL).status_code == 200
 
 
 def test_refused_requests_are_refused_before_doing_any_work(api, limit, now):
