@@ -50,11 +50,18 @@ def check_dispatcher(app_configs, **kwargs):
         channel_layer=settings.CHANNEL_LAYERS["default"]["BACKEND"],
         heartbeat=settings.SANDBOX_WORKER_HEARTBEAT_SECONDS,
         stall=settings.SANDBOX_WORKER_STALL_SECONDS,
+        secret_key=settings.SECRET_KEY,
     )
 
 
 def dispatcher_problems(
-    *, dispatcher: str, database_engine: str, channel_layer: str, heartbeat: float, stall: float
+    *,
+    dispatcher: str,
+    database_engine: str,
+    channel_layer: str,
+    heartbeat: float,
+    stall: float,
+    secret_key: str = "",
 ) -> list:
     """The distributed dispatcher's queue is PostgreSQL, and its live output crosses hosts
     through Redis: refuse to start without them rather than lose runs quietly."""
@@ -96,6 +103,15 @@ def dispatcher_problems(
                 "of runs on worker processes never reaches browsers or API clients.",
                 hint="Set REDIS_URL=redis://... (shared by every web and worker node).",
                 id="sandboxes.E003",
+            )
+        )
+    if secret_key.startswith("django-insecure"):
+        problems.append(
+            Warning(
+                "SECRET_KEY is the built-in development key: it seals the runs' variable "
+                "values in the job queue, and anyone who reads the source can open them.",
+                hint="Set the same random SECRET_KEY on every web and worker node.",
+                id="sandboxes.W005",
             )
         )
     return problems

@@ -58,6 +58,13 @@ def test_a_stall_window_of_few_heartbeats_is_warned_about():
     assert problems(heartbeat=10, stall=15) == ["sandboxes.W004"]
 
 
+def test_the_built_in_secret_key_is_warned_about_since_it_seals_the_variables():
+    # Anyone can read the built-in key in the source, and so open every job's variables.
+    assert problems(secret_key="django-insecure-embedded-default-change-me") == ["sandboxes.W005"]
+    assert problems(secret_key="a-real-key-" + "x" * 50) == []
+    assert problems(dispatcher="inline", secret_key="django-insecure-x") == []
+
+
 def test_the_worker_command_refuses_to_run_for_the_inline_dispatcher():
     with pytest.raises(CommandError, match="not 'distributed'"):
         call_command("sandbox_worker", "--concurrency", "1", skip_checks=True)
