@@ -43,6 +43,8 @@ def run_request_parse(body: bytes) -> RunRequest:
         data = json.loads(body)
     except (UnicodeDecodeError, ValueError):
         raise ValidationError({"body": "The body is not valid JSON."}) from None
+    except RecursionError:  # "[[[[…": nested deeper than the parser goes
+        raise ValidationError({"body": "The body is JSON nested too deeply."}) from None
     if not isinstance(data, dict):
         raise ValidationError({"body": "The body must be a JSON object."})
     unknown = sorted(data.keys() - FIELDS)

@@ -65,6 +65,12 @@ def test_a_body_that_is_not_json_is_refused(api):
     assert refused(post_json(api, URL, b"\xff\xfe"), "body")
 
 
+def test_json_nested_too_deep_to_parse_is_refused_not_a_server_error(api):
+    nested = '{"code": "print(1)", "files": ' + "[" * 100_000 + "]" * 100_000 + "}"
+
+    assert "JSON" in refused(post_json(api, URL, nested), "body")
+
+
 def test_text_that_is_not_unicode_is_refused(api):
     refused(post_json(api, URL, '{"code": "print(1) \\ud800"}'), "code")
     refused(post_json(api, URL, '{"code": "1", "files": {"\\ud800": "x"}}'), "files")
