@@ -46,6 +46,11 @@ def format_percent(value: float | None) -> str:
     return "–" if value is None else f"{value:.1f}%".replace(".0%", "%")
 
 
+def format_tick(value: float) -> str:
+    """An axis tick, a round number (0.005, 2,500): all its digits, and no exponent."""
+    return f"{value:,.6f}".rstrip("0").rstrip(".")
+
+
 def format_hours(hours: float) -> str:
     return f"{hours:,.1f} h" if hours >= 10 else f"{hours:,.2f} h"
 
@@ -161,12 +166,13 @@ def _charts(days: list[DayStats], config: OperatorSettings, now: ActiveNow) -> d
                 Series("Per run", "series-runs", [float(c.runs) for c in costs]),
             ],
             fmt=lambda amount: format_money(Decimal(str(amount)), prices.currency),
-            tick_fmt=lambda amount: f"{prices.currency}{amount:.3g}",
+            tick_fmt=lambda amount: f"{prices.currency}{format_tick(amount)}",
         ),
         "compute_chart": charts.bar_chart(
             dates,
             [Series("Compute", "series-compute", [float(d.usage.compute_hours) for d in days])],
             fmt=format_hours,
+            tick_fmt=lambda hours: f"{format_tick(hours)} h",
         ),
         "runtime_shares": charts.shares(
             [

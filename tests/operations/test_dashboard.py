@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from operations.dashboard import format_tick
 from operations.models import RateAlert
 from operations.selectors import (
     LATENCY_BOUNDS_MS,
@@ -136,6 +137,22 @@ def test_the_page_shows_totals_and_charts_for_the_range(fixture_runs, staff_clie
     page = response.content.decode()
     assert page.count('<svg class="chart"') == 5
     assert "ada" in page and "Runs per day" in page
+
+
+def test_the_compute_axis_labels_differ_when_a_day_charges_little(fixture_runs, staff_client):
+    # 62 s on Monday: a 0.02 h axis. Two decimals would label its ticks 0.00, 0.01, 0.01...
+    response = staff_client.get(reverse("operations_dashboard"), {"start": MON, "end": WED})
+
+    labels = [tick.text for tick in response.context["compute_chart"].y_ticks]
+    assert labels == ["0 h", "0.005 h", "0.01 h", "0.015 h", "0.02 h"]
+
+
+@pytest.mark.parametrize(
+    ("tick", "text"),
+    [(0, "0"), (0.0025, "0.0025"), (0.5, "0.5"), (2500, "2,500"), (1e6, "1,000,000")],
+)
+def test_an_axis_tick_shows_its_digits_without_an_exponent(tick, text):
+    assert format_tick(tick) == text
 
 
 def test_the_cost_uses_the_operators_prices(fixture_runs, staff_client, operator_settings):
