@@ -3,9 +3,24 @@
 
 from __future__ import annotations
 
-from django.urls import path, re_path
+from django.urls import path, re_path, register_converter
 
 from api.views import events, executions, sandbox, schema
+
+
+class AnyPath:
+    """Like <path:...>, line breaks included: a program may name its files anything."""
+
+    regex = "(?s:.+)"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(AnyPath, "anypath")
 
 urlpatterns = [
     path("sandbox", sandbox.run, name="api_run"),
@@ -22,7 +37,7 @@ urlpatterns = [
         name="api_execution_cancel",
     ),
     path(
-        "executions/<uuid:execution_id>/files/<path:path>",
+        "executions/<uuid:execution_id>/files/<anypath:path>",
         executions.execution_file,
         name="api_execution_file",
     ),

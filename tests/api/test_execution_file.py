@@ -33,3 +33,19 @@ def test_another_users_file_is_a_404(other_api, staff_api, owner):
         response = client.get(f"/api/executions/{run.pk}/files/secret.txt")
         assert response.status_code == 404
         assert b"s3cret" not in response.content
+
+
+def test_a_file_named_with_a_line_break_is_listed_and_downloads(api, owner):
+    # A program may name a file anything Linux allows; the run's result must still load.
+    name = "report\r\nSet-Cookie: x=1.txt"
+    run = recorded_run(owner, files={name: b"data"})
+
+    detail = api.get(f"/api/executions/{run.pk}")
+    assert detail.status_code == 200
+    (listed,) = detail.json()["files"]
+    assert listed["path"] == name
+
+    response = api.get(listed["url"])
+    assert response.status_code == 200
+    assert response.content == b"data"
+    assert "Set-Cookie" not in response.headers
