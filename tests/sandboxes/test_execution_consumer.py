@@ -105,6 +105,22 @@ async def _ended(execution, timeout: float = 30) -> Execution:
             await asyncio.sleep(0.1)
 
 
+async def test_a_page_of_another_site_cannot_open_the_owners_socket(python_sandbox, make_execution):
+    # The browser sends the owner's cookies with a cross-site websocket; its Origin is
+    # what gives such a page away.
+    execution = await database_sync_to_async(make_execution)(python_sandbox)
+    for origin in (b"https://evil.example", b"null", None):
+        headers = [(b"host", b"localhost")] + ([(b"origin", origin)] if origin else [])
+        communicator = WebsocketCommunicator(
+            application, f"/ws/executions/{execution.pk}/", headers=headers
+        )
+        communicator.scope["user"] = python_sandbox.owner
+
+        connected, _ = await communicator.connect()
+
+        assert not connected, origin
+
+
 async def test_a_client_resumes_after_the_last_sequence_number_it_saw(live_dispatcher, runner_user):
     execution = await start(runner_user, b"for i in range(3):\n    print(i, flush=True)\n")
     first = await connect(runner_user, execution)
