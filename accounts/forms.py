@@ -8,7 +8,7 @@ from accounts.models import User
 
 class SignUpForm(UserCreationForm):
     email = forms.EmailField(
-        help_text="For password resets and notices about your account.",
+        help_text="For notices about your account, such as running low on your quota.",
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
