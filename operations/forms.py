@@ -19,11 +19,10 @@ class DateRangeForm(forms.Form):
     def clean(self):
         data = super().clean()
         start, end = data.get("start"), data.get("end")
-        if start and end:
-            if start > end:
-                raise forms.ValidationError("The range starts after it ends.")
-            if end - start > LONGEST_RANGE:
-                raise forms.ValidationError("Show at most a year at once.")
+        if start and end and start > end:
+            raise forms.ValidationError("The range starts after it ends.")
+        if start and (end or timezone.now().date()) - start > LONGEST_RANGE:
+            raise forms.ValidationError("Show at most a year at once.")
         return data
 
     def period(self) -> DateRange:
