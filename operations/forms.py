@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django import forms
 from django.utils import timezone
@@ -9,6 +9,7 @@ from operations.selectors import DateRange
 
 DEFAULT_DAYS = 14
 LONGEST_RANGE = timedelta(days=366)
+EARLIEST = date(1970, 1, 1)  # dates out at the calendar's ends overflow the day arithmetic
 
 
 class DateRangeForm(forms.Form):
@@ -19,6 +20,9 @@ class DateRangeForm(forms.Form):
     def clean(self):
         data = super().clean()
         start, end = data.get("start"), data.get("end")
+        latest = timezone.now().date() + LONGEST_RANGE
+        if any(day and not EARLIEST <= day <= latest for day in (start, end)):
+            raise forms.ValidationError("Choose dates from 1970 to a year from now.")
         if start and end and start > end:
             raise forms.ValidationError("The range starts after it ends.")
         if start and (end or timezone.now().date()) - start > LONGEST_RANGE:
