@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
@@ -251,3 +253,19 @@ def test_the_admin_index_links_to_it(staff_client):
     response = staff_client.get(reverse("admin:index"))
 
     assert reverse("operations_dashboard") in response.content.decode()
+
+
+def test_a_top_user_links_to_their_runs_in_the_admin(fixture_runs, staff_client):
+    ada, _bob = fixture_runs
+    page = staff_client.get(reverse("operations_dashboard"), {"start": MON, "end": WED})
+    link = re.search(r'href="([^"]+)">ada</a>', page.content.decode())[1]
+
+    runs = staff_client.get(html.unescape(link))
+
+    assert runs.status_code == 200
+    changelist = runs.context["cl"]
+    assert {execution.owner_id for execution in changelist.result_list} == {ada.pk}
+    assert len(changelist.result_list) == 4
+    # Through the admin's user filter, which names her in the sidebar.
+    (owner_filter,) = [f for f in changelist.filter_specs if f.parameter_name == "owner"]
+    assert owner_filter.value() == str(ada.pk)
