@@ -267,5 +267,5 @@ def test_a_top_user_links_to_their_runs_in_the_admin(fixture_runs, staff_client)
     assert {execution.owner_id for execution in changelist.result_list} == {ada.pk}
     assert len(changelist.result_list) == 4
     # Through the admin's user filter, which names her in the sidebar.
-    (owner_filter,) = [f for f in changelist.filter_specs if f.parameter_name == "owner"]
+    (owner_filter,) = [f for f in changelist.filter_specs if f.title == "user"]
     assert owner_filter.value() == str(ada.pk)
