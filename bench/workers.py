@@ -50,6 +50,7 @@ def prepare(folder: Path) -> tuple[PostgresDatabase, dict[str, str]]:
         "SANDBOX_DISPATCHER": "distributed",
         "DATA_DIR": str(folder),
         "LOG_LEVEL": "WARNING",
+        "LOG_EVENTS_LEVEL": "WARNING",  # the benchmark prints a table, not event lines
         "PYTHONUNBUFFERED": "1",
     }
     subprocess.run([str(PYTHON), "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
