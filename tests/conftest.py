@@ -11,6 +11,7 @@ from quotas import clock as quotas_clock
 from quotas.models import Tier
 from sandboxes import dispatch
 from sandboxes.engine_config import get_engine
+from sandboxes.services.workspaces import sandbox_create
 from tests.factories import UserFactory, seeded_tier
 
 
@@ -48,6 +49,19 @@ def other_user(db):
 def staff_user(db):
     """An operator: staff with every admin permission."""
     return UserFactory(username="operator", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def sandbox(owner):
+    """The owner's Python sandbox, holding the starter main.py."""
+    return sandbox_create(owner=owner, name="Scratch", runtime="python")
+
+
+@pytest.fixture
+def signed_in(client, owner):
+    """A client signed in as the owner."""
+    client.force_login(owner)
+    return client
 
 
 @pytest.fixture

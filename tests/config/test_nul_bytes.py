@@ -7,22 +7,10 @@ import pytest
 from django.urls import reverse
 
 from api.services.tokens import api_token_create
-from sandboxes.services.workspaces import sandbox_create
 
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HX-Request": "true"}
-
-
-@pytest.fixture
-def sandbox(owner):
-    return sandbox_create(owner=owner, name="Scratch", runtime="python")
-
-
-@pytest.fixture
-def signed_in(client, owner):
-    client.force_login(owner)
-    return client
 
 
 def test_a_nul_in_the_query_is_refused(signed_in, sandbox):

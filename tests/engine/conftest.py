@@ -6,32 +6,13 @@ what differs on gVisor with `on_both_backends(gvisor=...)` from attacks.py.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import pytest
 
-from sandboxes.engine import Engine, EngineUnavailable, Limits, RunResult, RunSpec
+from sandboxes.engine import Engine, EngineUnavailable, Limits, RunSpec
 from sandboxes.engine_config import engine_config
 
 from .attacks import ENTRY, backends
-
-
-@dataclass
-class Outcome:
-    result: RunResult
-    chunks: list[tuple[str, bytes]] = field(default_factory=list)
-
-    @property
-    def stdout(self) -> str:
-        return b"".join(d for s, d in self.chunks if s == "stdout").decode(errors="replace")
-
-    @property
-    def stderr(self) -> str:
-        return b"".join(d for s, d in self.chunks if s == "stderr").decode(errors="replace")
-
-    @property
-    def status(self) -> str:
-        return self.result.status.value
+from .package_helpers import Outcome
 
 
 @pytest.fixture(scope="session")

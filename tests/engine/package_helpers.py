@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from sandboxes.engine import Engine, Limits, RunResult, RunSpec
 from sandboxes.engine_config import engine_config
 
-ENTRY = {"python": "main.py", "node": "main.js"}
+from .attacks import ENTRY
 
 
 @dataclass

@@ -27,19 +27,6 @@ def python_sandbox(runner_user):
 
 
 @pytest.fixture
-def sandbox(owner):
-    """The owner's Python sandbox, holding the starter main.py."""
-    return sandbox_create(owner=owner, name="Scratch", runtime="python")
-
-
-@pytest.fixture
-def signed_in(client, owner):
-    """A client signed in as the owner."""
-    client.force_login(owner)
-    return client
-
-
-@pytest.fixture
 def make_execution():
     """make_execution(sandbox, status=..., **fields) -> a recorded run of the sandbox's files
     (nothing is executed)."""
