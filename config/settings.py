@@ -84,8 +84,8 @@ DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{DATA_DIR
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the in-process runner write while pages read; in WAL mode
     # synchronous=NORMAL is safe from corruption and saves an fsync per commit (a power
-    # cut may lose the last commits, not the database). The runner's threads keep their
-    # connections (opening one costs more than most of its queries).
+    # cut may lose the last commits, not the database). (The runner's own threads keep
+    # their connections: sandboxes/pipeline.py.)
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "transaction_mode": "IMMEDIATE",
@@ -93,7 +93,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
     # Tests use a file too: an in-memory database shared between threads (the runs') has
     # table locks that fail at once instead of waiting, unlike the real thing.
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-db.sqlite3")}

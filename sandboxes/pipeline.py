@@ -7,8 +7,10 @@ delay); the rest wait a little to go together; the last goes with the run's end.
 
 A run costs few round trips to the database: one read, one write for "preparing" and
 "running" (together when there is nothing to prepare), one per output batch, one for the
-end. They run on a few threads of their own, each keeping its connection, so runs do not
-queue behind one another (or behind asgiref's single thread for sync code).
+end. They run on a few threads of their own, so runs do not queue behind one another (or
+behind asgiref's single thread for sync code), and do not open a connection per call: on
+SQLite each thread keeps its own (one that went bad is replaced), on PostgreSQL they come
+from the pool.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ import codecs
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from channels.db import DatabaseSyncToAsync
+from asgiref.sync import SyncToAsync
+from django.db import close_old_connections, connections
 
 from sandboxes.engine import CancelToken, EngineError, Limits, RunSpec
 from sandboxes.engine_config import default_limits, get_engine
@@ -38,9 +41,24 @@ DATABASE_THREADS = 4
 _database_threads = ThreadPoolExecutor(DATABASE_THREADS, thread_name_prefix="pipeline-db")
 
 
+class _PipelineDatabase(SyncToAsync):
+    def thread_handler(self, loop, *args, **kwargs):
+        close_old_connections()
+        try:
+            return super().thread_handler(loop, *args, **kwargs)
+        finally:
+            # SQLite: kept for this thread's next call unless it went bad (a request's
+            # thread ends with it, so requests must not keep theirs). PostgreSQL: back to
+            # the pool, as for requests.
+            for connection in connections.all(initialized_only=True):
+                if connection.vendor == "sqlite":
+                    connection.close_at = None
+            close_old_connections()
+
+
 def _db(function):
-    """`function` run on the pipeline's database threads (stale connections closed)."""
-    return DatabaseSyncToAsync(function, thread_sensitive=False, executor=_database_threads)
+    """`function` run on the pipeline's database threads."""
+    return _PipelineDatabase(function, thread_sensitive=False, executor=_database_threads)
 
 
 class OutputStream:
