@@ -90,9 +90,14 @@ def test_a_png_the_program_writes_is_shown_on_the_page(page, tmp_path):
     page.evaluate("document.activeElement.blur()")
     screenshot(page, "editor", tmp_path)
 
+    page.goto("/")
+    rows = page.locator(".sandbox-table tbody tr")
+    before = rows.count()  # ada's sandboxes from other tests on this server too
     create_sandbox(page, "Webhook relay", runtime="Node.js 22")
     page.goto("/")
-    expect(page.locator(".sandbox-table tbody tr")).to_have_count(3)
+    expect(rows).to_have_count(before + 1)
+    expect(rows.filter(has_text="Webhook relay")).to_contain_text("Node.js 22")
+    expect(rows.filter(has_text="Gradient chart")).to_contain_text("Python 3.13")
     screenshot(page, "sandboxes", tmp_path)
 
 
