@@ -132,7 +132,7 @@ class OutputStream:
             return self.take()
 
 
-def _load(execution_id, disk_bytes_by_tier: bool = True) -> tuple[RunSpec, Execution] | None:
+def _load(execution_id) -> tuple[RunSpec, Execution] | None:
     execution = Execution.objects.select_related("owner__quota__tier").get(pk=execution_id)
     if not execution.is_active:
         return None
