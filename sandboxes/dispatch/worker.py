@@ -49,8 +49,8 @@ async def _serve(*, name: str, concurrency: int, shutdown_seconds: float) -> Non
     # also LISTEN (new jobs and abort requests arrive at once instead of by polling).
     with app.replace_connector(app.connector.get_worker_connector()):
         async with app.open_async():
-            # Side tasks of the worker process. (A metrics endpoint for operations/ would
-            # start here too.)
+            # A side task of the worker process (its metrics endpoint, if asked for, is
+            # started by the command: sandbox_worker --metrics-port).
             watch = asyncio.create_task(stalled_runs_watch(heartbeat), name="stalled runs")
             try:
                 await app.run_worker_async(
