@@ -10,8 +10,9 @@ from .cancel import CancelToken
 from .config import EngineConfig
 from .engine import Engine
 from .errors import EngineError, EngineUnavailable, InvalidSpec, SandboxFailed
+from .network_policy import Network, NetworkPolicy
 from .runtimes import Runtime
-from .spec import Isolation, Limits, Network, RunResult, RunSpec, Status
+from .spec import Isolation, Limits, RunResult, RunSpec, Status
 
 __all__ = [
     "CancelToken",
@@ -23,6 +24,7 @@ __all__ = [
     "Isolation",
     "Limits",
     "Network",
+    "NetworkPolicy",
     "RunResult",
     "RunSpec",
     "Runtime",

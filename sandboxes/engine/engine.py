@@ -213,6 +213,9 @@ class Engine:
     async def _run(
         self, spec: RunSpec, on_output: OutputCallback | None, cancel: CancelToken | None
     ) -> RunResult:
+        if spec.network.enabled:
+            # Fail closed until the run network enforces policies.
+            raise EngineError(f"network {spec.network.mode.value!r} is not available yet")
         runtime = self.runtimes.get(spec.runtime)
         start = self._start_gvisor if spec.isolation is Isolation.GVISOR else self._start_bwrap
         cleanup = contextlib.ExitStack()  # each backend registers how to undo what it made

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from .errors import InvalidSpec
+from .network_policy import NetworkPolicy
 from .packages.specs import language_of, normalise
 
 MiB = 1024 * 1024
@@ -23,12 +24,9 @@ class Status(enum.StrEnum):
     TIMED_OUT = "timed_out"
     OOM_KILLED = "oom_killed"
     OUTPUT_LIMITED = "output_limited"
+    NETWORK_LIMITED = "network_limited"  # sent and received more than its policy's max_bytes
     CANCELLED = "cancelled"
     INSTALL_FAILED = "install_failed"  # the run's packages could not be installed
-
-
-class Network(enum.StrEnum):
-    NONE = "none"
 
 
 class Isolation(enum.StrEnum):
@@ -81,7 +79,7 @@ class RunSpec:
     stdin: bytes = b""
     env: Mapping[str, str] = field(default_factory=dict)
     limits: Limits = field(default_factory=Limits)
-    network: Network = Network.NONE
+    network: NetworkPolicy = field(default_factory=NetworkPolicy)
     isolation: Isolation = Isolation.BWRAP
     packages: tuple[str, ...] = ()
 
@@ -108,7 +106,7 @@ class RunSpec:
             object.__setattr__(self, "packages", normalise(language, self.packages))
         else:
             object.__setattr__(self, "packages", ())
-        object.__setattr__(self, "network", Network(self.network))
+        object.__setattr__(self, "network", NetworkPolicy.coerce(self.network))
         object.__setattr__(self, "isolation", Isolation(self.isolation))
 
 
@@ -137,6 +135,12 @@ class RunResult:
     runtime_version: str
     error: str = ""  # why the runner ended it, in words (limit hit, cancel), else empty
     install_seconds: float = 0.0  # building its package environment (0 when cached)
+    network_bytes_in: int = 0
+    network_bytes_out: int = 0
+    # connections the policy refused: the count, and the first few in words
+    # ("10.0.0.5:5432 (private address)", "evil.example (not on the allow-list)")
+    network_blocked_count: int = 0
+    network_blocked: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
