@@ -13,6 +13,7 @@ from sandboxes import dispatch
 from sandboxes.engine_config import get_engine
 from sandboxes.services.workspaces import sandbox_create
 from tests.factories import UserFactory, seeded_tier
+from tests.nethosts import NetHosts, nethosts
 
 
 @pytest.fixture(scope="session")
@@ -31,6 +32,15 @@ def _test_settings(settings, _empty_static_root):
     }
     # A deliberately slow hash is pointless in tests and makes every user cost ~0.3 s.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def network_hosts() -> NetHosts:
+    """Test hosts (HTTP, DNS) in a network namespace of their own (tests/nethosts.py), for
+    the session; an engine reaches them with `allow_cidrs` and `dns` as its
+    SANDBOX_NETWORK_ALLOW_CIDRS and SANDBOX_NETWORK_DNS. Torn down at the end, also on failure."""
+    with nethosts() as hosts:
+        yield hosts
 
 
 @pytest.fixture
