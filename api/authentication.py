@@ -6,11 +6,14 @@ own); session requests that change state must pass Django's CSRF check as any fo
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.middleware.csrf import CsrfViewMiddleware
+from django.utils import timezone
 
+from accounts.throttle import token_failed, token_refused_until
 from api.errors import ApiError
 from api.models import ApiToken
 from api.selectors.tokens import api_token_find
@@ -36,7 +39,7 @@ def authenticate(request) -> ApiClient:
     """The caller, or ApiError 401 (no or bad credentials) / 403 (CSRF)."""
     header = request.headers.get("Authorization")
     if header is not None:
-        return _token_client(header)
+        return _token_client(request, header)
     user = request.user
     if not user.is_authenticated:
         raise ApiError(
@@ -50,13 +53,25 @@ def authenticate(request) -> ApiClient:
     return ApiClient(user=user, token=None)
 
 
-def _token_client(header: str) -> ApiClient:
+def _token_client(request, header: str) -> ApiClient:
     scheme, _, secret = header.strip().partition(" ")
     secret = secret.strip()
     if scheme.lower() != "bearer" or not secret:
         raise ApiError(401, "Use `Authorization: Bearer <token>`.", headers=CHALLENGE)
+    # Guessing tokens is guessing passwords: bad ones count against the caller's address
+    # (accounts/throttle.py), and while it is locked out no token is even looked up.
+    if (until := token_refused_until(request)) is not None:
+        seconds = max(1, math.ceil((until - timezone.now()).total_seconds()))
+        raise ApiError(
+            429,
+            f"Too many invalid API tokens from this address: try again in {seconds} s.",
+            headers={"Retry-After": str(seconds)},
+            limit="login",
+            resetsAt=until.isoformat(),
+        )
     token = api_token_find(secret=secret)
     if token is None:
+        token_failed(request)
         raise ApiError(401, "This API token is not valid (mistyped or revoked).", headers=CHALLENGE)
     api_token_used(token=token)
     return ApiClient(user=token.user, token=token)

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "channels",
     "django_htmx",
+    "axes",
     "accounts",
     "quotas",
     "sandboxes",
@@ -55,6 +56,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lock-out into its page
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -138,6 +140,28 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Sign-in throttling (django-axes; accounts/throttle.py): after LOGIN_FAILURE_LIMIT failures
+# for a username or from an address, sign-in is refused for LOGIN_LOCKOUT_SECONDS, doubled
+# by each failure after that, up to LOGIN_LOCKOUT_MAX_SECONDS (also how long failures are
+# remembered). Applies to both sign-in pages and to bad API tokens (per address).
+LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=60)
+LOGIN_LOCKOUT_MAX_SECONDS = env.int("LOGIN_LOCKOUT_MAX_SECONDS", default=24 * 3600)
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out sign-in
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "accounts.throttle.LoginThrottle"
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_LOCKOUT_PARAMETERS = "accounts.throttle.lockout_parameters"
+AXES_COOLOFF_TIME = "accounts.throttle.lockout_window"
+AXES_LOCKOUT_CALLABLE = "accounts.throttle.lockout_response"
+# Tries during a lock-out are refused without counting (a user retrying their right
+# password does not lengthen it); the first failure after it doubles the next one.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_DISABLE_ACCESS_LOG = True  # User.last_login already says when; this log only grows
+AXES_VERBOSE = False
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

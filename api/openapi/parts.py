@@ -49,7 +49,8 @@ _COMMON_ERRORS = {
     "401": _error("No token, a bad or revoked token, and no signed-in session."),
     "429": _json(
         _ref("TooManyRequests"),
-        "The per-client request rate limit (`limit`: `rate`).",
+        "The per-client request rate limit (`limit`: `rate`), or too many invalid tokens "
+        "from this address (`limit`: `login`).",
         headers={"Retry-After": {"schema": {"type": "integer"}}, **_RATE_HEADERS},
     ),
 }

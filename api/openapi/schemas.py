@@ -208,7 +208,13 @@ def schemas() -> dict:
                 "error": {"type": "string"},
                 "limit": {
                     "type": "string",
-                    "enum": ["monthly_executions", "compute_seconds", "concurrency", "rate"],
+                    "enum": [
+                        "monthly_executions",
+                        "compute_seconds",
+                        "concurrency",
+                        "rate",
+                        "login",
+                    ],
                 },
                 "resetsAt": _nullable("string", format="date-time"),
                 "executionId": _nullable(

@@ -27,7 +27,8 @@ def test_it_creates_a_demo_user_and_an_operator_with_printed_passwords(data_dir,
     printed = seed()
     logins = json.loads((data_dir / "demo-credentials.json").read_text())
     assert f"demo   password: {logins['demo']}" in printed
-    assert client.login(username="demo", password=logins["demo"])
+    signed_in = client.post("/account/login/", {"username": "demo", "password": logins["demo"]})
+    assert signed_in.status_code == 302
     assert not User.objects.get(username="demo").is_staff
     assert User.objects.get(username="admin").is_superuser
     assert quota_get(user=User.objects.get(username="demo")).tier.name == "free"

@@ -36,6 +36,8 @@ pytestmark = [
 @pytest.fixture
 def fuzz_token(fresh_dispatcher, settings):
     settings.API_RATE_LIMIT = 100_000  # the fuzzer is not the flood the limit is for
+    # Its bad tokens (checking that they get a 401) are not the guessing that locks out.
+    settings.LOGIN_FAILURE_LIMIT = settings.AXES_FAILURE_LIMIT = 100_000
     user = UserFactory(
         username="fuzzer",
         tier=TierFactory(
