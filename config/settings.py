@@ -276,6 +276,11 @@ SANDBOX_PACKAGES_MAX_MB = env.int("SANDBOX_PACKAGES_MAX_MB", default=10240)
 SANDBOX_INSTALL_TIMEOUT = env.int("SANDBOX_INSTALL_TIMEOUT", default=300)
 SANDBOX_PYTHON_INDEX_URL = env.str("SANDBOX_PYTHON_INDEX_URL", default="https://pypi.org/simple")
 SANDBOX_NPM_REGISTRY = env.str("SANDBOX_NPM_REGISTRY", default="https://registry.npmjs.org/")
+# Runs with network (a policy of `internet` or an allow-list): ranges lifted from the
+# always-refused private/reserved ones for `internet` runs (an intranet; never widens an
+# allow-list), and the resolver the sandbox's own DNS asks (default: the host's).
+SANDBOX_NETWORK_ALLOW_CIDRS = env.list("SANDBOX_NETWORK_ALLOW_CIDRS", default=[])
+SANDBOX_NETWORK_DNS = env.str("SANDBOX_NETWORK_DNS", default="")
 # Where runs execute: "inline" (in the web server process; the embedded default) or
 # "distributed" (`manage.py sandbox_worker` processes on any number of hosts, taking jobs
 # from PostgreSQL; needs PostgreSQL and Redis). docs/deployment.md describes both.

@@ -29,7 +29,7 @@ def check_sandbox_engine(app_configs, **kwargs):
         for problem in engine.runtimes.problems
     ]
     try:
-        engine.packages.installer.network.check()
+        engine.packages.installer.network.check("package installs are refused")
     except EngineUnavailable as error:
         # Runs without packages are unaffected; runs with uncached packages are refused.
         warnings.append(
@@ -37,6 +37,17 @@ def check_sandbox_engine(app_configs, **kwargs):
                 str(error).capitalize(),
                 hint="`scripts/install` installs slirp4netns and nftables.",
                 id="sandboxes.W003",
+            )
+        )
+    try:
+        engine.network_tools.check("runs with network (internet or an allow-list) are refused")
+    except EngineUnavailable as error:
+        # Runs with network `none` are unaffected.
+        warnings.append(
+            Warning(
+                str(error).capitalize(),
+                hint="`scripts/install` installs slirp4netns and nftables.",
+                id="sandboxes.W004",
             )
         )
     return warnings

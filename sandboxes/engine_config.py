@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
+import os
+import socket
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.conf import settings
 
@@ -22,6 +26,25 @@ def default_limits() -> Limits:
         output_bytes=settings.SANDBOX_OUTPUT_KB * 1024,
         cpus=settings.SANDBOX_CPUS,
     )
+
+
+def app_endpoints() -> tuple[tuple[str, int], ...]:
+    """The app's own PostgreSQL, Redis and web server (address, port): refused to every run,
+    even where an operator lifted their range (SANDBOX_NETWORK_ALLOW_CIDRS)."""
+    database = settings.DATABASES["default"]
+    services = [(database.get("HOST") or "", int(database.get("PORT") or 5432))]
+    if settings.REDIS_URL:
+        redis = urlsplit(settings.REDIS_URL)
+        services.append((redis.hostname or "", redis.port or 6379))
+    services.append(("localhost", int(os.environ.get("PORT") or 8000)))
+    found = set()
+    for host, port in services:
+        if not host or host.startswith("/"):
+            continue  # a Unix socket: no run can reach it
+        with contextlib.suppress(OSError):
+            for *_, address in socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP):
+                found.add((address[0].split("%")[0], port))
+    return tuple(sorted(found))
 
 
 def engine_config() -> EngineConfig:
@@ -43,6 +66,9 @@ def engine_config() -> EngineConfig:
         install_limits=install_limits,
         python_index_url=settings.SANDBOX_PYTHON_INDEX_URL,
         npm_registry=settings.SANDBOX_NPM_REGISTRY,
+        network_allow_cidrs=tuple(settings.SANDBOX_NETWORK_ALLOW_CIDRS),
+        network_dns=settings.SANDBOX_NETWORK_DNS,
+        network_refused_endpoints=app_endpoints(),
         observer=EngineMetrics(),
     )
 

@@ -3,7 +3,9 @@
 `nethosts()` builds, for as long as the `with` lasts:
 
 - a network namespace `csbt<pid>` with one end of a veth pair, holding a small slice of
-  the documentation ranges (a /28 of 203.0.113.0/24 and a /64 of 2001:db8::/32);
+  the documentation ranges (a /28 of 198.51.100.0/24 and a /64 of 2001:db8::/32; not
+  203.0.113.0/24, where some hosts, this workplace's among them, reach their registries
+  through a proxy: a slice holding an address this host resolves a registry to is skipped);
 - the pair's other end in this host's namespace, with a route for that slice and nothing
   else (no address, no forwarding, no firewall change): the only change to the host's
   network, removed on the way out, also when a test fails;
@@ -38,7 +40,8 @@ from urllib.parse import parse_qs, urlparse
 
 DOMAIN = "nethost.test"
 READY_SECONDS = 10
-SLOTS = 16  # /28s of 203.0.113.0/24: test sessions side by side each take a free one
+SLOTS = 16  # /28s of 198.51.100.0/24: test sessions side by side each take a free one
+REGISTRIES = ("pypi.org", "files.pythonhosted.org", "registry.npmjs.org")
 
 
 @dataclass(frozen=True)
@@ -134,17 +137,29 @@ def nethosts() -> Iterator[NetHosts]:
         yield hosts
 
 
+def _in_use() -> set[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+    """Addresses this host reaches its package registries at (never to be routed away)."""
+    found = set()
+    for name in REGISTRIES:
+        with contextlib.suppress(OSError):
+            found |= {ipaddress.ip_address(a[4][0]) for a in socket.getaddrinfo(name, 443)}
+    return found
+
+
 def _route_free_slot(outside: str, pid: int):
     _ip("link", "set", outside, "up")
     _ip("-6", "addr", "add", "fe80::1/64", "dev", outside, "nodad")
+    in_use = _in_use()
     for attempt in range(SLOTS):
         slot = (pid + attempt) % SLOTS
-        v4 = ipaddress.IPv4Network(f"203.0.113.{slot * 16}/28")
+        v4 = ipaddress.IPv4Network(f"198.51.100.{slot * 16}/28")
         v6 = ipaddress.IPv6Network(f"2001:db8:cb:{slot:x}::/64")
+        if any(address in v4 or address in v6 for address in in_use):
+            continue
         if _ip("route", "add", str(v4), "dev", outside, check=False) == 0:
             _ip("-6", "route", "add", str(v6), "dev", outside)
             return v4, v6
-    raise RuntimeError("every test-host slot of 203.0.113.0/24 is routed already")
+    raise RuntimeError("every test-host slot of 198.51.100.0/24 is taken")
 
 
 def _ip(*args: str, check: bool = True) -> int:
@@ -268,6 +283,10 @@ def _serve_dns(address: str, names: dict, anything: str | None) -> None:
 
 
 def serve(config: dict) -> None:
+    import dns.message
+
+    for kind in ("A", "AAAA"):  # dnspython loads its parts on first use: not on a test's time
+        _dns_answer(dns.message.make_query(f"api.{DOMAIN}", kind).to_wire(), config["names"], None)
     _serve_dns(config["dns"], config["names"], None)
     _serve_dns(config["rogue"], config["names"], config["other"])
     servers = [ThreadingHTTPServer(("0.0.0.0", 80), Web), Web6(("::", 80), Web)]

@@ -48,6 +48,12 @@ class EngineConfig:
     slirp4netns: str = "/usr/bin/slirp4netns"
     nft: str = "/usr/sbin/nft"
     nsenter: str = "/usr/bin/nsenter"
+    # A run's network (run_network.py): ranges lifted from the always-refused ones for
+    # `internet` runs (never widening an allow-list), the resolver runs' DNS asks (empty:
+    # the host's), and the app's own services, refused to every run wherever they are.
+    network_allow_cidrs: tuple[str, ...] = ()
+    network_dns: str = ""
+    network_refused_endpoints: tuple[tuple[str, int], ...] = ()
     # Told how long sandboxes take to start and package environments to get ready.
     observer: EngineObserver = field(default_factory=NullObserver)
 

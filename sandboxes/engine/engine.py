@@ -15,7 +15,7 @@ import threading
 import time
 from pathlib import Path
 
-from . import gvisor, layout
+from . import gvisor, layout, resolver
 from .bwrap import bwrap_arguments, launcher_command
 from .cancel import CancelToken
 from .cgroups import Cgroups, RunCgroup
@@ -23,12 +23,17 @@ from .config import EngineConfig
 from .errors import EngineError, EngineUnavailable, InstallFailed
 from .launcher import LauncherPool
 from .layout import GENERATED_ETC_FILES, SANDBOX_UID
+from .netns import NetworkTools
 from .packages.manager import Lease, PackageManager, install_failed_result, package_manager
 from .packages.specs import normalise
+from .resolver import RESOLV_CONF
+from .run_network import REFUSED, RunNetwork, RunNetworkSettings, start_blocked
 from .runner import OutputCallback, Runner
 from .runtimes import Runtime, RuntimeRegistry, discover_runtimes, unreachable_part
 from .spec import Isolation, RunResult, RunSpec, Status
 from .workspace import Workspace, remove_stale_workspaces
+
+RUN_RESOLV_CONF = "run-resolv.conf"  # a run with network asks its own resolver
 
 
 class Engine:
@@ -43,6 +48,17 @@ class Engine:
         self.runtimes = RuntimeRegistry()
         self._launchers: LauncherPool | None = None
         self.packages: PackageManager | None = None
+        self.network_tools = NetworkTools(
+            slirp4netns=config.slirp4netns,
+            nft=config.nft,
+            nsenter=config.nsenter,
+            bwrap=config.bwrap,
+        )
+        self.network_settings = RunNetworkSettings(
+            allow_cidrs=config.network_allow_cidrs,
+            dns=config.network_dns,
+            refused_endpoints=config.network_refused_endpoints,
+        )
 
     # --- start-up -----------------------------------------------------------------------
 
@@ -99,6 +115,7 @@ class Engine:
         # Whether or not runsc is installed: it may be installed later, and a dead engine's
         # gVisor runs are cleaned up either way (after their cgroups killed what was left).
         gvisor.prepare(config.scratch_dir, self.runtimes.runtimes.values())
+        resolver.warm_up()
         self._smoke_test()
 
     def _smoke_test(self) -> None:
@@ -128,7 +145,7 @@ class Engine:
         remove_stale_workspaces(scratch)
         etc = scratch / "etc"
         etc.mkdir(mode=0o755, exist_ok=True)
-        for name, content in GENERATED_ETC_FILES.items():
+        for name, content in {**GENERATED_ETC_FILES, RUN_RESOLV_CONF: RESOLV_CONF}.items():
             (etc / name).write_text(content)
             os.chmod(etc / name, 0o644)
         blocked = unreachable_part(etc / "passwd", self.uid, self.gid)
@@ -214,11 +231,11 @@ class Engine:
         self, spec: RunSpec, on_output: OutputCallback | None, cancel: CancelToken | None
     ) -> RunResult:
         if spec.network.enabled:
-            # Fail closed until the run network enforces policies.
-            raise EngineError(f"network {spec.network.mode.value!r} is not available yet")
+            self.network_tools.check(REFUSED)  # fail closed; runs without network go on
         runtime = self.runtimes.get(spec.runtime)
         start = self._start_gvisor if spec.isolation is Isolation.GVISOR else self._start_bwrap
         cleanup = contextlib.ExitStack()  # each backend registers how to undo what it made
+        network: RunNetwork | None = None
         try:
             lease = await self._lease(spec, runtime, on_output, cancel)
             if isinstance(lease, RunResult):
@@ -228,6 +245,7 @@ class Engine:
             packages = lease.path if lease is not None else None
             began = time.monotonic()
             runner, workspace = await start(spec, runtime, cleanup, on_output, cancel, packages)
+            network = runner.network
             self.config.observer.sandbox_started(
                 runtime=runtime.id, isolation=spec.isolation.value, seconds=time.monotonic() - began
             )
@@ -235,6 +253,7 @@ class Engine:
             usage = runner.cgroup.usage()
             status, exit_code, signal_number = runner.outcome(usage)
             changes = await asyncio.to_thread(workspace.changes, dict(spec.files))
+            account = await network.account() if network is not None else None
             return RunResult(
                 status=status,
                 exit_code=exit_code,
@@ -248,8 +267,11 @@ class Engine:
                 runtime_version=runtime.version,
                 error=runner.error,
                 install_seconds=lease.install_seconds if lease is not None else 0.0,
+                **(account.result_fields() if account is not None else {}),
             )
         finally:
+            if network is not None:
+                await network.close()
             await asyncio.to_thread(cleanup.close)
 
     @staticmethod
@@ -300,7 +322,14 @@ class Engine:
         packages: Path | None = None,
     ) -> tuple[Runner, Workspace]:
         assert self._launchers is not None
-        launcher = await self._launchers.take()
+        network, block_fd, block_write = None, -1, -1
+        if spec.network.enabled:  # a launcher of its own, told to wait for its network
+            network = RunNetwork(
+                spec.network, self.network_settings, self.network_tools, self.uid, self.gid
+            )
+            launcher, block_fd, block_write = await start_blocked(self._launchers, cleanup)
+        else:
+            launcher = await self._launchers.take()
         cleanup.callback(launcher.discard)
         workspace = await self._workspace(
             spec, cleanup, self.config.scratch_dir, launcher.run_id, (self.uid, self.gid)
@@ -308,8 +337,13 @@ class Engine:
         self._watch(cleanup, launcher.cgroup)
         limits = spec.limits
         launcher.cgroup.apply(limits)
+        binds = self._binds(runtime, workspace, packages)
+        if network is not None:
+            binds.append(
+                layout.Bind(self.config.scratch_dir / "etc" / RUN_RESOLV_CONF, "/etc/resolv.conf")
+            )
         arguments = bwrap_arguments(
-            binds=self._binds(runtime, workspace, packages),
+            binds=binds,
             program=runtime.command(spec.entry, spec.argv),
             env=layout.environment(runtime, spec.env, packages=packages is not None),
             open_files=limits.open_files,
@@ -319,14 +353,23 @@ class Engine:
             seccomp_fd=launcher.seccomp_fd,
             status_fd=launcher.status_fd,
         )
-        launcher.release(arguments)
+        launcher.release([*arguments, *(["--block-fd", str(block_fd)] if network else [])])
         status_pipe = await _reader_for(launcher.take_status_pipe())
         cancelled = (cancel or CancelToken()).event()
         runner = Runner(
-            launcher.process, status_pipe, launcher.cgroup, limits, on_output, cancelled
-        )
+            launcher.process, status_pipe, launcher.cgroup, limits, on_output, cancelled,
+            network=network,
+        )  # fmt: skip
         await runner.wait_started()
-        self._launchers.refill()
+        if network is not None:
+            try:
+                await network.connect(runner.child_pid)
+            except BaseException:
+                await network.close()
+                raise
+            os.write(block_write, b"go")  # the program starts only now
+        else:
+            self._launchers.refill()
         return runner, workspace
 
     async def _start_gvisor(

@@ -16,12 +16,21 @@ import json
 import signal
 import time
 from collections.abc import Awaitable, Callable
+from typing import Protocol
 
 from .cgroups import RunCgroup, Usage
 from .errors import SandboxFailed
 from .spec import Limits, Status
 
 OutputCallback = Callable[[str, bytes], Awaitable[None] | None]
+
+
+class NetworkCap(Protocol):
+    max_bytes: int | None
+
+    def over_cap(self) -> bool: ...
+
+
 # Given the exit code of a run that failed, says whether the sandbox itself failed, and why.
 SandboxFailure = Callable[[int | None], str | None]
 
@@ -41,6 +50,7 @@ class Runner:
         on_output: OutputCallback | None,
         cancelled: asyncio.Event,
         sandbox_failure: SandboxFailure | None = None,
+        network: NetworkCap | None = None,
     ) -> None:
         self.process = process
         self.status_pipe = status_pipe
@@ -49,11 +59,13 @@ class Runner:
         self.on_output = on_output
         self.cancelled = cancelled
         self.sandbox_failure = sandbox_failure
+        self.network = network  # a run with network: ended when over its byte cap
         self.output_left = limits.output_bytes
         self.truncated = False
         self.end_reason: Status | None = None  # set when the runner ends the run
         self.error = ""
         self.exit_code: int | None = None
+        self.child_pid = 0  # the sandbox's first process, as the host sees it
         self.over_output = asyncio.Event()
 
     async def wait_started(self) -> None:
@@ -69,6 +81,8 @@ class Runner:
             _, stderr = await self.process.communicate()
             message = stderr.decode(errors="replace").strip() or "no error message"
             raise SandboxFailed(f"the sandbox did not start: {message}")
+        with contextlib.suppress(ValueError, KeyError, TypeError):
+            self.child_pid = int(json.loads(line)["child-pid"])
 
     async def run(self, stdin: bytes) -> float:
         """Wait for the program to end (or end it); returns the wall time in seconds."""
@@ -122,6 +136,8 @@ class Runner:
                     return
                 if self.cgroup.usage().cpu_seconds > self.limits.cpu_seconds:
                     return await self._end(Status.TIMED_OUT, "CPU time limit")
+                if self.network is not None and self.network.over_cap():
+                    return await self._end(Status.NETWORK_LIMITED, "network limit")
         finally:
             for task in (exited, cancel, over_output):
                 task.cancel()
@@ -139,6 +155,10 @@ class Runner:
             "wall-clock timeout": f"Stopped after the {limits.timeout_seconds:g} s time limit.",
             "CPU time limit": f"Stopped after using {limits.cpu_seconds:g} s of CPU time.",
             "output limit": f"Stopped after {limits.output_bytes} bytes of output.",
+            "network limit": (
+                f"Stopped after {getattr(self.network, 'max_bytes', 0)} bytes of network "
+                "traffic (sent and received), the most its network policy allows."
+            ),
             "cancelled": "Cancelled.",
         }[what]
 

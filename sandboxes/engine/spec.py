@@ -108,6 +108,13 @@ class RunSpec:
             object.__setattr__(self, "packages", ())
         object.__setattr__(self, "network", NetworkPolicy.coerce(self.network))
         object.__setattr__(self, "isolation", Isolation(self.isolation))
+        if self.isolation is Isolation.GVISOR and self.network.enabled:
+            # Fail closed: gVisor runs have no network plumbing (its own netstack would
+            # need the same policy enforced in a second way).
+            raise InvalidSpec(
+                f"network {self.network.mode.value!r} is only available with bubblewrap "
+                "isolation: gVisor runs have no network (choose network none or bwrap)"
+            )
 
 
 def check_workspace_path(path: str, *, what: str) -> None:

@@ -31,7 +31,7 @@ from ..runner import Runner
 from ..runtimes import Runtime, unreachable_part
 from ..spec import Limits, Status
 from ..workspace import Workspace
-from .network import InstallNetwork, NetworkTools
+from .network import REFUSED, InstallNetwork, NetworkTools
 
 CACHE = "/cache"
 TOOLS = "/opt/installer"
@@ -195,7 +195,7 @@ class Installer:
 
     def check(self, runtime: Runtime) -> None:
         """Raise EngineUnavailable unless this runtime's packages can be installed here."""
-        self.network.check()
+        self.network.check(REFUSED)
         self._command(runtime, ())
 
     async def build(
@@ -207,7 +207,7 @@ class Installer:
         etc_dir: Path,
     ) -> InstallOutcome:
         """Install `specs` in a sandbox; on success, copy the result into `into`."""
-        self.network.check()
+        self.network.check(REFUSED)
         command, tool_binds = self._command(runtime, specs)
         block_read, block_write = os.pipe2(os.O_CLOEXEC)
         cleanup = contextlib.ExitStack()
