@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 
 from api.errors import ApiError
+from config.numbers import ascii_int
 
 
 def request_body(request) -> bytes:
@@ -13,10 +14,7 @@ def request_body(request) -> bytes:
     reverse proxy too, e.g. nginx's client_max_body_size.)"""
     limit = settings.API_MAX_BODY_BYTES
     too_large = ApiError(413, f"The request body is limited to {limit:,} bytes.", limit=limit)
-    try:
-        announced = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        announced = 0
+    announced = ascii_int(request.META.get("CONTENT_LENGTH")) or 0
     if announced > limit:
         raise too_large
     body = request.read(limit + 1)

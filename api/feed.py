@@ -39,7 +39,7 @@ HEARTBEAT_SECONDS = 15.0
 # How often a caller waiting for the end re-reads the database if no event arrives.
 WAIT_POLL_SECONDS = 5.0
 REPLAY_BATCH = 500
-EVENT_ID = re.compile(r"^(\d{1,10})(?:-([a-z_]{1,16}))?$")
+EVENT_ID = re.compile(r"^(\d{1,10})(?:-([a-z_]{1,16}))?$", re.ASCII)
 
 
 class InvalidCursor(ValueError):

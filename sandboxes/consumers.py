@@ -14,6 +14,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.db import close_old_connections
 
+from config.numbers import ascii_int
 from sandboxes.events import execution_group
 from sandboxes.models import Execution, OutputChunk
 from sandboxes.pipeline import exit_event
@@ -95,4 +96,4 @@ class ExecutionConsumer(AsyncJsonWebsocketConsumer):
 
 def _after(query_string: bytes) -> int:
     values = parse_qs(query_string.decode(errors="replace")).get("after", ["0"])
-    return int(values[0]) if values[0].isdigit() else 0
+    return ascii_int(values[0]) or 0

@@ -20,6 +20,7 @@ from api.selectors.executions import (
     execution_output,
     execution_page,
 )
+from config.numbers import ascii_int
 from sandboxes.models import Execution
 from sandboxes.selectors import execution_get
 from sandboxes.services.executions import execution_cancel
@@ -104,6 +105,7 @@ def _statuses(values: list[str]) -> list[str]:
 def _limit(value: str | None) -> int:
     if value is None:
         return DEFAULT_PAGE_SIZE
-    if not value.isdigit() or not 1 <= int(value) <= MAX_PAGE_SIZE:
+    limit = ascii_int(value)
+    if limit is None or not 1 <= limit <= MAX_PAGE_SIZE:
         raise ValidationError({"limit": f"`limit` is a number from 1 to {MAX_PAGE_SIZE}."})
-    return int(value)
+    return limit

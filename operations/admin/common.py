@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from config.numbers import ascii_int
+
 
 def plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
@@ -30,15 +32,15 @@ class OwnerFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         owner = self.value()
-        if not owner or not owner.isdigit():
+        if ascii_int(owner) is None:
             return []
         user = model_admin.model._meta.get_field("owner").related_model
         found = user.objects.filter(pk=owner).values_list("pk", "username").first()
         return [(str(found[0]), found[1])] if found else []
 
     def queryset(self, request, queryset):
-        owner = self.value()
-        return queryset.filter(owner_id=owner) if owner and owner.isdigit() else queryset
+        owner_id = ascii_int(self.value())
+        return queryset if owner_id is None else queryset.filter(owner_id=owner_id)
 
 
 class ReadOnlyMixin:

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from config.numbers import ascii_int
 from operations import events
 from operations.services import runs_paused_check
 from quotas.exceptions import QuotaExceeded
@@ -276,10 +277,10 @@ def execution_mark_abandoned(*, host: str, alive: str) -> int:
 
 
 def _process_alive(pid: str) -> bool:
-    if not pid.isdigit():
+    if (number := ascii_int(pid)) is None:
         return False
     try:
-        os.kill(int(pid), 0)
+        os.kill(number, 0)
     except ProcessLookupError:
         return False
     except PermissionError:

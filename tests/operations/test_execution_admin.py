@@ -43,6 +43,15 @@ def test_the_list_filters_by_status_language_and_user(staff_client):
     assert list(by_user.context["cl"].result_list) == [failed]
 
 
+def test_a_user_filter_that_is_not_ascii_digits_is_ignored(staff_client):
+    run = ExecutionFactory()
+
+    response = staff_client.get(LIST, {"owner": "²"})
+
+    assert response.status_code == 200
+    assert list(response.context["cl"].result_list) == [run]
+
+
 def test_searching_an_execution_id_finds_that_run(staff_client):
     wanted = ExecutionFactory()
     ExecutionFactory()

@@ -9,7 +9,7 @@ from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 
 from config.asgi import application
-from sandboxes.models import Execution
+from sandboxes.models import Execution, OutputChunk
 from sandboxes.services.executions import execution_start
 from sandboxes.services.workspaces import sandbox_file_save
 from tests.factories import UserFactory
@@ -186,3 +186,27 @@ async def test_a_sandbox_run_keeps_the_files_it_wrote_for_the_next_run(
         await communicator.disconnect()
         assert text == expected
     await asyncio.sleep(0)
+
+
+@pytest.mark.parametrize("after", ["²", "١", "-1", "1_0"])
+async def test_a_number_that_is_not_ascii_digits_replays_from_the_start(
+    python_sandbox, make_execution, after
+):
+    def recorded():
+        execution = make_execution(python_sandbox)
+        OutputChunk.objects.create(execution=execution, seq=1, stream="stdout", data="hello\n")
+        return execution
+
+    execution = await database_sync_to_async(recorded)()
+    communicator = WebsocketCommunicator(
+        application,
+        f"/ws/executions/{execution.pk}/?after={after}",
+        headers=[(b"origin", b"http://localhost"), (b"host", b"localhost")],
+    )
+    communicator.scope["user"] = python_sandbox.owner
+
+    connected, _ = await communicator.connect()
+
+    assert connected
+    assert (await communicator.receive_json_from())["chunks"] == [[1, "stdout", "hello\n"]]
+    await communicator.disconnect()
