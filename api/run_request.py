@@ -15,12 +15,27 @@ from sandboxes.limits import (
     MAX_FILE_BYTES,
     MAX_FILES,
     MAX_VARIABLES,
+    validate_args,
     validate_files,
+    validate_stdin,
     validate_variable,
 )
 
 # Every field the endpoint accepts (the OpenAPI document must list exactly these).
-FIELDS = frozenset({"runtime", "code", "files", "packages", "env", "streaming", "timeout"})
+FIELDS = frozenset(
+    {
+        "runtime",
+        "code",
+        "files",
+        "packages",
+        "env",
+        "args",
+        "stdin",
+        "interactive",
+        "streaming",
+        "timeout",
+    }
+)
 DEFAULT_RUNTIME = "python"
 MAX_PACKAGES = 50
 MAX_PACKAGE_SPEC_LENGTH = 200
@@ -33,6 +48,9 @@ class RunRequest:
     files: dict[str, bytes] = field(default_factory=dict)
     packages: list[str] = field(default_factory=list)
     env: dict[str, str] = field(default_factory=dict)
+    args: list[str] = field(default_factory=list)
+    stdin: str = ""
+    interactive: bool = False
     streaming: bool = False
     timeout: int | None = None
 
@@ -56,6 +74,9 @@ def run_request_parse(body: bytes) -> RunRequest:
         files=_files(data.get("files", {})),
         packages=_packages(data.get("packages", [])),
         env=_env(data.get("env", {})),
+        args=_args(data.get("args", [])),
+        stdin=_stdin(data.get("stdin", "")),
+        interactive=_boolean(data.get("interactive", False), "interactive"),
         streaming=_boolean(data.get("streaming", False), "streaming"),
         timeout=_timeout(data.get("timeout")),
     )
@@ -134,6 +155,20 @@ def _env(value) -> dict[str, str]:
         except ValidationError as error:
             raise ValidationError({"env": f"{name}: {error.messages[0]}"}) from None
     return dict(value)
+
+
+def _args(value) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(arg, str) for arg in value):
+        raise ValidationError({"args": "`args` must be a list of strings."})
+    for arg in value:
+        _encodable(arg, "args")
+    return validate_args(value)
+
+
+def _stdin(value) -> str:
+    if not isinstance(value, str):
+        raise ValidationError({"stdin": "`stdin` must be a string."})
+    return validate_stdin(_encodable(value, "stdin"))
 
 
 def _boolean(value, name: str) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.urls import path, re_path, register_converter
 
-from api.views import events, executions, sandbox, schema
+from api.views import events, executions, sandbox, schema, stdin
 
 
 class AnyPath:
@@ -35,6 +35,11 @@ urlpatterns = [
         "executions/<uuid:execution_id>/cancel",
         executions.execution_stop,
         name="api_execution_cancel",
+    ),
+    path(
+        "executions/<uuid:execution_id>/stdin",
+        stdin.execution_stdin,
+        name="api_execution_stdin",
     ),
     path(
         "executions/<uuid:execution_id>/files/<anypath:path>",

@@ -16,6 +16,11 @@ def execution_group(execution_id) -> str:
     return f"execution.{execution_id}"
 
 
+def execution_stdin_group(execution_id) -> str:
+    """Where what the owner types goes: the task running the execution listens there."""
+    return f"execution.{execution_id}.stdin"
+
+
 async def execution_event_send(execution_id, event: dict[str, Any]) -> None:
     layer = get_channel_layer()
     if layer is not None:

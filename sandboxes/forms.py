@@ -126,3 +126,23 @@ class PackageForm(forms.Form):
         error_messages={"required": "Name a package to add, e.g. requests or pandas==2.2.*."},
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
+
+
+class RunSettingsForm(forms.Form):
+    """How Run starts the entry file: arguments as a shell would split them, and stdin."""
+
+    args = forms.CharField(
+        required=False,
+        widget=forms.TextInput(
+            attrs={"placeholder": 'e.g. --verbose "two words"', "autocomplete": "off",
+                   "spellcheck": "false"}
+        ),
+    )  # fmt: skip
+    stdin = forms.CharField(
+        required=False,
+        strip=False,
+        widget=forms.Textarea(
+            attrs={"rows": 3, "spellcheck": "false",
+                   "placeholder": "Lines the program reads from stdin"}
+        ),
+    )  # fmt: skip

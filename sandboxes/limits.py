@@ -16,6 +16,12 @@ MAX_VARIABLE_BYTES = 4096
 # whatever sizes its directory claims).
 MAX_ARCHIVE_BYTES = 10 * 1024 * 1024
 MAX_ARCHIVE_UNPACKED_BYTES = 20 * 1024 * 1024
+# A run's arguments and the standard input given up front (typed input is separate).
+MAX_ARGS = 64
+MAX_ARG_BYTES = 4096
+MAX_STDIN_BYTES = 1024 * 1024
+# Typed while a run goes: one write, and all of a run's writes together.
+MAX_STDIN_WRITE_BYTES = 64 * 1024
 
 
 def validate_path(path: str, *, field: str = "path") -> str:
@@ -55,3 +61,24 @@ def validate_variable(name: str, value: str) -> None:
         )
     if len(value.encode()) > MAX_VARIABLE_BYTES or "\0" in value:
         raise ValidationError({"value": f"Values are limited to {MAX_VARIABLE_BYTES} bytes."})
+
+
+def validate_args(args, *, field: str = "args") -> list[str]:
+    if not isinstance(args, list | tuple) or not all(isinstance(arg, str) for arg in args):
+        raise ValidationError({field: "Arguments are a list of strings."})
+    if len(args) > MAX_ARGS:
+        raise ValidationError({field: f"{len(args)} arguments; a run may have {MAX_ARGS}."})
+    for arg in args:
+        if "\0" in arg or len(arg.encode(errors="replace")) > MAX_ARG_BYTES:
+            raise ValidationError(
+                {field: f"An argument is limited to {MAX_ARG_BYTES:,} bytes, without NUL."}
+            )
+    return list(args)
+
+
+def validate_stdin(text: str, *, field: str = "stdin", limit: int = MAX_STDIN_BYTES) -> str:
+    if not isinstance(text, str):
+        raise ValidationError({field: "Standard input is a string."})
+    if len(text.encode(errors="replace")) > limit:
+        raise ValidationError({field: f"Standard input is limited to {limit:,} bytes."})
+    return text

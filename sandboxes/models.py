@@ -22,6 +22,10 @@ class Sandbox(models.Model):
     runtime = models.CharField(max_length=32, help_text='"python", "node" or a version id.')
     entry_file = models.CharField(max_length=255)
     packages = models.JSONField(default=list, blank=True)
+    # How Run starts the entry file: its arguments, and standard input given up front
+    # (empty: the console takes what the user types).
+    run_args = models.JSONField(default=list, blank=True)
+    run_stdin = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -132,7 +136,8 @@ class Execution(models.Model):
     runtime = models.CharField(max_length=32)
     runtime_version = models.CharField(max_length=32, blank=True)
     # What ran, so a past run can be re-run exactly: {"files": {path: base64}, "entry": ...,
-    # "packages": [...], "env_names": [...]}. Variable values are never stored here.
+    # "packages": [...], "env_names": [...], "args": [...], "stdin": "...", "interactive":
+    # bool}. Variable values are never stored here.
     snapshot = models.JSONField()
     timeout_seconds = models.PositiveIntegerField()
     status = models.CharField(max_length=16, choices=Status, default=Status.QUEUED)
@@ -187,7 +192,9 @@ class OutputChunk(models.Model):
 
     execution = models.ForeignKey(Execution, on_delete=models.CASCADE, related_name="chunks")
     seq = models.PositiveIntegerField()
-    stream = models.CharField(max_length=6)  # "stdout" | "stderr"
+    # "stdout" | "stderr" | "install" (the installer's lines while preparing) | "stdin"
+    # (what the owner typed, as the program was given it)
+    stream = models.CharField(max_length=8)
     data = models.TextField()
 
     class Meta:

@@ -23,7 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from asgiref.sync import SyncToAsync
 from django.db import close_old_connections, connections
 
-from sandboxes.engine import CancelToken, EngineError, Limits, RunSpec
+from sandboxes.engine import CancelToken, EngineError, InputStream, Limits, RunSpec
 from sandboxes.engine_config import default_limits, get_engine
 from sandboxes.events import execution_event_send
 from sandboxes.models import Execution
@@ -33,8 +33,11 @@ from sandboxes.services.executions import (
     execution_transition,
     snapshot_files,
 )
+from sandboxes.stdin_relay import StdinRelay
 
 FLUSH_SECONDS = 0.02
+# The program's two, the installer's lines while preparing, and what its owner typed.
+STREAMS = ("stdout", "stderr", "install", "stdin")
 FLUSH_BYTES = 64 * 1024
 DATABASE_THREADS = 4
 
@@ -70,8 +73,7 @@ class OutputStream:
         self.pending: list[tuple[int, str, str]] = []
         self.pending_bytes = 0
         self.decoders = {
-            stream: codecs.getincrementaldecoder("utf-8")(errors="replace")
-            for stream in ("stdout", "stderr")
+            stream: codecs.getincrementaldecoder("utf-8")(errors="replace") for stream in STREAMS
         }
         self.lock = asyncio.Lock()
         self.flusher: asyncio.Task | None = None
@@ -85,14 +87,20 @@ class OutputStream:
         elif self.flusher is None:
             self.flusher = asyncio.create_task(self._flush_soon())
 
+    def record(self, stream: str, data: bytes) -> None:
+        """Add at once (its place in the sequence is now), stored and sent just after."""
+        self._add(stream, self.decoders[stream].decode(data))
+        if self.flusher is None:
+            self.flusher = asyncio.create_task(self._flush_soon(0))
+
     def _add(self, stream: str, text: str) -> None:
         if text:
             self.seq += 1
             self.pending.append((self.seq, stream, text))
             self.pending_bytes += len(text)
 
-    async def _flush_soon(self) -> None:
-        await asyncio.sleep(FLUSH_SECONDS)
+    async def _flush_soon(self, delay: float = FLUSH_SECONDS) -> None:
+        await asyncio.sleep(delay)
         self.flusher = None
         await self.flush()
 
@@ -151,6 +159,8 @@ def _load(execution_id) -> tuple[RunSpec, Execution] | None:
         runtime=execution.runtime,
         files=snapshot_files(snapshot),
         entry=snapshot["entry"],
+        argv=tuple(snapshot.get("args", ())),
+        stdin=snapshot.get("stdin", "").encode(),
         limits=limits,
         packages=tuple(snapshot.get("packages", ())),
     )
@@ -208,9 +218,19 @@ async def execution_run(execution_id, *, env: dict[str, str], cancel: CancelToke
     if cancel.cancelled or execution.cancel_requested:
         await _finish(execution_id, status=Execution.Status.CANCELLED)
         return
+    output = OutputStream(execution_id)
+    if execution.snapshot.get("interactive"):
+        # Listening before the run is "preparing": its owner may type from then on.
+        async with StdinRelay(execution_id, output) as relay:
+            await _run(execution, spec, output, cancel, worker, relay.stream)
+    else:
+        await _run(execution, spec, output, cancel, worker, None)
+
+
+async def _run(execution, spec, output, cancel, worker, stdin: InputStream | None) -> None:
+    execution_id = execution.pk
     engine = get_engine()
     progress = _Progress(execution)
-    output = OutputStream(execution_id)
     try:
         if not await engine.needs_packages(spec):
             if not await progress.advance(PREPARING, RUNNING, worker=worker):
@@ -224,10 +244,11 @@ async def execution_run(execution_id, *, env: dict[str, str], cancel: CancelToke
             if failed is not None:
                 await _finish(execution_id, output, status=failed.status.value, result=failed)
                 return
+            await output.flush()  # the installer's lines come before "running"
             if not await progress.advance(RUNNING):
                 await output.drain()
                 return
-        result = await engine.run(spec, on_output=output.write, cancel=cancel)
+        result = await engine.run(spec, on_output=output.write, cancel=cancel, stdin=stdin)
     except EngineError as error:
         await _finish(execution_id, output, status=Execution.Status.ERROR, error=str(error))
         return

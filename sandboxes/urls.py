@@ -11,6 +11,9 @@ urlpatterns = [
     path("sandboxes/<int:sandbox_id>/delete/", listing.delete, name="sandbox_delete"),
     path("sandboxes/<int:sandbox_id>/save/", editor.save, name="sandbox_save"),
     path("sandboxes/<int:sandbox_id>/run/", editor.run, name="sandbox_run"),
+    path(
+        "sandboxes/<int:sandbox_id>/run-settings/", editor.run_settings, name="sandbox_run_settings"
+    ),
     path("sandboxes/<int:sandbox_id>/download/", files.download_all, name="sandbox_download"),
     path("sandboxes/<int:sandbox_id>/files/", files.create, name="file_create"),
     path("sandboxes/<int:sandbox_id>/files/rename/", files.rename, name="file_rename"),

@@ -144,6 +144,32 @@ def paths() -> dict:
                 },
             }
         },
+        "/api/executions/{execution_id}/stdin": {
+            "post": {
+                "operationId": "writeExecutionStdin",
+                "summary": "Write to an interactive run's standard input",
+                "description": "For a run started with `interactive: true`, once it is "
+                "preparing or running. What is written is recorded in the run's output as "
+                "`stdin` events (where the program got it); the program's answer arrives on "
+                "its events. `eof: true` closes stdin (the program reads end-of-file).",
+                "parameters": [_EXECUTION_ID],
+                "requestBody": {
+                    "required": True,
+                    "content": {JSON: {"schema": _ref("StdinWrite")}},
+                },
+                "responses": {
+                    "202": _json(_ref("StdinAccepted"), "Handed to the run.", _RATE_HEADERS),
+                    "400": _error("Invalid request; `field` names the field."),
+                    "403": _error("A session request without its CSRF token."),
+                    "404": _error("No such run of yours."),
+                    "409": _error(
+                        "Its stdin cannot take this: the run is not interactive, has not "
+                        "started yet, or has ended (`status` says which)."
+                    ),
+                    **_COMMON_ERRORS,
+                },
+            }
+        },
         "/api/executions/{execution_id}/files/{path}": {
             "get": {
                 "operationId": "getExecutionFile",

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from api.openapi.parts import JSON, _nullable, _ref
 from api.run_request import MAX_PACKAGES
-from sandboxes.limits import MAX_FILE_BYTES, MAX_FILES, MAX_VARIABLES
+from sandboxes.limits import (
+    MAX_ARG_BYTES,
+    MAX_ARGS,
+    MAX_FILE_BYTES,
+    MAX_FILES,
+    MAX_STDIN_BYTES,
+    MAX_STDIN_WRITE_BYTES,
+    MAX_VARIABLES,
+)
 from sandboxes.models import Execution
 
 
@@ -117,6 +125,27 @@ def schemas() -> dict:
                     "propertyNames": {"pattern": "^[A-Za-z_][A-Za-z0-9_]*$", "maxLength": 128},
                     "additionalProperties": {"type": "string"},
                 },
+                "args": {
+                    "type": "array",
+                    "maxItems": MAX_ARGS,
+                    "items": {"type": "string", "maxLength": MAX_ARG_BYTES},
+                    "description": "Command-line arguments for the program (`sys.argv[1:]`, "
+                    f"`process.argv.slice(2)`): at most {MAX_ARGS}, {MAX_ARG_BYTES:,} bytes each.",
+                },
+                "stdin": {
+                    "type": "string",
+                    "default": "",
+                    "description": "Standard input, given to the program at its start (at "
+                    f"most {MAX_STDIN_BYTES:,} bytes). Without `interactive`, the program then "
+                    "reads end-of-file.",
+                },
+                "interactive": {
+                    "type": "boolean",
+                    "default": False,
+                    "description": "Keep standard input open after `stdin`: write more with "
+                    "`POST /api/executions/{id}/stdin` while the run goes, and close it there "
+                    "with `eof` (it closes anyway when the run ends or times out).",
+                },
                 "streaming": {
                     "type": "boolean",
                     "default": False,
@@ -151,7 +180,13 @@ def schemas() -> dict:
                     "type": "object",
                     "required": ["type", "data"],
                     "properties": {
-                        "type": {"type": "string", "enum": ["stdout", "stderr"]},
+                        "type": {
+                            "type": "string",
+                            "enum": ["stdout", "stderr", "install", "stdin"],
+                            "description": "`install`: the package installer's own lines "
+                            "while the run is preparing; `stdin`: what was written to an "
+                            "interactive run's standard input, as the program got it.",
+                        },
                         "data": {"type": "string"},
                     },
                 },
@@ -183,6 +218,32 @@ def schemas() -> dict:
             "properties": {
                 "executions": {"type": "array", "items": _ref("ExecutionSummary")},
                 "next": _nullable("string", description="The next (older) page."),
+            },
+        },
+        "StdinWrite": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "data": {
+                    "type": "string",
+                    "default": "",
+                    "description": "Text for the program's standard input (include the "
+                    f"newline to end a line); at most {MAX_STDIN_WRITE_BYTES:,} bytes.",
+                },
+                "eof": {
+                    "type": "boolean",
+                    "default": False,
+                    "description": "Close standard input after `data`: the program reads "
+                    "end-of-file.",
+                },
+            },
+        },
+        "StdinAccepted": {
+            "type": "object",
+            "properties": {
+                "executionId": {"type": "string", "format": "uuid"},
+                "accepted": {"type": "boolean"},
+                "status": {"type": "string", "enum": statuses},
             },
         },
         "CancelAccepted": {

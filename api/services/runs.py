@@ -33,6 +33,9 @@ def api_run_start(*, user, run: RunRequest) -> Execution:
         packages=run.packages,
         env=run.env,
         timeout_seconds=run.timeout,
+        args=run.args,
+        stdin=run.stdin,
+        interactive=run.interactive,
     )
 
 

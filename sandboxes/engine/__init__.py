@@ -13,6 +13,7 @@ from .errors import EngineError, EngineUnavailable, InvalidSpec, SandboxFailed
 from .network_policy import Network, NetworkPolicy
 from .runtimes import Runtime
 from .spec import Isolation, Limits, RunResult, RunSpec, Status
+from .stdin import InputStream
 
 __all__ = [
     "CancelToken",
@@ -21,6 +22,7 @@ __all__ = [
     "EngineError",
     "EngineUnavailable",
     "InvalidSpec",
+    "InputStream",
     "Isolation",
     "Limits",
     "Network",

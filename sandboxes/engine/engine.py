@@ -31,6 +31,7 @@ from .run_network import REFUSED, RunNetwork, RunNetworkSettings, start_blocked
 from .runner import OutputCallback, Runner
 from .runtimes import Runtime, RuntimeRegistry, discover_runtimes, unreachable_part
 from .spec import Isolation, RunResult, RunSpec, Status
+from .stdin import InputStream
 from .workspace import Workspace, remove_stale_workspaces
 
 RUN_RESOLV_CONF = "run-resolv.conf"  # a run with network asks its own resolver
@@ -163,10 +164,13 @@ class Engine:
         spec: RunSpec,
         on_output: OutputCallback | None = None,
         cancel: CancelToken | None = None,
+        stdin: InputStream | None = None,
     ) -> RunResult:
-        """Run `spec` in a fresh sandbox, calling `on_output(stream, bytes)` as output arrives."""
+        """Run `spec` in a fresh sandbox, calling `on_output(stream, bytes)` as output arrives.
+
+        The program reads `spec.stdin`, then what `stdin` brings while it runs (if given)."""
         await asyncio.to_thread(self.prepare)
-        return await self._run(spec, on_output, cancel)
+        return await self._run(spec, on_output, cancel, stdin)
 
     async def prepare_packages(
         self,
@@ -228,7 +232,11 @@ class Engine:
             return install_failed_result(failure, runtime)
 
     async def _run(
-        self, spec: RunSpec, on_output: OutputCallback | None, cancel: CancelToken | None
+        self,
+        spec: RunSpec,
+        on_output: OutputCallback | None,
+        cancel: CancelToken | None,
+        stdin: InputStream | None = None,
     ) -> RunResult:
         if spec.network.enabled:
             self.network_tools.check(REFUSED)  # fail closed; runs without network go on
@@ -244,12 +252,14 @@ class Engine:
                 cleanup.callback(lease.release)  # held until the run ends: never pruned under it
             packages = lease.path if lease is not None else None
             began = time.monotonic()
-            runner, workspace = await start(spec, runtime, cleanup, on_output, cancel, packages)
+            runner, workspace = await start(
+                spec, runtime, cleanup, on_output, cancel, packages, stdin is not None
+            )
             network = runner.network
             self.config.observer.sandbox_started(
                 runtime=runtime.id, isolation=spec.isolation.value, seconds=time.monotonic() - began
             )
-            wall = await runner.run(spec.stdin)
+            wall = await runner.run(spec.stdin, stdin)
             usage = runner.cgroup.usage()
             status, exit_code, signal_number = runner.outcome(usage)
             changes = await asyncio.to_thread(workspace.changes, dict(spec.files))
@@ -320,6 +330,7 @@ class Engine:
         on_output: OutputCallback | None,
         cancel: CancelToken | None,
         packages: Path | None = None,
+        streamed_stdin: bool = False,
     ) -> tuple[Runner, Workspace]:
         assert self._launchers is not None
         network, block_fd, block_write = None, -1, -1
@@ -380,6 +391,7 @@ class Engine:
         on_output: OutputCallback | None,
         cancel: CancelToken | None,
         packages: Path | None = None,
+        streamed_stdin: bool = False,
     ) -> tuple[Runner, Workspace]:
         self._check_runsc()
         run_id = f"{os.getpid()}-{secrets.token_hex(6)}"
@@ -410,7 +422,9 @@ class Engine:
                 setpriv=self.config.setpriv,
                 procs_files=cgroup.procs_files,
             ),
-            stdin=asyncio.subprocess.PIPE if spec.stdin else asyncio.subprocess.DEVNULL,
+            stdin=asyncio.subprocess.PIPE
+            if spec.stdin or streamed_stdin
+            else asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
             env={},  # runsc, its sentry and gofer inherit this: no host variable reaches them

@@ -21,6 +21,7 @@ from typing import Protocol
 from .cgroups import RunCgroup, Usage
 from .errors import SandboxFailed
 from .spec import Limits, Status
+from .stdin import InputStream
 
 OutputCallback = Callable[[str, bytes], Awaitable[None] | None]
 
@@ -84,14 +85,17 @@ class Runner:
         with contextlib.suppress(ValueError, KeyError, TypeError):
             self.child_pid = int(json.loads(line)["child-pid"])
 
-    async def run(self, stdin: bytes) -> float:
-        """Wait for the program to end (or end it); returns the wall time in seconds."""
+    async def run(self, stdin: bytes, more: InputStream | None = None) -> float:
+        """Wait for the program to end (or end it); returns the wall time in seconds.
+
+        The program reads `stdin`, then what `more` brings until it closes (end-of-file at
+        once without it)."""
         started = time.monotonic()
         pumps = [
             asyncio.create_task(self._pump("stdout", self.process.stdout)),
             asyncio.create_task(self._pump("stderr", self.process.stderr)),
         ]
-        feeder = asyncio.create_task(self._feed(stdin))
+        feeder = asyncio.create_task(self._feed(stdin, more))
         try:
             await self._supervise(started)
         finally:
@@ -177,12 +181,15 @@ class Runner:
                 if inspect.isawaitable(result):
                     await result
 
-    async def _feed(self, data: bytes) -> None:
+    async def _feed(self, data: bytes, more: InputStream | None) -> None:
         stdin = self.process.stdin
         if stdin is None:
             return
         try:
             if data:
+                stdin.write(data)
+                await stdin.drain()
+            while more is not None and (data := await more.read()) is not None:
                 stdin.write(data)
                 await stdin.drain()
         except (BrokenPipeError, ConnectionResetError):

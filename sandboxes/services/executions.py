@@ -21,7 +21,7 @@ from quotas.exceptions import QuotaExceeded
 from quotas.services import quota_reserve, quota_settle
 from sandboxes.dispatch import get_dispatcher
 from sandboxes.engine import RunResult
-from sandboxes.limits import validate_files, validate_variable
+from sandboxes.limits import validate_args, validate_files, validate_stdin, validate_variable
 from sandboxes.models import Execution, ExecutionFile, OutputChunk, Sandbox, SandboxFile
 from sandboxes.services.packages import package_usage_record, packages_check
 from sandboxes.services.workspaces import runtime_check
@@ -49,11 +49,16 @@ def execution_start(
     env: dict[str, str] | None = None,
     sandbox: Sandbox | None = None,
     timeout_seconds: int | None = None,
+    args: Sequence[str] = (),
+    stdin: str = "",
+    interactive: bool = False,
 ) -> Execution:
     """Validate, reserve quota, record the run and hand it to the dispatcher.
 
     Variable values go to the dispatcher only (in memory, or sealed in a distributed
-    job); the execution keeps their names.
+    job); the execution keeps their names. `args` and `stdin` are kept with the run (a
+    re-run uses them); an `interactive` run's stdin stays open after `stdin` for what its
+    owner types (execution_stdin_write) until they close it or the run ends.
 
     Raises ValidationError (bad input, naming the field), RunsPaused (the operators' kill
     switch is on) or QuotaExceeded (after recording a `rejected` execution, available as
@@ -68,6 +73,8 @@ def execution_start(
     for name, value in env.items():
         validate_variable(name, value)
     packages = packages_check(runtime=runtime, packages=packages)
+    args = validate_args(args)
+    stdin = validate_stdin(stdin)
     if timeout_seconds is None:
         timeout_seconds = settings.SANDBOX_DEFAULT_TIMEOUT
     if timeout_seconds < 1:
@@ -77,6 +84,9 @@ def execution_start(
         "entry": entry,
         "packages": packages,
         "env_names": sorted(env),
+        "args": args,
+        "stdin": stdin,
+        "interactive": bool(interactive),
     }
     fields = {"owner": user, "sandbox": sandbox, "runtime": runtime, "snapshot": snapshot}
     try:
@@ -110,6 +120,7 @@ def execution_start(
 
 
 def execution_start_for_sandbox(*, sandbox: Sandbox, timeout_seconds: int | None = None):
+    """A run from the editor: the sandbox's arguments and stdin text."""
     files = {f.path: bytes(f.content) for f in sandbox.files.all()}
     return execution_start(
         user=sandbox.owner,
@@ -120,12 +131,15 @@ def execution_start_for_sandbox(*, sandbox: Sandbox, timeout_seconds: int | None
         env=dict(sandbox.variables.values_list("name", "value")),
         sandbox=sandbox,
         timeout_seconds=timeout_seconds,
+        args=sandbox.run_args,
+        stdin=sandbox.run_stdin,
+        interactive=False,
     )
 
 
 def execution_rerun(*, execution: Execution) -> Execution:
-    """The same files, entry, runtime and packages as a past run (with the sandbox's
-    current variable values: past values are never stored)."""
+    """The same files, entry, runtime, packages, arguments and stdin as a past run (with
+    the sandbox's current variable values: past values are never stored)."""
     snapshot = execution.snapshot
     sandbox = execution.sandbox
     variables = dict(sandbox.variables.values_list("name", "value")) if sandbox else {}
@@ -138,6 +152,9 @@ def execution_rerun(*, execution: Execution) -> Execution:
         env={name: variables[name] for name in snapshot["env_names"] if name in variables},
         sandbox=sandbox,
         timeout_seconds=execution.timeout_seconds,
+        args=snapshot.get("args", ()),
+        stdin=snapshot.get("stdin", ""),
+        interactive=snapshot.get("interactive", False),
     )
 
 

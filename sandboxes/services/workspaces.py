@@ -19,8 +19,10 @@ from sandboxes.limits import (
     MAX_FILES,
     MAX_NAME_LENGTH,
     MAX_VARIABLES,
+    validate_args,
     validate_file_size,
     validate_path,
+    validate_stdin,
     validate_variable,
 )
 from sandboxes.models import EnvironmentVariable, Sandbox, SandboxFile
@@ -256,3 +258,11 @@ def sandbox_variable_set(*, sandbox: Sandbox, name: str, value: str) -> Environm
 @transaction.atomic
 def sandbox_variable_delete(*, sandbox: Sandbox, name: str) -> None:
     sandbox.variables.filter(name=name).delete()
+
+
+def sandbox_run_settings_save(*, sandbox: Sandbox, args: list[str], stdin: str) -> Sandbox:
+    """The arguments and stdin text Run gives the entry file (recorded with each run)."""
+    sandbox.run_args = validate_args(args)
+    sandbox.run_stdin = validate_stdin(stdin.replace("\r\n", "\n"))
+    sandbox.save(update_fields=["run_args", "run_stdin", "updated_at"])
+    return sandbox

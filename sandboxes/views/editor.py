@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shlex
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -17,7 +19,14 @@ from quotas.exceptions import QuotaExceeded
 from quotas.formatting import format_moment
 from quotas.selectors import quota_get
 from quotas.services import quota_roll_over
-from sandboxes.forms import FileCreateForm, FilesUploadForm, PackageForm, VariableForm
+from sandboxes.forms import (
+    FileCreateForm,
+    FilesUploadForm,
+    PackageForm,
+    RunSettingsForm,
+    VariableForm,
+    add_service_errors,
+)
 from sandboxes.limits import MAX_FILE_BYTES, validate_file_size
 from sandboxes.models import Execution
 from sandboxes.selectors import (
@@ -30,7 +39,7 @@ from sandboxes.selectors import (
     sandbox_get,
 )
 from sandboxes.services.executions import execution_start_for_sandbox
-from sandboxes.services.workspaces import sandbox_files_save
+from sandboxes.services.workspaces import sandbox_files_save, sandbox_run_settings_save
 from sandboxes.views.common import console_config, json_errors, uploaded_bytes
 
 EDITOR_TEMPLATE = "sandboxes/editor.html"
@@ -43,8 +52,9 @@ PARTS = {
     "package_status",
     "runs_panel",
     "run_stats",
+    "run_settings",
 }
-PANELS = ("files", "packages", "variables", "runs")
+PANELS = ("files", "packages", "variables", "input", "runs")
 
 
 def panel_context(request: HttpRequest, sandbox, **forms) -> dict:
@@ -65,6 +75,9 @@ def panel_context(request: HttpRequest, sandbox, **forms) -> dict:
         "popular_packages": SimpleLazyObject(lambda: package_suggestions(sandbox=sandbox)),
         # A spec refused without JavaScript comes back in the address (?spec=...).
         "package_form": PackageForm(initial={"spec": request.GET.get("spec", "")}),
+        "run_settings_form": RunSettingsForm(
+            initial={"args": shlex.join(sandbox.run_args), "stdin": sandbox.run_stdin}
+        ),
         **forms,  # a form that failed, shown again with its errors and what was typed
     }
 
@@ -200,3 +213,28 @@ def run(request: HttpRequest, sandbox_id: int) -> JsonResponse:
         },
         status=201,
     )
+
+
+@login_required
+@require_POST
+def run_settings(request: HttpRequest, sandbox_id: int) -> HttpResponse:
+    """Save the arguments and stdin text that Run gives the program."""
+    sandbox = sandbox_get(user=request.user, sandbox_id=sandbox_id)
+    form = RunSettingsForm(request.POST)
+    if form.is_valid():
+        try:
+            args = shlex.split(form.cleaned_data["args"])
+        except ValueError as error:
+            form.add_error("args", f"The arguments do not split: {error} (close your quotes).")
+        else:
+            try:
+                sandbox_run_settings_save(
+                    sandbox=sandbox, args=args, stdin=form.cleaned_data["stdin"]
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                if request.htmx:
+                    return render_part(request, sandbox, "run_settings", saved=True)
+                return redirect(f"{sandbox.get_absolute_url()}?panel=input")
+    return panel_answer(request, sandbox, "run_settings", "run_settings_form", form)

@@ -107,3 +107,26 @@ def test_bad_options_are_a_clear_command_error(program, args, message):
 def test_a_missing_entry_file_is_a_command_error():
     with pytest.raises(CommandError, match="cannot read /no/such/main.py"):
         call_command("run_sandbox", "/no/such/main.py")
+
+
+def test_stdin_dash_gives_the_program_this_commands_stdin_and_args_its_arguments(program):
+    path = program("import sys\nprint(sys.argv[1:], sys.stdin.read().upper())\n")
+    code, printed = run_command(
+        path, "--json", "--arg=-v", "--arg", "two words", "--stdin", "-", stdin=b"piped in"
+    )
+
+    assert code == 0
+    assert json.loads(printed)["stdout"] == "['-v', 'two words'] PIPED IN\n"
+
+
+def test_stdin_from_a_file(program, tmp_path):
+    (tmp_path / "input.txt").write_text("3\n4\n")
+    path = program("print(sum(int(line) for line in open(0)))\n")
+    code, printed = run_command(path, "--json", "--stdin", str(tmp_path / "input.txt"))
+
+    assert json.loads(printed)["stdout"] == "7\n"
+
+
+def test_stdin_dash_and_the_program_from_stdin_cannot_both_be_asked_for():
+    with pytest.raises(CommandError, match="pick one"):
+        run_command("-", "--stdin", "-", stdin=b"print(1)")

@@ -62,6 +62,16 @@ class Command(BaseCommand):
             help="An environment variable for the program (repeatable).",
         )  # fmt: skip
         parser.add_argument(
+            "--arg", action="append", default=[], metavar="ARG",
+            help="An argument for the program, in sys.argv / process.argv (repeatable, in order; "
+            "--arg=-v for one that starts with -).",
+        )  # fmt: skip
+        parser.add_argument(
+            "--stdin", metavar="FILE",
+            help="Give the program FILE as its standard input (- reads this command's own "
+            "stdin, to its end); without it the program reads end-of-file.",
+        )  # fmt: skip
+        parser.add_argument(
             "--file", action="append", default=[], metavar="NAME=PATH",
             help="Add the file at PATH to the workspace as NAME (repeatable).",
         )  # fmt: skip
@@ -120,6 +130,13 @@ class Command(BaseCommand):
 
     def _spec(self, options) -> RunSpec:
         path = options["path"]
+        if path == "-" and options["stdin"] == "-":
+            raise CommandError("--stdin - and the path - both read this command's stdin: pick one")
+        stdin = b""
+        if options["stdin"] == "-":
+            stdin = sys.stdin.buffer.read()
+        elif options["stdin"]:
+            stdin = self._read(options["stdin"], "--stdin")
         if path == "-":
             source = sys.stdin.buffer.read()
             runtime = options["runtime"] or "python"
@@ -148,6 +165,8 @@ class Command(BaseCommand):
                 runtime=runtime,
                 files=files,
                 entry=entry,
+                argv=tuple(options["arg"]),
+                stdin=stdin,
                 env=env,
                 limits=limits,
                 network=options["network"],
