@@ -1,7 +1,10 @@
 """Fixtures for engine tests: a real engine (bubblewrap or gVisor, cgroups), no database.
 
 Every test that uses `run` runs on both backends (the `isolation` fixture); a test marks
-what differs on gVisor with `on_both_backends(gvisor=...)` from attacks.py.
+what differs on gVisor with `on_both_backends(gvisor=...)` from attacks.py. In a module
+that sets `ATTACKS_WITH_NETWORK = True` (the attack tests), each bubblewrap case runs twice:
+without network and with `internet` (reaching only the test hosts of tests/nethosts.py);
+gVisor runs have no network.
 """
 
 from __future__ import annotations
@@ -12,7 +15,37 @@ from sandboxes.engine import Engine, EngineUnavailable, Limits, RunSpec
 from sandboxes.engine_config import engine_config
 
 from .attacks import ENTRY, backends
+from .netrun import INTERNET, network_engine
 from .package_helpers import Outcome
+
+
+def pytest_generate_tests(metafunc):
+    if "run" in metafunc.fixturenames and getattr(metafunc.module, "ATTACKS_WITH_NETWORK", False):
+        metafunc.parametrize("run_network", ["none", "internet"], indirect=True)
+
+
+def pytest_collection_modifyitems(config, items):
+    """gVisor runs have no network: their `internet` cases are not collected."""
+    kept, dropped = [], []
+    for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        both = params.get("isolation") == "gvisor" and params.get("run_network") == "internet"
+        (dropped if both else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
+@pytest.fixture
+def run_network(request) -> str:
+    """The network of a test's runs: "none", or "internet" for the attack tests' second pass."""
+    return getattr(request, "param", "none")
+
+
+@pytest.fixture(scope="session")
+def internet_engine(network_hosts) -> Engine:
+    """An engine whose runs with network reach the test hosts (and their DNS) only."""
+    return network_engine(network_hosts)
 
 
 @pytest.fixture(scope="session")
@@ -32,12 +65,14 @@ def isolation(request) -> str:
 
 
 @pytest.fixture
-def run(engine, isolation):
+def run(request, engine, isolation, run_network):
     """run(code, runtime="python", files=None, **limits) -> Outcome (stdout, stderr, result).
 
-    Runs on the test's `isolation` unless the call names another.
+    Runs on the test's `isolation` unless the call names another, with `run_network`.
     """
     default_isolation = isolation
+    if run_network == "internet":
+        engine = request.getfixturevalue("internet_engine")
 
     def run(
         code: str | bytes,
@@ -53,6 +88,8 @@ def run(engine, isolation):
     ) -> Outcome:
         language = "python" if runtime.startswith("python") else "node"
         entry = entry or ENTRY[language]
+        isolation = isolation or default_isolation
+        network = INTERNET if run_network == "internet" and isolation == "bwrap" else "none"
         source = code.encode() if isinstance(code, str) else code
         outcome_chunks: list[tuple[str, bytes]] = []
         spec = RunSpec(
@@ -62,10 +99,12 @@ def run(engine, isolation):
             stdin=stdin,
             env=env or {},
             argv=argv,
-            isolation=isolation or default_isolation,
+            isolation=isolation,
+            network=network,
             limits=Limits(**{"timeout_seconds": 10, **limits}),
         )
         result = engine.run_sync(spec, on_output=lambda s, d: outcome_chunks.append((s, d)))
         return Outcome(result=result, chunks=outcome_chunks)
 
+    run.network = run_network
     return run

@@ -13,6 +13,7 @@ import pytest
 from .attacks import NOT_REACHABLE, REPO, OneOf, attempts, node_probe, python_probe
 
 pytestmark = pytest.mark.sandbox
+ATTACKS_WITH_NETWORK = True  # each case also with network `internet` (conftest.py)
 
 RUNTIMES = ["python", "node"]
 

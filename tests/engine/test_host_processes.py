@@ -18,6 +18,7 @@ from .attacks import (
 )
 
 pytestmark = pytest.mark.sandbox
+ATTACKS_WITH_NETWORK = True  # each case also with network `internet` (conftest.py)
 
 NO_SUCH_PROCESS = OneOf("ESRCH", "EPERM")
 

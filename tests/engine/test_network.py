@@ -1,4 +1,5 @@
-"""A program has no network: no host loopback service, no DNS, no metadata address."""
+"""A program has no network: no host loopback service, no DNS, no metadata address; and
+with network (`internet`), still none of the host's services nor the metadata address."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from .attacks import (
 )
 
 pytestmark = pytest.mark.sandbox
+ATTACKS_WITH_NETWORK = True  # each case also with network `internet` (conftest.py)
 
 PYTHON_CONNECT = """\
 import socket
@@ -153,7 +155,8 @@ def test_the_only_network_interface_is_loopback(run, runtime):
 
     outcome = run(program, runtime)
 
-    assert outcome.stdout == "interfaces: lo\n", outcome.stderr
+    expected = "interfaces: lo\n" if run.network == "none" else "interfaces: lo tap0\n"
+    assert outcome.stdout == expected, outcome.stderr
 
 
 @pytest.mark.parametrize("runtime", ["python", "node"])

@@ -22,6 +22,7 @@ from .attacks import (
 )
 
 pytestmark = pytest.mark.sandbox
+ATTACKS_WITH_NETWORK = True  # each case also with network `internet` (conftest.py)
 
 RUNTIMES = ["python", "node"]
 

@@ -12,6 +12,7 @@ from sandboxes.engine import CancelToken
 from .attacks import NOT_REACHABLE, OneOf, attempts, make_spec, python_probe
 
 pytestmark = pytest.mark.sandbox
+ATTACKS_WITH_NETWORK = True  # each case also with network `internet` (conftest.py)
 
 LOOK_FOR = """\
 import os

@@ -16,6 +16,7 @@ pytestmark = [
     pytest.mark.sandbox,
     pytest.mark.skipif(platform.machine() != "x86_64", reason="x86_64 system call numbers"),
 ]
+ATTACKS_WITH_NETWORK = True  # each case also with network `internet` (conftest.py)
 
 DENIED = OneOf("EPERM", "ENOSYS")
 CLONE_NEWUSER = 0x10000000
