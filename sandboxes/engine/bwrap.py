@@ -8,11 +8,12 @@ quoted variable, because bubblewrap takes a command only from its real command l
 
 from __future__ import annotations
 
+import resource
 import shlex
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from .layout import SANDBOX_UID, WORKDIR, Bind
+from .layout import SANDBOX_UID, WORKDIR, Bind, symlinks
 
 # The command stub, run inside the sandbox: take the run's rlimits and program from two
 # variables (bubblewrap takes a command only from its real command line, and the launcher
@@ -24,7 +25,8 @@ LIMITS_VARIABLE = "CODESANDBOXES_LIMITS"
 EXEC_PROGRAM = (
     f"set -- ${LIMITS_VARIABLE}; program=${PROGRAM_VARIABLE}; "
     f"unset {LIMITS_VARIABLE} {PROGRAM_VARIABLE}; "
-    'ulimit -n "$1" && ulimit -c 0 && ulimit -S -t "$2" && ulimit -H -t $(($2 + 1)) || exit 125; '
+    'ulimit -S -n "$2" && ulimit -H -n "$1" && ulimit -c 0 && ulimit -S -t "$3" '
+    "&& ulimit -H -t $(($3 + 1)) || exit 125; "
     'eval "exec $program"'
 )
 
@@ -52,6 +54,7 @@ def bwrap_arguments(
     program: Sequence[str],
     env: Mapping[str, str],
     open_files: int,
+    open_files_soft: int,
     cpu_seconds: int,
     seccomp_fd: int,
     status_fd: int,
@@ -67,11 +70,18 @@ def bwrap_arguments(
     ]  # fmt: skip
     for bind in binds:
         args += ["--bind" if bind.writable else "--ro-bind", str(bind.source), bind.destination]
+    for destination, target in symlinks().items():
+        args += ["--symlink", target, destination]
     # The root and /dev (bubblewrap's own tmpfs) are made read-only last.
     args += ["--remount-ro", "/dev", "--remount-ro", "/", "--chdir", WORKDIR, "--clearenv"]
     for name, value in env.items():
         args += ["--setenv", name, value]
     args += ["--setenv", PROGRAM_VARIABLE, shlex.join(program)]
-    args += ["--setenv", LIMITS_VARIABLE, f"{open_files} {cpu_seconds}"]
+    # bubblewrap inherits the server's hard limit and cannot go above it.
+    server_hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+    if server_hard != resource.RLIM_INFINITY:
+        open_files = min(open_files, server_hard)
+        open_files_soft = min(open_files_soft, server_hard)
+    args += ["--setenv", LIMITS_VARIABLE, f"{open_files} {open_files_soft} {cpu_seconds}"]
     args += ["--seccomp", str(seccomp_fd), "--json-status-fd", str(status_fd)]
     return args

@@ -144,11 +144,8 @@ class Engine:
         scratch.mkdir(mode=0o711, parents=True, exist_ok=True)
         os.chmod(scratch, 0o711)
         remove_stale_workspaces(scratch)
-        etc = scratch / "etc"
-        etc.mkdir(mode=0o755, exist_ok=True)
-        for name, content in {**GENERATED_ETC_FILES, RUN_RESOLV_CONF: RESOLV_CONF}.items():
-            (etc / name).write_text(content)
-            os.chmod(etc / name, 0o644)
+        etc = layout.etc_dir(scratch)
+        layout.write_etc(etc, {**GENERATED_ETC_FILES, RUN_RESOLV_CONF: RESOLV_CONF})
         blocked = unreachable_part(etc / "passwd", self.uid, self.gid)
         if blocked is not None:
             raise EngineUnavailable(
@@ -297,14 +294,14 @@ class Engine:
         return workspace
 
     def _binds(
-        self, runtime: Runtime, workspace: Workspace, packages: Path | None
+        self, runtime: Runtime, workspace: Workspace, packages: Path | None, etc_dir: Path
     ) -> list[layout.Bind]:
         return layout.binds(
             runtime=runtime,
             workspace=workspace.workspace,
             tmp=workspace.tmp,
             shm=workspace.shm,
-            etc_dir=self.config.scratch_dir / "etc",
+            etc_dir=etc_dir,
             packages=packages,
         )
 
@@ -348,16 +345,16 @@ class Engine:
         self._watch(cleanup, launcher.cgroup)
         limits = spec.limits
         launcher.cgroup.apply(limits)
-        binds = self._binds(runtime, workspace, packages)
+        etc = layout.etc_dir(self.config.scratch_dir)
+        binds = self._binds(runtime, workspace, packages, etc)
         if network is not None:
-            binds.append(
-                layout.Bind(self.config.scratch_dir / "etc" / RUN_RESOLV_CONF, "/etc/resolv.conf")
-            )
+            binds.append(layout.Bind(etc / RUN_RESOLV_CONF, "/etc/resolv.conf"))
         arguments = bwrap_arguments(
             binds=binds,
             program=runtime.command(spec.entry, spec.argv),
             env=layout.environment(runtime, spec.env, packages=packages is not None),
             open_files=limits.open_files,
+            open_files_soft=limits.open_files_soft,
             # Per process, a backstop a second past the run's limit: the runner's check of
             # the cgroup's total should end the run first.
             cpu_seconds=math.ceil(limits.cpu_seconds) + 1,
@@ -406,12 +403,14 @@ class Engine:
         self._watch(cleanup, cgroup)
         limits = spec.limits
         cgroup.apply(gvisor.host_limits(limits))
+        etc = gvisor.etc_dir(self.config.scratch_dir)
         config = gvisor.oci_config(
             rootfs=container.rootfs,
-            binds=self._binds(runtime, workspace, packages),
+            binds=self._binds(runtime, workspace, packages, etc),
             program=runtime.command(spec.entry, spec.argv),
             env=layout.environment(runtime, spec.env, packages=packages is not None),
             open_files=limits.open_files,
+            open_files_soft=limits.open_files_soft,
             cpu_seconds=max(1, int(limits.cpu_seconds + 0.999)),
             max_processes=limits.max_processes,
         )

@@ -10,8 +10,10 @@ This gVisor release cannot map user ids, so a gVisor run's tmpfs belongs to uid 
 host too — which may be a real person there. Everything therefore lives under a root-only
 folder that no other host user can traverse:
 
-    <scratch>/gvisor/rootfs            the container's root: read-only, empty but for mount
-                                       points and the merged-/usr symlinks; built once
+    <scratch>/gvisor/rootfs-<v>        the container's root: read-only, empty but for mount
+                                       points and the merged-/usr and /etc/localtime
+                                       symlinks; built once (v: layout.LAYOUT_VERSION)
+    <scratch>/gvisor/etc-<v>           the generated /etc files (see layout.py)
     <scratch>/gvisor/runs/<id>/fs      the run's size-limited tmpfs (see workspace.py)
     <scratch>/gvisor/containers/<id>   the bundle (config.json), runsc's state and log;
                                        removed after every run
@@ -31,12 +33,16 @@ from typing import Any
 from . import seccomp
 from .cgroups import owner_is_alive
 from .layout import (
-    GENERATED_ETC_FILES,
+    GVISOR_ETC_FILES,
     HOST_ETC_FILES,
+    LAYOUT_VERSION,
+    LOCALTIME,
     PACKAGE_MOUNT_POINTS,
     SANDBOX_UID,
     WORKDIR,
     Bind,
+    symlinks,
+    write_etc,
 )
 from .runtimes import Runtime
 from .spec import Limits
@@ -65,18 +71,28 @@ def gvisor_dir(scratch: Path) -> Path:
     return scratch / "gvisor"
 
 
+def etc_dir(scratch: Path) -> Path:
+    """gVisor's generated /etc files: its passwd names root and nobody (mapped there)."""
+    return gvisor_dir(scratch) / f"etc-{LAYOUT_VERSION}"
+
+
+def rootfs_dir(scratch: Path) -> Path:
+    return gvisor_dir(scratch) / f"rootfs-{LAYOUT_VERSION}"
+
+
 def prepare(scratch: Path, runtimes: Iterable[Runtime]) -> None:
     """Create the root-only gVisor folder and the shared rootfs; clean what dead engines left."""
     base = gvisor_dir(scratch)
     base.mkdir(mode=0o700, exist_ok=True)
     os.chmod(base, 0o700)
     remove_stale_workspaces(base)
+    write_etc(etc_dir(scratch), GVISOR_ETC_FILES)
     containers = base / "containers"
     containers.mkdir(mode=0o700, exist_ok=True)
     for container in containers.iterdir():
         if not owner_is_alive(container.name):
             shutil.rmtree(container, ignore_errors=True)
-    _build_rootfs(base / "rootfs", runtimes)
+    _build_rootfs(rootfs_dir(scratch), runtimes)
 
 
 def host_limits(limits: Limits) -> Limits:
@@ -100,10 +116,20 @@ def _build_rootfs(rootfs: Path, runtimes: Iterable[Runtime]) -> None:
     folders += [str(runtime.root) for runtime in runtimes if runtime.needs_mount]
     for folder in folders:
         (rootfs / folder.lstrip("/")).mkdir(mode=0o755, parents=True, exist_ok=True)
-    files = [f"/etc/{name}" for name in GENERATED_ETC_FILES]
-    files += [path for path in HOST_ETC_FILES if Path(path).is_file()]
+    files = [f"/etc/{name}" for name in GVISOR_ETC_FILES]
+    files += [path for path in (*HOST_ETC_FILES, LOCALTIME) if Path(path).is_file()]
+    links = symlinks()
     for file in files:
-        (rootfs / file.lstrip("/")).touch(mode=0o644, exist_ok=True)
+        if file not in links:
+            (rootfs / file.lstrip("/")).touch(mode=0o644, exist_ok=True)
+    for destination, target in links.items():
+        link = rootfs / destination.lstrip("/")
+        if not link.is_symlink() or str(link.readlink()) != target:
+            # Replaced in one step: a running container may hold the old mount point.
+            fresh = link.with_name(f".{link.name}.new")
+            fresh.unlink(missing_ok=True)
+            fresh.symlink_to(target)
+            os.replace(fresh, link)
 
 
 def _mounts(binds: Sequence[Bind]) -> list[dict]:
@@ -162,6 +188,7 @@ def oci_config(
     program: Sequence[str],
     env: Mapping[str, str],
     open_files: int,
+    open_files_soft: int,
     cpu_seconds: int,
     max_processes: int,
 ) -> dict:
@@ -180,7 +207,7 @@ def oci_config(
             "capabilities": no_capabilities,
             "noNewPrivileges": True,
             "rlimits": [
-                {"type": "RLIMIT_NOFILE", "soft": open_files, "hard": open_files},
+                {"type": "RLIMIT_NOFILE", "soft": open_files_soft, "hard": open_files},
                 {"type": "RLIMIT_CORE", "soft": 0, "hard": 0},
                 # A per-process backstop a second late: the runner stops the run at the
                 # limit, counted over the whole cgroup, and reports it as timed out.
@@ -217,7 +244,7 @@ class Container:
 
     def __init__(self, scratch: Path, run_id: str) -> None:
         self.id = run_id
-        self.rootfs = gvisor_dir(scratch) / "rootfs"
+        self.rootfs = rootfs_dir(scratch)
         self.dir = gvisor_dir(scratch) / "containers" / run_id
         self.state = self.dir / "state"
         self.log = self.dir / "runsc.log"

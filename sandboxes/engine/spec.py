@@ -34,6 +34,11 @@ class Isolation(enum.StrEnum):
     GVISOR = "gvisor"
 
 
+# What a program starts with, as on a usual distribution (1024 soft); it may raise its own
+# soft limit up to `Limits.open_files`, the hard one.
+OPEN_FILES_SOFT = 1024
+
+
 @dataclass(frozen=True)
 class Limits:
     """Hard limits of one run. Every one is enforced by the kernel or the runner."""
@@ -43,7 +48,7 @@ class Limits:
     memory_bytes: int = 256 * MiB
     max_processes: int = 64  # processes and threads together
     disk_bytes: int = 64 * MiB  # workspace and /tmp together
-    open_files: int = 256
+    open_files: int = 4096  # the hard limit; a program starts at OPEN_FILES_SOFT
     output_bytes: int = 1 * MiB  # stdout and stderr together
     cpus: float = 1.0
 
@@ -62,6 +67,10 @@ class Limits:
                 raise InvalidSpec(f"limits.{name} must be greater than 0")
         if self.memory_bytes < 16 * MiB:
             raise InvalidSpec("limits.memory_bytes must be at least 16 MiB")
+
+    @property
+    def open_files_soft(self) -> int:
+        return min(OPEN_FILES_SOFT, self.open_files)
 
 
 @dataclass(frozen=True)

@@ -240,6 +240,7 @@ class Installer:
                 program=command,
                 env=self._environment(),
                 open_files=self.limits.open_files,
+                open_files_soft=self.limits.open_files_soft,
                 cpu_seconds=math.ceil(self.limits.cpu_seconds) + 1,
                 seccomp_fd=launcher.seccomp_fd,
                 status_fd=launcher.status_fd,

@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import layout
 from ..cancel import CancelToken
 from ..config import EngineConfig
 from ..errors import InstallFailed
@@ -192,7 +193,10 @@ def package_manager(
         npm=config.npm,
     )
     return PackageManager(
-        store, installer, etc_dir=config.scratch_dir / "etc", max_bytes=config.packages_max_bytes
+        store,
+        installer,
+        etc_dir=layout.etc_dir(config.scratch_dir),
+        max_bytes=config.packages_max_bytes,
     )
 
 
