@@ -1,8 +1,9 @@
 """Per-run cgroups: memory, process count and CPU limits, usage, and killing a whole run.
 
 Both cgroup versions are supported and detected at start-up. The engine only ever
-creates its own sub-hierarchy (``<the server's own cgroup>/<name>/run-<id>``) and
-never touches any other cgroup.
+creates its own sub-hierarchy and never touches any other cgroup: on v1
+``<the server's own cgroup>/<name>/run-<id>`` in each controller's hierarchy, on v2
+``<the cgroup delegated to the server>/<name>/run-<id>`` (see cgroup_v2.py).
 """
 
 from __future__ import annotations
@@ -15,12 +16,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import cgroup_v2
 from .errors import EngineUnavailable
 from .spec import Limits
 
-CGROUP_ROOT = Path("/sys/fs/cgroup")
 V1_CONTROLLERS = ("memory", "pids", "cpu", "cpuacct")
-V2_CONTROLLERS = ("memory", "pids", "cpu")
 CPU_PERIOD_US = 100_000
 
 
@@ -31,10 +31,10 @@ class Usage:
     oom_killed: bool
 
 
-def _own_cgroups() -> dict[str, str]:
+def _own_cgroups(root: Path) -> dict[str, str]:
     """Map each controller (and "" for cgroup v2) to this process's cgroup path."""
     paths: dict[str, str] = {}
-    for line in Path("/proc/self/cgroup").read_text().splitlines():
+    for line in (root / "proc/self/cgroup").read_text().splitlines():
         _, controllers, path = line.split(":", 2)
         for controller in controllers.split(",") if controllers else [""]:
             paths[controller] = path
@@ -167,34 +167,44 @@ class V2RunCgroup(RunCgroup):
 
 
 class Cgroups:
-    """The engine's own sub-hierarchy, found (and created) once at start-up."""
+    """The engine's own sub-hierarchy, found (and created) once at start-up.
+
+    `root` is where /proc and /sys/fs/cgroup are read ("/"; a model of them in tests),
+    `pid` the server process whose cgroup is used.
+    """
 
     version: int
 
-    def __init__(self, name: str) -> None:
-        if not name.replace("-", "").replace("_", "").isalnum():
-            raise EngineUnavailable(f"cgroup name {name!r} must be letters, digits, - and _")
+    def __init__(self, name: str, *, root: Path = Path("/"), pid: int | None = None) -> None:
+        if not name.replace("-", "").replace("_", "").isalnum() or name == cgroup_v2.LEAF:
+            raise EngineUnavailable(
+                f"cgroup name {name!r} must be letters, digits, - and _ (and not "
+                f"{cgroup_v2.LEAF!r})"
+            )
         self.name = name
-        own = _own_cgroups()
-        v2_root = self._cgroup2_mount()
-        if v2_root is not None:
+        self.root = root
+        v2_mount = cgroup_v2.mount(root)
+        if v2_mount is not None:
             self.version = 2
-            self._setup_v2(v2_root, own[""])
+            own = cgroup_v2.own_path(root)
+            given = cgroup_v2.delegated_cgroup(root, v2_mount, own, pid or os.getpid())
+            self.bases = {"": self._make_base(given / name, v2=True)}
         else:
             self.version = 1
-            self._setup_v1(own)
+            self._setup_v1(_own_cgroups(root))
 
-    @staticmethod
-    def _cgroup2_mount() -> Path | None:
-        """The cgroup2 mount to use, if it has the controllers we need; else None (v1)."""
-        for line in Path("/proc/self/mountinfo").read_text().splitlines():
-            fields = line.split(" - ")
-            if len(fields) == 2 and fields[1].startswith("cgroup2 "):
-                mount = Path(fields[0].split()[4])
-                controllers = (mount / "cgroup.controllers").read_text().split()
-                if all(c in controllers for c in V2_CONTROLLERS):
-                    return mount
-        return None
+    def _make_base(self, base: Path, *, v2: bool) -> Path:
+        try:
+            base.mkdir(exist_ok=True)
+            if v2:
+                wanted = " ".join(f"+{c}" for c in cgroup_v2.CONTROLLERS)
+                _write(base / "cgroup.subtree_control", wanted)
+        except OSError as error:
+            raise EngineUnavailable(
+                f"cannot create the cgroup {base} ({error.strerror}): the server needs "
+                + ("a cgroup delegated to it" if v2 else "root and the cgroup v1 hierarchies")
+            ) from error
+        return base
 
     def _setup_v1(self, own: dict[str, str]) -> None:
         self.bases: dict[str, Path] = {}
@@ -206,50 +216,16 @@ class Cgroups:
                     f"with memory, pids and cpu is available: limits cannot be enforced"
                 )
             base = mount / own[controller].lstrip("/") / self.name
-            try:
-                base.mkdir(exist_ok=True)
-            except OSError as error:
-                raise EngineUnavailable(
-                    f"cannot create the cgroup {base} ({error.strerror}): run the server as "
-                    f"root, or on a cgroup v2 host with a delegated cgroup"
-                ) from error
-            self.bases[controller] = base
+            self.bases[controller] = self._make_base(base, v2=False)
 
-    @staticmethod
-    def _v1_mount(controller: str) -> Path | None:
-        for line in Path("/proc/self/mountinfo").read_text().splitlines():
+    def _v1_mount(self, controller: str) -> Path | None:
+        for line in (self.root / "proc/self/mountinfo").read_text().splitlines():
             fields = line.split(" - ")
             if len(fields) == 2 and fields[1].startswith("cgroup "):
                 options = fields[1].split()[2].split(",")
                 if controller in options:
-                    return Path(fields[0].split()[4])
+                    return self.root / fields[0].split()[4].lstrip("/")
         return None
-
-    def _setup_v2(self, mount: Path, own: str) -> None:
-        parent = mount / own.lstrip("/")
-        base = parent / self.name
-        wanted = " ".join(f"+{c}" for c in V2_CONTROLLERS)
-        try:
-            base.mkdir(exist_ok=True)
-            try:
-                _write(parent / "cgroup.subtree_control", wanted)
-            except OSError as error:
-                if error.errno != errno.EBUSY:
-                    raise
-                # "No internal processes": move the server's own cgroup members into a
-                # leaf beside ours, then the parent may hand controllers down.
-                leaf = parent / "server"
-                leaf.mkdir(exist_ok=True)
-                for pid in _pids_in(parent / "cgroup.procs"):
-                    _write(leaf / "cgroup.procs", pid)
-                _write(parent / "cgroup.subtree_control", wanted)
-            _write(base / "cgroup.subtree_control", wanted)
-        except OSError as error:
-            raise EngineUnavailable(
-                f"cannot set up the cgroup {base} ({error.strerror}): the server needs a "
-                f"cgroup v2 subtree delegated to it (systemd Delegate=yes) or root"
-            ) from error
-        self.bases = {"": base}
 
     def create(self, run_id: str) -> RunCgroup:
         if self.version == 2:
