@@ -2,7 +2,7 @@
 
 `nethosts()` builds, for as long as the `with` lasts:
 
-- a network namespace `csbt<pid>` with one end of a veth pair, holding a small slice of
+- a network namespace `csbt<pid>x<n>` with one end of a veth pair, holding a small slice of
   the documentation ranges (a /28 of 198.51.100.0/24 and a /64 of 2001:db8::/32; not
   203.0.113.0/24, where some hosts, this workplace's among them, reach their registries
   through a proxy: a slice holding an address this host resolves a registry to is skipped);
@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import ipaddress
+import itertools
 import json
 import os
 import socket
@@ -40,6 +41,7 @@ from urllib.parse import parse_qs, urlparse
 
 DOMAIN = "nethost.test"
 READY_SECONDS = 10
+_instances = itertools.count()
 SLOTS = 16  # /28s of 198.51.100.0/24: test sessions side by side each take a free one
 REGISTRIES = ("pypi.org", "files.pythonhosted.org", "registry.npmjs.org")
 
@@ -104,7 +106,8 @@ def zone(v4: ipaddress.IPv4Network, v6: ipaddress.IPv6Network) -> dict[str, tupl
 @contextlib.contextmanager
 def nethosts() -> Iterator[NetHosts]:
     pid = os.getpid()
-    namespace, outside, inside = f"csbt{pid}", f"csbt{pid}a", f"csbt{pid}b"
+    namespace = f"csbt{pid}x{next(_instances)}"  # at most 15 characters with its suffix
+    outside, inside = f"{namespace}a", f"{namespace}b"
     cleanup = contextlib.ExitStack()
     with cleanup:
         _ip("netns", "add", namespace)

@@ -29,6 +29,7 @@ import shutil
 import signal
 import socket
 import struct
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -152,6 +153,18 @@ class NetworkTools:
             )
 
 
+async def _user_mapped(child_pid: int) -> None:
+    """Wait until the sandbox's user namespace has its uid map (bubblewrap reports the
+    child before the child writes it; slirp4netns's bubblewrap cannot join before)."""
+    deadline = time.monotonic() + READY_SECONDS
+    while time.monotonic() < deadline:
+        with open(f"/proc/{child_pid}/uid_map") as mapping:
+            if mapping.read().strip():
+                return
+        await asyncio.sleep(0.001)
+    raise EngineUnavailable("the sandbox's user namespace was not set up in time")
+
+
 class NamespaceNetwork:
     """The network of one sandbox; `close()` takes it down. Holds the namespace open until
     then, so its counters can be read after the program ended (`nft()`)."""
@@ -169,15 +182,20 @@ class NamespaceNetwork:
         `child_pid` (which waits)."""
         self.netns = os.open(f"/proc/{child_pid}/ns/net", os.O_RDONLY | os.O_CLOEXEC)
         userns = fcntl.ioctl(self.netns, NS_GET_USERNS)
+        await _user_mapped(child_pid)
+        # The firewall goes up beside slirp4netns (the sandbox's program waits for both).
+        firewall = asyncio.ensure_future(
+            self.nft("-f", "-", input=rules.encode(), what="set the sandbox's firewall")
+        )
         try:
-            await self.nft("-f", "-", input=rules.encode(), what="set the sandbox's firewall")
             await self._start_slirp(userns)
+            if self.ipv6 and (ip := shutil.which("ip")):
+                # slirp4netns leaves IPv6 to router advertisements (seconds, after address
+                # checks): its guest address and gateway are set at once instead.
+                await self.run(ip, "-6", "-batch", "-", input=IPV6_SETUP, what="set up IPv6")
         finally:
             os.close(userns)
-        if self.ipv6 and (ip := shutil.which("ip")):
-            # slirp4netns leaves IPv6 to router advertisements (seconds, after address
-            # checks): its guest address and gateway are set at once instead.
-            await self.run(ip, "-6", "-batch", "-", input=IPV6_SETUP, what="set up IPv6")
+            await firewall  # raises when the rules could not be set
 
     async def nft(self, *args: str, input: bytes = b"", what: str = "run nft") -> str:
         """nft with `args`, inside the sandbox's namespace; its output."""
@@ -256,6 +274,10 @@ class NamespaceNetwork:
             await slirp.wait()
         assert slirp.stderr is not None
         return (await slirp.stderr.read()).decode(errors="replace").strip()[-2000:]
+
+    async def stop_forwarding(self) -> None:
+        """Stop slirp4netns; the namespace (and its counters) stays until close()."""
+        await self._stop()
 
     async def close(self) -> None:
         await self._stop()

@@ -21,6 +21,7 @@ are dropped) and the runner ends the run once it is reached (NETWORK_LIMITED).
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import ipaddress
 import json
@@ -204,8 +205,13 @@ class RunNetwork:
         return False
 
     async def account(self) -> NetworkAccount:
-        """Bytes in and out, and what was refused: from the firewall's counters and sets."""
-        listed = json.loads(await self.namespace.nft("-j", "list", "table", "inet", TABLE))
+        """Bytes in and out, and what was refused: from the firewall's counters and sets
+        (read while slirp4netns stops)."""
+        listing, _ = await asyncio.gather(
+            self.namespace.nft("-j", "list", "table", "inet", TABLE, what="count the traffic"),
+            self.namespace.stop_forwarding(),
+        )
+        listed = json.loads(listing)
         counters, refused = {}, []
         for item in listed.get("nftables", []):
             if "counter" in item:
