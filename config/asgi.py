@@ -1,7 +1,7 @@
 """ASGI entry point: HTTP goes to Django, websockets to Channels consumers.
 
-Wired exactly as the Channels tutorial does it: origin validation around session
-authentication around the URL router.
+Wired as the Channels tutorial does it: origin validation around session authentication
+around the URL router (the validator compares the whole origin: config/origins.py).
 """
 
 from __future__ import annotations
@@ -16,17 +16,15 @@ django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from config.origins import SameOriginValidator  # noqa: E402
 from config.routing import websocket_urlpatterns  # noqa: E402
 from sandboxes.dispatch import bind_dispatcher_to_server_loop  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
-        ),
+        "websocket": SameOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )
 # Executions run as tasks of the server's own event loop (the embedded dispatcher).

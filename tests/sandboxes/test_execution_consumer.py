@@ -109,7 +109,15 @@ async def test_a_page_of_another_site_cannot_open_the_owners_socket(python_sandb
     # The browser sends the owner's cookies with a cross-site websocket; its Origin is
     # what gives such a page away.
     execution = await database_sync_to_async(make_execution)(python_sandbox)
-    for origin in (b"https://evil.example", b"null", None):
+    # Another port or scheme of the same host is another site too (anything a user runs).
+    for origin in (
+        b"https://evil.example",
+        b"null",
+        None,
+        b"http://localhost:9999",
+        b"https://localhost",
+        b"http://localhost.evil.example",
+    ):
         headers = [(b"host", b"localhost")] + ([(b"origin", origin)] if origin else [])
         communicator = WebsocketCommunicator(
             application, f"/ws/executions/{execution.pk}/", headers=headers
