@@ -73,6 +73,8 @@ class OperatorSettings(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "operator settings"
+        # Every user's usage is on the dashboard: being staff is not enough to see it.
+        permissions = [("view_dashboard", "Can view the usage dashboard")]
 
     def __str__(self) -> str:
         return "Operator settings"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -14,8 +14,11 @@ from operations.dashboard import dashboard_context
 from operations.forms import DateRangeForm
 from operations.metrics import exposition
 
+DASHBOARD_PERMISSION = "operations.view_dashboard"
 
-@staff_member_required
+
+@login_required
+@permission_required(DASHBOARD_PERMISSION, raise_exception=True)
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     form = DateRangeForm(request.GET or None)
