@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import PasswordChangeForm, UserCreationForm
 
 from accounts.models import User
 
@@ -21,3 +21,15 @@ class SignUpForm(UserCreationForm):
         if User.objects.filter(email__iexact=email).exists():
             raise forms.ValidationError("An account with this email address already exists.")
         return email
+
+
+class PasswordChangeWithTokensForm(PasswordChangeForm):
+    """A new password ends the user's other sessions (Django's view does that); API tokens
+    are not sessions, so revoking them too is offered here."""
+
+    revoke_api_tokens = forms.BooleanField(
+        required=False,
+        label="Also revoke all my API tokens",
+        help_text="Programs using them stop working until you give them new ones. Do this "
+        "if you think your password or a token has leaked.",
+    )

@@ -1,16 +1,20 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.views.decorators.http import require_http_methods
 
-from accounts.forms import SignUpForm
+from accounts.forms import PasswordChangeWithTokensForm, SignUpForm
 from accounts.services import user_create
 from api.forms import ApiTokenForm
 from api.selectors.tokens import api_token_list
+from api.services.tokens import api_token_revoke_all
 from quotas.selectors import quota_get, quota_max_timeout
 from quotas.services import quota_roll_over
 
@@ -46,3 +50,20 @@ def profile(request: HttpRequest) -> HttpResponse:
         "api_token_form": ApiTokenForm(),
     }
     return render(request, "accounts/profile.html", context)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's (which signs out every other session), offering to revoke API tokens too."""
+
+    form_class = PasswordChangeWithTokensForm
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("password_change_done")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if form.cleaned_data["revoke_api_tokens"]:
+            revoked = api_token_revoke_all(user=form.user)
+            messages.success(
+                self.request, f"{revoked} API token{'' if revoked == 1 else 's'} revoked."
+            )
+        return response

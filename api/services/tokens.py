@@ -49,6 +49,11 @@ def api_token_revoke(*, token: ApiToken) -> bool:
     return revoked == 1
 
 
+def api_token_revoke_all(*, user) -> int:
+    """Revoke every live token of the user (after a password change, or a leak): how many."""
+    return ApiToken.objects.filter(user=user, revoked_at=None).update(revoked_at=timezone.now())
+
+
 def api_token_used(*, token: ApiToken) -> None:
     """Record that the token was just used (at most once a minute per token)."""
     now = timezone.now()
