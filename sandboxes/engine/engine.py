@@ -27,14 +27,12 @@ from .netns import NetworkTools
 from .packages.manager import Lease, PackageManager, install_failed_result, package_manager
 from .packages.specs import normalise
 from .resolver import RESOLV_CONF
-from .run_network import REFUSED, RunNetwork, RunNetworkSettings, start_blocked
+from .run_network import REFUSED, RunNetwork, RunNetworkSettings
 from .runner import OutputCallback, Runner
 from .runtimes import Runtime, RuntimeRegistry, discover_runtimes, unreachable_part
 from .spec import Isolation, RunResult, RunSpec, Status
 from .stdin import InputStream
 from .workspace import Workspace, remove_stale_workspaces
-
-RUN_RESOLV_CONF = "run-resolv.conf"  # a run with network asks its own resolver
 
 
 class Engine:
@@ -145,7 +143,7 @@ class Engine:
         os.chmod(scratch, 0o711)
         remove_stale_workspaces(scratch)
         etc = layout.etc_dir(scratch)
-        layout.write_etc(etc, {**GENERATED_ETC_FILES, RUN_RESOLV_CONF: RESOLV_CONF})
+        layout.write_etc(etc, {**GENERATED_ETC_FILES, RunNetwork.RESOLV_CONF: RESOLV_CONF})
         blocked = unreachable_part(etc / "passwd", self.uid, self.gid)
         if blocked is not None:
             raise EngineUnavailable(
@@ -330,12 +328,12 @@ class Engine:
         streamed_stdin: bool = False,
     ) -> tuple[Runner, Workspace]:
         assert self._launchers is not None
-        network, block_fd, block_write = None, -1, -1
+        network = None
         if spec.network.enabled:  # a launcher of its own, told to wait for its network
             network = RunNetwork(
                 spec.network, self.network_settings, self.network_tools, self.uid, self.gid
             )
-            launcher, block_fd, block_write = await start_blocked(self._launchers, cleanup)
+            launcher = await network.take_launcher(self._launchers, cleanup)
         else:
             launcher = await self._launchers.take()
         cleanup.callback(launcher.discard)
@@ -348,7 +346,7 @@ class Engine:
         etc = layout.etc_dir(self.config.scratch_dir)
         binds = self._binds(runtime, workspace, packages, etc)
         if network is not None:
-            binds.append(layout.Bind(etc / RUN_RESOLV_CONF, "/etc/resolv.conf"))
+            binds.append(layout.Bind(etc / network.RESOLV_CONF, "/etc/resolv.conf"))
         arguments = bwrap_arguments(
             binds=binds,
             program=runtime.command(spec.entry, spec.argv),
@@ -361,7 +359,7 @@ class Engine:
             seccomp_fd=launcher.seccomp_fd,
             status_fd=launcher.status_fd,
         )
-        launcher.release([*arguments, *(["--block-fd", str(block_fd)] if network else [])])
+        launcher.release([*arguments, *(network.bwrap_arguments() if network else [])])
         status_pipe = await _reader_for(launcher.take_status_pipe())
         cancelled = (cancel or CancelToken()).event()
         runner = Runner(
@@ -370,12 +368,7 @@ class Engine:
         )  # fmt: skip
         await runner.wait_started()
         if network is not None:
-            try:
-                await network.connect(runner.child_pid)
-            except BaseException:
-                await network.close()
-                raise
-            os.write(block_write, b"go")  # the program starts only now
+            await network.start(runner.child_pid)  # the program starts only now
         else:
             self._launchers.refill()
         return runner, workspace

@@ -140,8 +140,11 @@ def run_ruleset(policy: NetworkPolicy, settings: RunNetworkSettings, never: Iter
 
 
 class RunNetwork:
-    """One run's network: `connect()` before the program starts, `account()` after it
-    ended, `close()` always."""
+    """One run's network: `take_launcher()`, then `start()` once bubblewrap reported its
+    child (the program is let go once the network is up), `account()` after it ended,
+    `close()` always."""
+
+    RESOLV_CONF = "run-resolv.conf"  # in the engine's etc folder: the run's own resolver
 
     def __init__(
         self,
@@ -159,6 +162,31 @@ class RunNetwork:
         self.check = AddressCheck(settings.allow_cidrs, host_addresses())
         self.resolver: Resolver | None = None
         self.child_pid = 0
+        self._block_fd = self._go = -1
+
+    async def take_launcher(self, launchers, cleanup: contextlib.ExitStack):
+        """A launcher for this run alone, passed a pipe its bubblewrap waits on
+        (--block-fd, bwrap_arguments()) until start() is done."""
+        block_read, self._go = os.pipe2(os.O_CLOEXEC)
+        cleanup.callback(_close_quietly, self._go)
+        try:
+            launcher = await launchers.start_cold(pass_fds=(block_read,))
+        finally:
+            os.close(block_read)
+        self._block_fd = block_read  # its number, as bubblewrap has it
+        return launcher
+
+    def bwrap_arguments(self) -> list[str]:
+        return ["--block-fd", str(self._block_fd)]
+
+    async def start(self, child_pid: int) -> None:
+        """Connect the sandbox of `child_pid`, then let its program go."""
+        try:
+            await self.connect(child_pid)
+        except BaseException:
+            await self.close()
+            raise
+        os.write(self._go, b"go")
 
     @property
     def max_bytes(self) -> int | None:
@@ -249,18 +277,6 @@ class RunNetwork:
         if self.resolver is not None:
             self.resolver.close()
         await self.namespace.close()
-
-
-async def start_blocked(launchers, cleanup) -> tuple:
-    """A launcher for one run with network, passed a pipe its bubblewrap waits on
-    (--block-fd) until the network is ready: (launcher, the fd's number, its write end)."""
-    block_read, block_write = os.pipe2(os.O_CLOEXEC)
-    cleanup.callback(_close_quietly, block_write)
-    try:
-        launcher = await launchers.start_cold(pass_fds=(block_read,))
-    finally:
-        os.close(block_read)
-    return launcher, block_read, block_write
 
 
 def _close_quietly(fd: int) -> None:
