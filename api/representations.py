@@ -55,6 +55,11 @@ def execution_result(
         "cpuMs": execution.cpu_ms,
         "peakMemoryBytes": execution.peak_memory_bytes,
         "packages": execution.packages,
+        "network": {key: execution.network[key] for key in ("mode", "allow", "deny")},
+        "networkBytesIn": execution.network_bytes_in,
+        "networkBytesOut": execution.network_bytes_out,
+        "networkBlockedCount": execution.network_blocked_count,
+        "networkBlocked": execution.network_blocked,
         "timeline": [{"status": status, "at": at} for status, at in execution.timeline],
         "files": [
             {

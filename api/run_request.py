@@ -34,8 +34,10 @@ FIELDS = frozenset(
         "interactive",
         "streaming",
         "timeout",
+        "network",
     }
 )
+NETWORK_KEYS = frozenset({"mode", "allow", "deny"})
 DEFAULT_RUNTIME = "python"
 MAX_PACKAGES = 50
 MAX_PACKAGE_SPEC_LENGTH = 200
@@ -53,6 +55,8 @@ class RunRequest:
     interactive: bool = False
     streaming: bool = False
     timeout: int | None = None
+    # {"mode", "allow", "deny"}, or None for the tier's default
+    network: dict | None = None
 
 
 def run_request_parse(body: bytes) -> RunRequest:
@@ -79,6 +83,7 @@ def run_request_parse(body: bytes) -> RunRequest:
         interactive=_boolean(data.get("interactive", False), "interactive"),
         streaming=_boolean(data.get("streaming", False), "streaming"),
         timeout=_timeout(data.get("timeout")),
+        network=_network(data.get("network")),
     )
 
 
@@ -185,3 +190,34 @@ def _timeout(value) -> int | None:
     if value < 1:
         raise ValidationError({"timeout": "`timeout` must be at least 1 second."})
     return value
+
+
+def _network(value) -> dict | None:
+    """ "none", "internet", {"allow": [...], "deny": [...]}, or {"deny": [...]} (the
+    internet but those), or with an explicit "mode". The domains themselves, and what
+    the tier allows, are checked by the start service."""
+    if value is None:
+        return None
+    if value in ("none", "internet"):
+        return {"mode": value, "allow": [], "deny": []}
+    if not isinstance(value, dict):
+        raise ValidationError(
+            {"network": '`network` is "none", "internet", or {"allow": [domains], '
+             '"deny": [domains]}.'}
+        )  # fmt: skip
+    unknown = sorted(value.keys() - NETWORK_KEYS)
+    if unknown:
+        raise ValidationError(
+            {"network": f"Unknown key {unknown[0]!r} in `network`: it takes allow, deny and mode."}
+        )
+    mode = value.get("mode") or ("allow_list" if "allow" in value else "internet")
+    if not isinstance(mode, str):
+        raise ValidationError({"network": "`network.mode` must be a string."})
+    policy = {"mode": mode, "allow": value.get("allow", []), "deny": value.get("deny", [])}
+    for key in ("allow", "deny"):
+        domains = policy[key]
+        if not isinstance(domains, list) or not all(isinstance(d, str) for d in domains):
+            raise ValidationError({f"network.{key}": f"`network.{key}` must be a list of domains."})
+        for domain in domains:
+            _encodable(domain, f"network.{key}")
+    return policy

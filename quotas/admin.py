@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.template.defaultfilters import filesizeformat
 from django.utils.html import format_html
 
 from quotas.formatting import format_duration, format_moment
@@ -133,6 +134,7 @@ class TierAdmin(admin.ModelAdmin):
         "compute",
         "longest_run",
         "max_concurrent_runs",
+        "network",
         "users",
         "ordering",
     )
@@ -154,6 +156,12 @@ class TierAdmin(admin.ModelAdmin):
     @admin.display(description="Longest run", ordering="max_run_seconds")
     def longest_run(self, tier: Tier) -> str:
         return format_duration(tier.max_run_seconds)
+
+    @admin.display(description="Network (default / widest / cap per run)")
+    def network(self, tier: Tier) -> str:
+        cap = tier.network_max_bytes
+        cap_text = "no cap" if cap is None else filesizeformat(cap)
+        return f"{tier.network_default} / {tier.network_max} / {cap_text}"
 
     @admin.display(description="Users", ordering="user_count")
     def users(self, tier: Tier) -> int:

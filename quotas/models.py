@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -11,6 +12,18 @@ from django.utils import timezone
 # A quota period lasts 30 days from its start; it rolls over lazily when next checked.
 PERIOD = timedelta(days=30)
 DEFAULT_TIER_NAME = "free"
+
+
+class NetworkChoice(models.TextChoices):
+    """A run's network policy, from the narrowest to the widest (the order matters)."""
+
+    NONE = "none", "No network"
+    ALLOW_LIST = "allow_list", "Allow-list of domains"
+    INTERNET = "internet", "The internet"
+
+    @classmethod
+    def rank(cls, value: str) -> int:
+        return list(cls.values).index(value)
 
 
 class Tier(models.Model):
@@ -36,6 +49,27 @@ class Tier(models.Model):
         default=10 * 1024 * 1024,
         help_text="Files a sandbox may keep between runs (also a run's disk limit), in bytes.",
     )
+    # A run's network (see sandboxes.engine.network_policy): the policy a new sandbox or an
+    # API run without one gets, and the widest one a run may choose.
+    network_default = models.CharField(
+        max_length=16,
+        choices=NetworkChoice,
+        default=NetworkChoice.NONE,
+        help_text="The network of a new sandbox, and of an API run that asks for none.",
+    )
+    network_max = models.CharField(
+        max_length=16,
+        choices=NetworkChoice,
+        default=NetworkChoice.NONE,
+        help_text="The widest network a run may use: none < allow-list < internet.",
+    )
+    network_max_bytes = models.PositiveBigIntegerField(
+        null=True,
+        blank=True,
+        default=100 * 1024 * 1024,
+        help_text="Bytes a run may send and receive in all; a run over it is stopped. "
+        "Empty means no cap.",
+    )
     ordering = models.PositiveSmallIntegerField(default=0, help_text="Lower tiers first.")
 
     class Meta:
@@ -57,6 +91,11 @@ class Tier(models.Model):
                 violation_error_message="The longest run must be at least one second.",
             ),
             models.CheckConstraint(
+                condition=Q(network_max_bytes__isnull=True) | Q(network_max_bytes__gt=0),
+                name="tier_network_max_bytes_positive",
+                violation_error_message="The network cap must be at least one byte (or empty).",
+            ),
+            models.CheckConstraint(
                 condition=Q(max_concurrent_runs__gt=0),
                 name="tier_max_concurrent_runs_positive",
                 violation_error_message="At least one concurrent run must be allowed.",
@@ -65,6 +104,21 @@ class Tier(models.Model):
 
     def __str__(self) -> str:
         return self.label or self.name
+
+    def clean(self) -> None:
+        super().clean()
+        if self.network_default == NetworkChoice.ALLOW_LIST:
+            raise ValidationError(
+                {"network_default": "An allow-list needs its domains: the default is none or "
+                 "the internet (a sandbox then chooses its own allow-list)."}
+            )  # fmt: skip
+        if NetworkChoice.rank(self.network_default) > NetworkChoice.rank(self.network_max):
+            raise ValidationError(
+                {"network_default": "The default network cannot be wider than the widest allowed."}
+            )
+
+    def allows_network(self, mode: str) -> bool:
+        return NetworkChoice.rank(mode) <= NetworkChoice.rank(self.network_max)
 
 
 class QuotaQuerySet(models.QuerySet):

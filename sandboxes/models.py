@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from quotas.models import NetworkChoice
 from sandboxes import filetypes
 
 
@@ -26,6 +27,13 @@ class Sandbox(models.Model):
     # (empty: the console takes what the user types).
     run_args = models.JSONField(default=list, blank=True)
     run_stdin = models.TextField(blank=True)
+    # Its runs' network policy (sandboxes.network): a mode, and the domains an allow-list
+    # allows and a deny-list refuses (normalised by the engine's rules).
+    network_mode = models.CharField(
+        max_length=16, choices=NetworkChoice, default=NetworkChoice.NONE
+    )
+    network_allow = models.JSONField(default=list, blank=True)
+    network_deny = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -41,6 +49,10 @@ class Sandbox(models.Model):
     @property
     def language(self) -> str:
         return "node" if self.runtime.startswith("node") else "python"
+
+    @property
+    def network_policy(self) -> dict:
+        return {"mode": self.network_mode, "allow": self.network_allow, "deny": self.network_deny}
 
     def storage_bytes(self) -> int:
         return self.files.aggregate(total=models.Sum("size"))["total"] or 0
@@ -105,6 +117,7 @@ class Execution(models.Model):
         TIMED_OUT = "timed_out", "timed out"
         OOM_KILLED = "oom_killed", "out of memory"
         OUTPUT_LIMITED = "output_limited", "output limit"
+        NETWORK_LIMITED = "network_limited", "network limit"
         CANCELLED = "cancelled"
         INSTALL_FAILED = "install_failed", "install failed"
         REJECTED = "rejected"
@@ -121,6 +134,7 @@ class Execution(models.Model):
         Status.CANCELLED: "muted",
         Status.REJECTED: "warn",
         Status.OUTPUT_LIMITED: "warn",
+        Status.NETWORK_LIMITED: "warn",
     }
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -137,7 +151,8 @@ class Execution(models.Model):
     runtime_version = models.CharField(max_length=32, blank=True)
     # What ran, so a past run can be re-run exactly: {"files": {path: base64}, "entry": ...,
     # "packages": [...], "env_names": [...], "args": [...], "stdin": "...", "interactive":
-    # bool}. Variable values are never stored here.
+    # bool, "network": {"mode", "allow", "deny", "max_bytes"}}. Variable values are never
+    # stored here.
     snapshot = models.JSONField()
     timeout_seconds = models.PositiveIntegerField()
     status = models.CharField(max_length=16, choices=Status, default=Status.QUEUED)
@@ -152,6 +167,12 @@ class Execution(models.Model):
     output_bytes = models.PositiveIntegerField(default=0)
     output_truncated = models.BooleanField(default=False)
     error = models.TextField(blank=True)
+    network_bytes_in = models.PositiveBigIntegerField(default=0)
+    network_bytes_out = models.PositiveBigIntegerField(default=0)
+    # Connections its network policy refused: how many, and the first few in words
+    # ("evil.example (not on the allow-list)").
+    network_blocked_count = models.PositiveIntegerField(default=0)
+    network_blocked = models.JSONField(default=list, blank=True)
     cancel_requested = models.BooleanField(default=False)
     worker = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -177,6 +198,11 @@ class Execution(models.Model):
     @property
     def packages(self) -> list[str]:
         return self.snapshot.get("packages", [])
+
+    @property
+    def network(self) -> dict:
+        """The network policy it ran with (runs recorded before policies existed: none)."""
+        return self.snapshot.get("network") or {"mode": NetworkChoice.NONE, "allow": [], "deny": []}
 
     @property
     def tone(self) -> str:

@@ -27,6 +27,7 @@ from sandboxes.engine import CancelToken, EngineError, InputStream, Limits, RunS
 from sandboxes.engine_config import default_limits, get_engine
 from sandboxes.events import execution_event_send
 from sandboxes.models import Execution
+from sandboxes.network import engine_policy, network_failure_in
 from sandboxes.services.executions import (
     execution_finish,
     execution_output_append,
@@ -78,6 +79,8 @@ class OutputStream:
         self.lock = asyncio.Lock()
         self.flusher: asyncio.Task | None = None
         self.flushed_at = 0.0
+        # Whether the program said a name did not resolve (for its network hint).
+        self.network_failure_seen = False
 
     async def write(self, stream: str, data: bytes) -> None:
         self._add(stream, self.decoders[stream].decode(data))
@@ -95,6 +98,8 @@ class OutputStream:
 
     def _add(self, stream: str, text: str) -> None:
         if text:
+            if not self.network_failure_seen:
+                self.network_failure_seen = network_failure_in(text)
             self.seq += 1
             self.pending.append((self.seq, stream, text))
             self.pending_bytes += len(text)
@@ -163,6 +168,7 @@ def _load(execution_id) -> tuple[RunSpec, Execution] | None:
         stdin=snapshot.get("stdin", "").encode(),
         limits=limits,
         packages=tuple(snapshot.get("packages", ())),
+        network=engine_policy(snapshot.get("network")),
     )
     return spec, execution
 
@@ -191,6 +197,8 @@ class _Progress:
 async def _finish(execution_id, output: OutputStream | None = None, **fields) -> None:
     """End the run with the last of its output; clients get that output, then the end."""
     rest = await output.close() if output is not None else []
+    if output is not None:
+        fields["network_failure_seen"] = output.network_failure_seen
     execution = await _db(execution_finish)(execution_id=execution_id, output=rest, **fields)
     if output is not None:
         await output.send(rest)

@@ -8,6 +8,7 @@ from quotas.models import DEFAULT_TIER_NAME, Quota, Tier
 from quotas.services import quota_change_tier
 
 PASSWORD = "correct horse battery staple"
+MiB = 1024 * 1024
 
 # The tiers the data migration seeds. Transactional tests flush them, so factories
 # recreate them on demand rather than trusting the migration.
@@ -18,6 +19,9 @@ SEEDED_TIERS = {
         "compute_seconds": 7_200,
         "max_run_seconds": 2_700,
         "max_concurrent_runs": 1,
+        "network_default": "none",
+        "network_max": "allow_list",
+        "network_max_bytes": 100 * MiB,
         "ordering": 0,
     },
     "pro": {
@@ -26,6 +30,9 @@ SEEDED_TIERS = {
         "compute_seconds": 90_000,
         "max_run_seconds": 18_000,
         "max_concurrent_runs": 3,
+        "network_default": "none",
+        "network_max": "internet",
+        "network_max_bytes": 1024 * MiB,
         "ordering": 10,
     },
     "premium": {
@@ -34,6 +41,9 @@ SEEDED_TIERS = {
         "compute_seconds": 360_000,
         "max_run_seconds": 18_000,
         "max_concurrent_runs": 5,
+        "network_default": "none",
+        "network_max": "internet",
+        "network_max_bytes": 5 * 1024 * MiB,
         "ordering": 20,
     },
     "enterprise": {
@@ -42,6 +52,9 @@ SEEDED_TIERS = {
         "compute_seconds": None,
         "max_run_seconds": 18_000,
         "max_concurrent_runs": 10,
+        "network_default": "none",
+        "network_max": "internet",
+        "network_max_bytes": 20 * 1024 * MiB,
         "ordering": 30,
     },
 }

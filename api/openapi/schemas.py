@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from api.openapi.parts import JSON, _nullable, _ref
 from api.run_request import MAX_PACKAGES
+from quotas.models import NetworkChoice
+from sandboxes.engine.network_policy import MAX_PATTERNS
 from sandboxes.limits import (
     MAX_ARG_BYTES,
     MAX_ARGS,
@@ -27,7 +29,11 @@ def schemas() -> dict:
             "exitCode": _nullable("integer", description="The program's exit code."),
             "signal": _nullable("integer", description="The signal that killed it, if any."),
             "duration": _nullable("integer", description="Wall time in milliseconds."),
-            "error": _nullable("string", description="Why it ended early, in words."),
+            "error": _nullable(
+                "string",
+                description="Why it ended early, in words; and, when its network stopped it "
+                "(no network, or a destination its policy refused), one line saying so.",
+            ),
             "outputTruncated": {"type": "boolean"},
         },
     }
@@ -59,6 +65,25 @@ def schemas() -> dict:
                     "cpuMs": _nullable("integer"),
                     "peakMemoryBytes": _nullable("integer"),
                     "packages": {"type": "array", "items": {"type": "string"}},
+                    "network": _ref("NetworkPolicy"),
+                    "networkBytesIn": {
+                        "type": "integer",
+                        "description": "Bytes the run received over its network.",
+                    },
+                    "networkBytesOut": {
+                        "type": "integer",
+                        "description": "Bytes the run sent over its network.",
+                    },
+                    "networkBlockedCount": {
+                        "type": "integer",
+                        "description": "Connections and lookups its policy refused.",
+                    },
+                    "networkBlocked": {
+                        "type": "array",
+                        "items": {"type": "string"},
+                        "description": "The first refusals, in words: "
+                        '"evil.example (not on the allow-list)".',
+                    },
                     "timeline": {
                         "type": "array",
                         "items": {
@@ -157,6 +182,32 @@ def schemas() -> dict:
                     "description": "Seconds; at most your tier's longest run (and the "
                     "compute time you have left).",
                 },
+                "network": {
+                    "description": "What the run may reach: no network, the internet "
+                    "(public addresses only), or only the domains of an allow-list "
+                    "(`*.example.com` for every name under one), less those of a "
+                    'deny-list (`{"deny": [...]}` alone: the internet but those). '
+                    "Private, loopback and link-local addresses are always refused. "
+                    "Default: your tier's; a policy wider than your tier allows is a 400.",
+                    "oneOf": [
+                        {"type": "string", "enum": ["none", "internet"]},
+                        _ref("NetworkPolicy"),
+                    ],
+                    "examples": ["internet", {"allow": ["api.github.com", "*.pypi.org"]}],
+                },
+            },
+        },
+        "NetworkPolicy": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "mode": {"type": "string", "enum": list(NetworkChoice.values)},
+                "allow": {
+                    "type": "array",
+                    "maxItems": MAX_PATTERNS,
+                    "items": {"type": "string", "examples": ["api.example.com", "*.example.org"]},
+                },
+                "deny": {"type": "array", "maxItems": MAX_PATTERNS, "items": {"type": "string"}},
             },
         },
         "ExecutionEnd": end,

@@ -36,6 +36,7 @@ def api_run_start(*, user, run: RunRequest) -> Execution:
         args=run.args,
         stdin=run.stdin,
         interactive=run.interactive,
+        network=run.network,
     )
 
 

@@ -18,11 +18,13 @@ from config.numbers import ascii_int
 from operations import events
 from operations.services import runs_paused_check
 from quotas.exceptions import QuotaExceeded
+from quotas.selectors import quota_get
 from quotas.services import quota_reserve, quota_settle
 from sandboxes.dispatch import get_dispatcher
 from sandboxes.engine import RunResult
 from sandboxes.limits import validate_args, validate_files, validate_stdin, validate_variable
 from sandboxes.models import Execution, ExecutionFile, OutputChunk, Sandbox, SandboxFile
+from sandboxes.network import network_for_run, network_hint
 from sandboxes.services.packages import package_usage_record, packages_check
 from sandboxes.services.workspaces import runtime_check
 
@@ -52,8 +54,12 @@ def execution_start(
     args: Sequence[str] = (),
     stdin: str = "",
     interactive: bool = False,
+    network: dict | None = None,
 ) -> Execution:
     """Validate, reserve quota, record the run and hand it to the dispatcher.
+
+    `network` is the policy asked for ({"mode", "allow", "deny"}; None: the tier's
+    default), refused if the user's tier does not allow it.
 
     Variable values go to the dispatcher only (in memory, or sealed in a distributed
     job); the execution keeps their names. `args` and `stdin` are kept with the run (a
@@ -79,6 +85,7 @@ def execution_start(
         timeout_seconds = settings.SANDBOX_DEFAULT_TIMEOUT
     if timeout_seconds < 1:
         raise ValidationError({"timeout": "The timeout must be at least 1 second."})
+    network = network_for_run(tier=quota_get(user=user).tier, policy=network)
     snapshot = {
         "files": {path: base64.b64encode(data).decode() for path, data in files.items()},
         "entry": entry,
@@ -87,6 +94,7 @@ def execution_start(
         "args": args,
         "stdin": stdin,
         "interactive": bool(interactive),
+        "network": network,
     }
     fields = {"owner": user, "sandbox": sandbox, "runtime": runtime, "snapshot": snapshot}
     try:
@@ -134,12 +142,13 @@ def execution_start_for_sandbox(*, sandbox: Sandbox, timeout_seconds: int | None
         args=sandbox.run_args,
         stdin=sandbox.run_stdin,
         interactive=False,
+        network=sandbox.network_policy,
     )
 
 
 def execution_rerun(*, execution: Execution) -> Execution:
-    """The same files, entry, runtime, packages, arguments and stdin as a past run (with
-    the sandbox's current variable values: past values are never stored)."""
+    """The same files, entry, runtime, packages, arguments, stdin and network policy as a
+    past run (with the sandbox's current variable values: past values are never stored)."""
     snapshot = execution.snapshot
     sandbox = execution.sandbox
     variables = dict(sandbox.variables.values_list("name", "value")) if sandbox else {}
@@ -155,6 +164,7 @@ def execution_rerun(*, execution: Execution) -> Execution:
         args=snapshot.get("args", ()),
         stdin=snapshot.get("stdin", ""),
         interactive=snapshot.get("interactive", False),
+        network={key: execution.network[key] for key in ("mode", "allow", "deny")},
     )
 
 
@@ -214,9 +224,13 @@ def execution_finish(
     error: str = "",
     wall_seconds: float = 0.0,
     output: list[tuple[int, str, str]] = (),
+    network_failure_seen: bool = False,
 ) -> Execution:
     """Record how a run ended with the last of its `output`, keep its produced files, and
-    settle its quota exactly once."""
+    settle its quota exactly once.
+
+    `network_failure_seen`: its output said a name did not resolve or a network was
+    unreachable; with no network, its error then says how to give it one."""
     execution = Execution.objects.select_for_update().get(pk=execution_id)
     if execution.status in FINAL_STATUSES:
         return execution
@@ -235,6 +249,17 @@ def execution_finish(
         execution.cpu_ms = round(result.cpu_seconds * 1000)
         execution.peak_memory_bytes = result.peak_memory_bytes
         execution.output_truncated = result.output_truncated
+        execution.network_bytes_in = result.network_bytes_in
+        execution.network_bytes_out = result.network_bytes_out
+        execution.network_blocked_count = result.network_blocked_count
+        execution.network_blocked = list(result.network_blocked)
+        hint = network_hint(
+            mode=execution.network["mode"],
+            blocked=result.network_blocked,
+            blocked_count=result.network_blocked_count,
+            failure_seen=network_failure_seen,
+        )
+        execution.error = " ".join(part for part in (execution.error, hint) if part)
         _keep_files(execution, result)
     if execution.reservation is not None:
         quota_settle(reservation=execution.reservation, compute_seconds=wall_seconds)

@@ -26,6 +26,7 @@ from sandboxes.limits import (
     validate_variable,
 )
 from sandboxes.models import EnvironmentVariable, Sandbox, SandboxFile
+from sandboxes.network import network_default, network_policy_check
 
 STARTER_CODE = {
     "python": 'import sys\n\nprint(f"Hello from Python {sys.version.split()[0]}!")\n',
@@ -65,7 +66,10 @@ def sandbox_create(*, owner, name: str, runtime: str) -> Sandbox:
     runtime_check(runtime)
     language = "node" if runtime.startswith("node") else "python"
     entry = ENTRY_NAME[language]
-    sandbox = Sandbox.objects.create(owner=owner, name=name, runtime=runtime, entry_file=entry)
+    network = network_default(quota_get(user=owner).tier)
+    sandbox = Sandbox.objects.create(
+        owner=owner, name=name, runtime=runtime, entry_file=entry, network_mode=network["mode"]
+    )
     starter = STARTER_CODE[language].encode()
     SandboxFile.objects.create(sandbox=sandbox, path=entry, content=starter, size=len(starter))
     return sandbox
@@ -253,6 +257,21 @@ def sandbox_variable_set(*, sandbox: Sandbox, name: str, value: str) -> Environm
         sandbox=sandbox, name=name, defaults={"value": value}
     )
     return variable
+
+
+@transaction.atomic
+def sandbox_network_set(
+    *, sandbox: Sandbox, mode: str, allow: list[str] = (), deny: list[str] = ()
+) -> Sandbox:
+    """Choose the sandbox's network policy, checked against its owner's tier. Raises
+    ValidationError naming `network`, `network.allow` or `network.deny`."""
+    tier = quota_get(user=sandbox.owner).tier
+    policy = network_policy_check(tier=tier, mode=mode, allow=allow, deny=deny)
+    sandbox.network_mode = policy["mode"]
+    sandbox.network_allow = policy["allow"]
+    sandbox.network_deny = policy["deny"]
+    sandbox.save(update_fields=["network_mode", "network_allow", "network_deny", "updated_at"])
+    return sandbox
 
 
 @transaction.atomic

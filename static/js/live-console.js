@@ -95,8 +95,9 @@
       if (event.duration_ms !== null && event.duration_ms !== undefined) parts.push(formatDuration(event.duration_ms));
       line.textContent = parts.join(" · ");
       this.end.replaceChildren(line);
-      // An install failure's error is the installer's output, already on stderr above.
-      if (event.error && event.status !== "succeeded" && event.status !== "install_failed") {
+      // An install failure's error is the installer's output, already on stderr above. A
+      // run that succeeded has an error only to say its network stopped something.
+      if (event.error && event.status !== "install_failed") {
         const why = document.createElement("div");
         why.className = "exit-error";
         why.textContent = event.error;

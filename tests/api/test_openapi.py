@@ -73,6 +73,7 @@ def test_the_documented_run_fields_are_exactly_the_accepted_ones():
         ("env", {"A": "b"}),
         ("timeout", 1),
         ("streaming", False),
+        ("network", "none"),
     ],
 )
 def test_each_documented_field_is_read(api, owner, field, value):

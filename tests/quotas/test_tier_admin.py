@@ -25,6 +25,9 @@ def tier_form(**fields) -> dict:
         "max_run_seconds": "3600",
         "max_concurrent_runs": "4",
         "storage_bytes": "10485760",
+        "network_default": "none",
+        "network_max": "allow_list",
+        "network_max_bytes": "1048576",
         "ordering": "15",
     } | fields
 
@@ -76,3 +79,32 @@ def test_a_non_staff_user_cannot_add_a_tier(client, owner):
 
     assert response.status_code == 302
     assert not Tier.objects.filter(name="team").exists()
+
+
+@pytest.mark.parametrize(
+    ("default", "widest", "words"),
+    [
+        ("internet", "allow_list", "cannot be wider than the widest allowed"),
+        ("allow_list", "internet", "An allow-list needs its domains"),
+    ],
+)
+def test_a_tiers_default_network_must_fit_its_widest(operator_client, default, widest, words):
+    response = operator_client.post(ADD, tier_form(network_default=default, network_max=widest))
+
+    assert response.status_code == 200
+    assert words in response.content.decode()
+    assert not Tier.objects.filter(name="team").exists()
+
+
+def test_an_operator_sets_a_tiers_network(operator_client):
+    response = operator_client.post(
+        ADD, tier_form(network_default="internet", network_max="internet", network_max_bytes="")
+    )
+
+    assert response.status_code == 302
+    tier = Tier.objects.get(name="team")
+    assert (tier.network_default, tier.network_max, tier.network_max_bytes) == (
+        "internet",
+        "internet",
+        None,
+    )
