@@ -148,8 +148,8 @@ class NetworkTools:
         """Raise EngineUnavailable, saying what is `refused` and what to install."""
         if missing := self.missing():
             raise EngineUnavailable(
-                f"{refused}: they need network, given only through slirp4netns with private "
-                "addresses blocked by nftables, and this host lacks " + ", ".join(missing)
+                f"{refused}: a sandbox's network is given only through slirp4netns, with "
+                "private addresses blocked by nftables, and this host lacks " + ", ".join(missing)
             )
 
 

@@ -158,8 +158,8 @@ class RunNetwork:
         self.settings = settings
         self.namespace = NamespaceNetwork(tools, uid, gid, ipv6=True)
         self.refusals = Refusals()
-        self.never = [*host_addresses(), *(a for a, _port in settings.refused_endpoints)]
-        self.check = AddressCheck(settings.allow_cidrs, host_addresses())
+        self.never = host_addresses()
+        self.check = AddressCheck(settings.allow_cidrs, self.never)
         self.resolver: Resolver | None = None
         self.child_pid = 0
         self._block_fd = self._go = -1
