@@ -11,6 +11,8 @@ from pathlib import Path
 
 import environ
 
+from config.private import private_dir, private_file
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -79,11 +81,13 @@ TEMPLATES = [
     },
 ]
 
-DATA_DIR = Path(env.str("DATA_DIR", default=str(BASE_DIR / "var")))
-DATA_DIR.mkdir(parents=True, exist_ok=True)  # the embedded SQLite file lives here
+# Owner-only (0700, the SQLite file 0600): it holds every user's code and secrets.
+DATA_DIR = private_dir(Path(env.str("DATA_DIR", default=str(BASE_DIR / "var"))))
 
 DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    if DATABASES["default"]["NAME"] not in ("", ":memory:"):
+        private_file(Path(DATABASES["default"]["NAME"]))
     # WAL and a busy timeout let the in-process runner write while pages read; in WAL mode
     # synchronous=NORMAL is safe from corruption and saves an fsync per commit (a power
     # cut may lose the last commits, not the database). (The runner's own threads keep
