@@ -39,6 +39,7 @@ RESOLV_CONF = f"nameserver {ADDRESS}\noptions timeout:2 attempts:2\n"
 UPSTREAM_SECONDS = 3.0
 MAX_TTL = 300
 KEPT_REFUSALS = 5
+MAX_IN_FLIGHT = 32  # questions over UDP being answered at once, per run
 IP_FREEBIND = 15  # bind before the namespace's loopback is up (linux/in.h)
 
 
@@ -217,6 +218,8 @@ class _Udp(asyncio.DatagramProtocol):
         self.transport = transport
 
     def datagram_received(self, data: bytes, address) -> None:
+        if len(self.tasks) >= MAX_IN_FLIGHT:
+            return  # a flood of questions costs the engine nothing more: they are dropped
         task = asyncio.get_running_loop().create_task(self._reply(data, address))
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)

@@ -274,3 +274,40 @@ def test_a_gvisor_run_cannot_ask_for_network():
             network=INTERNET,
             isolation="gvisor",
         )
+
+
+RAW = """\
+import socket, subprocess
+for label, family, kind, proto in [
+    ("raw-icmp", socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP),
+    ("raw-ipv6", socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_ICMPV6),
+    ("packet", socket.AF_PACKET, socket.SOCK_RAW, 0),
+    ("ping", socket.AF_INET, socket.SOCK_DGRAM, socket.IPPROTO_ICMP),
+]:
+    try:
+        socket.socket(family, kind, proto).close()
+        print(label, "ok")
+    except OSError as error:
+        print(label, "refused", type(error).__name__)
+flush = subprocess.run(["/usr/sbin/nft", "flush", "ruleset"], capture_output=True)
+print("flush", "ok" if flush.returncode == 0 else "refused")
+try:
+    socket.create_connection(("10.0.2.2", 5432), timeout=3)
+    print("gateway ok")
+except OSError as error:
+    print("gateway refused", type(error).__name__)
+"""
+
+
+def test_a_program_with_network_has_no_raw_sockets_and_cannot_change_its_firewall(run):
+    outcome = run(RAW, INTERNET)
+
+    assert lines(outcome) == {
+        "raw-icmp": "refused",
+        "raw-ipv6": "refused",
+        "packet": "refused",
+        "ping": "refused",
+        "flush": "refused",
+        "gateway": "refused",
+    }, outcome.stdout + outcome.stderr
+    assert "10.0.2.2:5432 (private address)" in outcome.result.network_blocked
