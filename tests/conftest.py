@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
@@ -41,6 +42,18 @@ def network_hosts() -> NetHosts:
     SANDBOX_NETWORK_ALLOW_CIDRS and SANDBOX_NETWORK_DNS. Torn down at the end, also on failure."""
     with nethosts() as hosts:
         yield hosts
+
+
+@pytest.fixture
+def engine_reaches_network_hosts(network_hosts, monkeypatch) -> NetHosts:
+    """The app's engine (get_engine()) lets runs with network reach the test hosts, as
+    SANDBOX_NETWORK_ALLOW_CIDRS and SANDBOX_NETWORK_DNS would, for this test only."""
+    engine = get_engine()
+    reaching = dataclasses.replace(
+        engine.network_settings, allow_cidrs=network_hosts.allow_cidrs, dns=network_hosts.dns
+    )
+    monkeypatch.setattr(engine, "network_settings", reaching)
+    return network_hosts
 
 
 @pytest.fixture

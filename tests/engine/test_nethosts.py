@@ -1,4 +1,5 @@
-"""The network test hosts serve HTTP and DNS from their own namespace, and leave nothing behind."""
+"""The network test hosts serve HTTP and DNS from their own namespace, leave nothing behind,
+and the app's engine reaches them in a test that asks (engine_reaches_network_hosts)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import dns.message
 import dns.query
 import pytest
 
+from sandboxes.engine import NetworkPolicy, RunSpec
+from sandboxes.engine_config import get_engine
 from tests.nethosts import nethosts
 
 pytestmark = pytest.mark.sandbox
@@ -30,3 +33,18 @@ def test_the_test_hosts_answer_http_and_dns_and_are_removed_afterwards():
     assert hosts.namespace not in links and hosts.namespace not in namespaces
     routes = subprocess.run(["ip", "route"], capture_output=True, text=True).stdout
     assert str(hosts.v4) not in routes
+
+
+def test_the_apps_engine_reaches_the_test_hosts_with_the_fixture(engine_reaches_network_hosts):
+    code = b"import urllib.request\nprint(urllib.request.urlopen('http://api.nethost.test/json').read().decode())"
+    spec = RunSpec(
+        runtime="python",
+        files={"main.py": code},
+        entry="main.py",
+        network=NetworkPolicy(mode="internet"),
+    )
+    output: list[bytes] = []
+
+    result = get_engine().run_sync(spec, on_output=lambda _stream, data: output.append(data))
+
+    assert result.ok and b"hello from the test host" in b"".join(output), result
