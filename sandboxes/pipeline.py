@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import codecs
+import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -41,6 +42,10 @@ FLUSH_SECONDS = 0.02
 STREAMS = ("stdout", "stderr", "install", "stdin")
 FLUSH_BYTES = 64 * 1024
 DATABASE_THREADS = 4
+# PostgreSQL text cannot hold NUL: stored (and sent) as U+FFFD, as undecodable bytes are.
+NUL, REPLACEMENT = "\x00", "\ufffd"
+
+logger = logging.getLogger(__name__)
 
 _database_threads = ThreadPoolExecutor(DATABASE_THREADS, thread_name_prefix="pipeline-db")
 
@@ -81,8 +86,11 @@ class OutputStream:
         self.flushed_at = 0.0
         # Whether the program said a name did not resolve (for its network hint).
         self.network_failure_seen = False
+        self.failure: Exception | None = None  # a batch that could not be stored
 
     async def write(self, stream: str, data: bytes) -> None:
+        if self.failure is not None:
+            raise self.failure  # the engine stops the run: its output is no longer kept
         self._add(stream, self.decoders[stream].decode(data))
         quiet = time.monotonic() - self.flushed_at >= FLUSH_SECONDS
         if self.pending_bytes >= FLUSH_BYTES or (quiet and self.flusher is None):
@@ -101,13 +109,17 @@ class OutputStream:
             if not self.network_failure_seen:
                 self.network_failure_seen = network_failure_in(text)
             self.seq += 1
-            self.pending.append((self.seq, stream, text))
+            self.pending.append((self.seq, stream, text.replace(NUL, REPLACEMENT)))
             self.pending_bytes += len(text)
 
     async def _flush_soon(self, delay: float = FLUSH_SECONDS) -> None:
         await asyncio.sleep(delay)
         self.flusher = None
-        await self.flush()
+        try:
+            await self.flush()
+        except Exception as error:  # nobody awaits this task: the next write raises it
+            logger.exception("output of execution %s could not be stored", self.execution_id)
+            self.failure = error
 
     async def flush(self) -> None:
         async with self.lock:
@@ -195,14 +207,41 @@ class _Progress:
 
 
 async def _finish(execution_id, output: OutputStream | None = None, **fields) -> None:
-    """End the run with the last of its output; clients get that output, then the end."""
+    """End the run with the last of its output; clients get that output, then the end.
+
+    If that cannot be stored (its produced files, say), the run still ends, in error, with
+    the rest of its output if that can be stored, else with what was stored before."""
     rest = await output.close() if output is not None else []
     if output is not None:
         fields["network_failure_seen"] = output.network_failure_seen
-    execution = await _db(execution_finish)(execution_id=execution_id, output=rest, **fields)
+    failed = {
+        "status": Execution.Status.ERROR,
+        "error": STORE_FAILED,
+        "wall_seconds": _wall_seconds(fields),
+    }
+    attempts = [(rest, fields), (rest, failed), ([], failed)]
+    for attempt, (chunks, how) in enumerate(attempts, start=1):
+        try:
+            execution = await _db(execution_finish)(execution_id=execution_id, output=chunks, **how)
+            break
+        except Exception:
+            if attempt == len(attempts):
+                raise
+            logger.exception("execution %s could not be ended as %s", execution_id, how["status"])
     if output is not None:
-        await output.send(rest)
+        await output.send(chunks)
     await execution_event_send(execution_id, exit_event(execution))
+
+
+STORE_FAILED = (
+    "The run ended, but its results could not be stored; what was stored before is kept "
+    "and the details are logged."
+)
+
+
+def _wall_seconds(fields: dict) -> float:
+    result = fields.get("result")
+    return result.wall_seconds if result is not None else fields.get("wall_seconds", 0.0)
 
 
 def exit_event(execution: Execution) -> dict:
@@ -260,6 +299,11 @@ async def _run(execution, spec, output, cancel, worker, stdin: InputStream | Non
     except EngineError as error:
         await _finish(execution_id, output, status=Execution.Status.ERROR, error=str(error))
         return
+    except Exception:
+        # Ours, not the program's (the database, say): logged, and the run still ends.
+        logger.exception("execution %s failed in the pipeline", execution_id)
+        await _finish(execution_id, output, status=Execution.Status.ERROR, error=FAILED)
+        return
     except BaseException:
         await asyncio.shield(
             _finish(execution_id, output, status=Execution.Status.LOST, error="The server stopped.")
@@ -268,4 +312,5 @@ async def _run(execution, spec, output, cancel, worker, stdin: InputStream | Non
     await _finish(execution_id, output, status=result.status.value, result=result)
 
 
+FAILED = "The service failed while running this; it has been logged."
 PREPARING, RUNNING = Execution.Status.PREPARING, Execution.Status.RUNNING

@@ -19,6 +19,10 @@ class SandboxFailed(EngineError):
     """The sandbox itself failed to start (not the user's program)."""
 
 
+class OutputFailed(EngineError):
+    """A run's output could not be read or handed on (the output callback raised)."""
+
+
 class InstallFailed(EngineError):
     """A run's packages could not be installed; `message` says which and why."""
 

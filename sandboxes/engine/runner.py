@@ -13,13 +13,14 @@ import asyncio
 import contextlib
 import inspect
 import json
+import logging
 import signal
 import time
 from collections.abc import Awaitable, Callable
 from typing import Protocol
 
 from .cgroups import RunCgroup, Usage
-from .errors import SandboxFailed
+from .errors import OutputFailed, SandboxFailed
 from .spec import Limits, Status
 from .stdin import InputStream
 
@@ -39,6 +40,8 @@ READ_SIZE = 64 * 1024
 CPU_POLL_SECONDS = 0.25
 START_TIMEOUT_SECONDS = 10
 DRAIN_SECONDS = 1.0
+
+logger = logging.getLogger(__name__)
 
 
 class Runner:
@@ -68,6 +71,10 @@ class Runner:
         self.exit_code: int | None = None
         self.child_pid = 0  # the sandbox's first process, as the host sees it
         self.over_output = asyncio.Event()
+        # Set when output could not be read or handed on: the run is stopped and ends in
+        # error (never a reader dying in silence while the program blocks on a full pipe).
+        self.output_failure = ""
+        self.output_failed = asyncio.Event()
 
     async def wait_started(self) -> None:
         """bubblewrap reports the child it started; without that report, the sandbox failed."""
@@ -111,7 +118,10 @@ class Runner:
                 for task in pending:
                     task.cancel()
             feeder.cancel()
-            await asyncio.gather(*pumps, feeder, return_exceptions=True)
+            ended = await asyncio.gather(*pumps, feeder, return_exceptions=True)
+            for outcome in ended:
+                if isinstance(outcome, Exception):  # none expected: _pump keeps its own
+                    self._output_broken(outcome, "reading")
         if self.status_pipe is not None:
             self.exit_code = self._exit_code_reported(await self.status_pipe.read())
         else:
@@ -122,13 +132,14 @@ class Runner:
         exited = asyncio.create_task(self.process.wait())
         cancel = asyncio.create_task(self.cancelled.wait())
         over_output = asyncio.create_task(self.over_output.wait())
+        output_failed = asyncio.create_task(self.output_failed.wait())
         try:
             while True:
                 left = self.limits.timeout_seconds - (time.monotonic() - started)
                 if left <= 0:
                     return await self._end(Status.TIMED_OUT, "wall-clock timeout")
                 done, _ = await asyncio.wait(
-                    {exited, cancel, over_output},
+                    {exited, cancel, over_output, output_failed},
                     timeout=min(left, CPU_POLL_SECONDS),
                     return_when=asyncio.FIRST_COMPLETED,
                 )
@@ -136,6 +147,8 @@ class Runner:
                     return await self._end(Status.CANCELLED, "cancelled")
                 if over_output in done:
                     return await self._end(Status.OUTPUT_LIMITED, "output limit")
+                if output_failed in done:
+                    return await self._stop()
                 if exited in done:
                     return
                 if self.cgroup.usage().cpu_seconds > self.limits.cpu_seconds:
@@ -143,12 +156,15 @@ class Runner:
                 if self.network is not None and self.network.over_cap():
                     return await self._end(Status.NETWORK_LIMITED, "network limit")
         finally:
-            for task in (exited, cancel, over_output):
+            for task in (exited, cancel, over_output, output_failed):
                 task.cancel()
 
     async def _end(self, reason: Status, what: str) -> None:
         self.end_reason = reason
         self.error = self._limit_message(what)
+        await self._stop()
+
+    async def _stop(self) -> None:
         with contextlib.suppress(ProcessLookupError):  # it may have exited just now
             self.process.kill()  # bubblewrap or runsc; kill_all takes everything they started
         await asyncio.to_thread(self.cgroup.kill_all)
@@ -167,19 +183,39 @@ class Runner:
         }[what]
 
     async def _pump(self, stream: str, pipe: asyncio.StreamReader | None) -> None:
+        """Read `pipe` to its end, whatever happens to the output once read."""
         assert pipe is not None
-        while chunk := await pipe.read(READ_SIZE):
+        while True:
+            try:
+                chunk = await pipe.read(READ_SIZE)
+            except Exception as error:
+                self._output_broken(error, f"reading {stream}")
+                return
+            if not chunk:
+                return
             if len(chunk) > self.output_left:
                 chunk = chunk[: self.output_left]
                 self.truncated = True
                 self.over_output.set()
-            if not chunk:
+            if not chunk or self.output_failure:
                 continue  # keep draining so the program is never blocked on a full pipe
             self.output_left -= len(chunk)
             if self.on_output is not None:
-                result = self.on_output(stream, chunk)
-                if inspect.isawaitable(result):
-                    await result
+                try:
+                    result = self.on_output(stream, chunk)
+                    if inspect.isawaitable(result):
+                        await result
+                except Exception as error:
+                    self._output_broken(error, f"storing {stream}")
+
+    def _output_broken(self, error: Exception, doing: str) -> None:
+        logger.error("run output failed while %s", doing, exc_info=error)
+        if not self.output_failure:
+            self.output_failure = (
+                f"the run's output could not be stored ({type(error).__name__} while "
+                f"{doing}); the run was stopped and the details are logged"
+            )
+        self.output_failed.set()
 
     async def _feed(self, data: bytes, more: InputStream | None) -> None:
         stdin = self.process.stdin
@@ -211,8 +247,11 @@ class Runner:
     def outcome(self, usage: Usage) -> tuple[Status, int | None, int | None]:
         """(status, exit code, signal). Death by signal N is reported as 128 + N.
 
-        Raises SandboxFailed when the sandbox, not the program, failed.
+        Raises SandboxFailed when the sandbox, not the program, failed, and OutputFailed
+        when its output could not be read or handed on.
         """
+        if self.output_failure:
+            raise OutputFailed(self.output_failure)
         if self.end_reason is not None:
             return self.end_reason, None, int(signal.SIGKILL)
         code = self.exit_code

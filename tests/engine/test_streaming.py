@@ -7,6 +7,8 @@ import time
 
 import pytest
 
+from sandboxes.engine.errors import OutputFailed
+
 from .attacks import make_spec
 
 pytestmark = pytest.mark.sandbox
@@ -71,3 +73,19 @@ def test_an_async_output_callback_is_awaited_for_every_chunk(engine, isolation):
 
     assert b"".join(d for s, d in received if s == "stdout") == b"out\n"
     assert b"".join(d for s, d in received if s == "stderr") == b"err\n"
+
+
+def test_an_output_callback_that_fails_stops_the_run_in_error_instead_of_blocking_it(
+    engine, isolation
+):
+    def on_output(stream: str, data: bytes) -> None:
+        raise RuntimeError("cannot store this")
+
+    # Writes far more than a pipe holds: a reader that died would leave it blocked until
+    # its 600 s limit (the test's own timeout catches that).
+    code = "import sys\nwhile True:\n    sys.stdout.write('y' * 65536)\n    sys.stdout.flush()\n"
+
+    with pytest.raises(OutputFailed, match="output could not be stored"):
+        engine.run_sync(
+            make_spec(code, isolation=isolation, timeout_seconds=600, cpu_seconds=600), on_output
+        )

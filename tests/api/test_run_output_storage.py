@@ -1,0 +1,95 @@
+"""A run's output is stored faithfully or the run ends `error` saying why: never lost in
+silence, never a program blocked on a pipe nobody reads any more.
+
+PostgreSQL text cannot hold a NUL byte: CI runs these on PostgreSQL, where a NUL used to
+kill the stdout reader, leave the program blocked on a full pipe until its timeout, and
+store nothing.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from sandboxes import pipeline
+
+URL = "/api/sandbox"
+
+pytestmark = [
+    pytest.mark.sandbox,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.timeout(60),
+]
+
+
+async def run(client, code: str, **body):
+    response = await client.post(
+        URL, json.dumps({"code": code, "timeout": 20, **body}), content_type="application/json"
+    )
+    return response.json()
+
+
+async def test_a_nul_byte_is_stored_as_a_replacement_character_and_nothing_is_lost(
+    live_dispatcher, async_api
+):
+    code = (
+        "import sys\n"
+        "print('start\\x00', flush=True)\n"
+        "sys.stdout.write('x' * 200_000)\n"
+        "print('end')\n"
+    )
+
+    result = await run(async_api, code)
+
+    assert result["status"] == "succeeded"
+    assert result["stdout"] == "start\ufffd\n" + "x" * 200_000 + "end\n"
+
+
+async def test_raw_bytes_with_a_nul_written_to_the_pipe_are_kept(live_dispatcher, async_api):
+    result = await run(async_api, "import os\nos.write(1, b'x\\x00y')\nos.write(2, b'\\x00')")
+
+    assert result["status"] == "succeeded"
+    assert result["stdout"] == "x\ufffdy"
+    assert result["stderr"] == "\ufffd"
+
+
+async def test_output_that_cannot_be_stored_ends_the_run_in_error_without_blocking_it(
+    live_dispatcher, async_api, monkeypatch
+):
+    def broken_store(**kwargs):
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(pipeline, "execution_output_append", broken_store)
+    # Far more than a pipe holds: a program whose reader died would block until its timeout.
+    code = (
+        "import sys\n"
+        "for _ in range(50):\n"
+        "    sys.stdout.write('y' * 10_000)\n"
+        "    sys.stdout.flush()\n"
+    )
+
+    # With a 600 s limit, only the test's own 60 s timeout would catch a blocked program.
+    result = await run(async_api, code, timeout=600)
+
+    assert result["status"] == "error"
+    assert "output could not be stored" in result["error"]
+
+
+async def test_a_run_whose_results_cannot_be_stored_still_ends_in_error_with_its_output(
+    live_dispatcher, async_api, monkeypatch
+):
+    finish = pipeline.execution_finish
+
+    def finish_failing_once(**fields):
+        if fields["status"] != "error":
+            raise RuntimeError("value too long for type character varying(255)")
+        return finish(**fields)
+
+    monkeypatch.setattr(pipeline, "execution_finish", finish_failing_once)
+
+    result = await run(async_api, "print('kept')\nopen('out.txt', 'w').write('x')")
+
+    assert result["status"] == "error"
+    assert "could not be stored" in result["error"]
+    assert result["stdout"] == "kept\n"
