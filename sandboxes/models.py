@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from quotas.models import NetworkChoice
 from sandboxes import filetypes
+from sandboxes.fields import SealedTextField
 
 
 class Sandbox(models.Model):
@@ -95,7 +96,7 @@ class EnvironmentVariable(models.Model):
 
     sandbox = models.ForeignKey(Sandbox, on_delete=models.CASCADE, related_name="variables")
     name = models.CharField(max_length=128)
-    value = models.TextField()
+    value = SealedTextField()  # sealed at rest: a database dump does not show it
 
     class Meta:
         ordering = ["name"]

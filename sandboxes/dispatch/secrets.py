@@ -1,4 +1,5 @@
-"""A run's variable values on their way to a worker on another host.
+"""Sealing secrets with a key derived from SECRET_KEY: a run's variable values on their
+way to a worker on another host, and every variable value at rest (sandboxes/fields.py).
 
 They are secrets: never stored in the execution, and never in plain text in the job queue.
 They travel in the job's arguments sealed with a key derived from SECRET_KEY (which every
@@ -21,21 +22,38 @@ from django.conf import settings
 from django.utils.crypto import salted_hmac
 
 SALT = "sandboxes.dispatch.env"
+# Variable values stored in the database (a dump or a backup shows only sealed text).
+AT_REST_SALT = "sandboxes.variables.at_rest"
 
 
 class SealBroken(Exception):
     """The sealed values cannot be opened here: this host's SECRET_KEY differs."""
 
 
-def _fernet() -> MultiFernet:
+def _fernet(salt: str = SALT) -> MultiFernet:
     keys = [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
-    return MultiFernet([Fernet(_key(secret)) for secret in keys])
+    return MultiFernet([Fernet(_key(secret, salt)) for secret in keys])
 
 
-def _key(secret: str) -> bytes:
+def _key(secret: str, salt: str) -> bytes:
     return base64.urlsafe_b64encode(
-        salted_hmac(SALT, "", secret=secret, algorithm="sha256").digest()
+        salted_hmac(salt, "", secret=secret, algorithm="sha256").digest()
     )
+
+
+def text_seal(text: str) -> str:
+    """A value to store: sealed with the current SECRET_KEY (a fresh IV each time)."""
+    return _fernet(AT_REST_SALT).encrypt(text.encode()).decode()
+
+
+def text_open(sealed: str) -> str:
+    try:
+        return _fernet(AT_REST_SALT).decrypt(sealed.encode()).decode()
+    except InvalidToken:
+        raise SealBroken(
+            "A stored variable value cannot be opened: SECRET_KEY changed without the old "
+            "key in SECRET_KEY_FALLBACKS."
+        ) from None
 
 
 def env_seal(env: dict[str, str], *, execution_id) -> str:
