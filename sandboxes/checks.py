@@ -20,7 +20,8 @@ def check_sandbox_engine(app_configs, **kwargs):
         return [
             Warning(
                 f"Sandboxes are unavailable, so every run will be refused: {error}",
-                hint="`scripts/setup` installs everything a sandbox needs.",
+                hint="`scripts/install` installs what a sandbox needs; the message above says "
+                "what else to change.",
                 id="sandboxes.W001",
             )
         ]

@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from . import gvisor, layout, resolver
+from .apparmor import userns_restriction
 from .bwrap import bwrap_arguments, launcher_command
 from .cancel import CancelToken
 from .cgroups import Cgroups, RunCgroup
@@ -130,12 +131,18 @@ class Engine:
         try:
             result = asyncio.run(self._run_once(spec, lambda _stream, data: output.extend(data)))
         except EngineError as error:
-            raise EngineUnavailable(f"a test sandbox failed to start: {error}") from error
+            raise EngineUnavailable(
+                f"a test sandbox failed to start: {error}{self._userns_note()}"
+            ) from error
         if result.status is not Status.SUCCEEDED or output.strip() != b"ok":
             raise EngineUnavailable(
                 f"a test sandbox did not run correctly ({result.status}): "
-                f"{output.decode(errors='replace').strip() or result.error}"
+                f"{output.decode(errors='replace').strip() or result.error}{self._userns_note()}"
             )
+
+    def _userns_note(self) -> str:
+        note = userns_restriction(self.config.bwrap)
+        return f". {note}" if note else ""
 
     def _prepare_scratch(self) -> None:
         scratch = self.config.scratch_dir
