@@ -47,8 +47,8 @@ def quota_reserve(*, user, timeout_seconds: int | None = None) -> Reservation:
         raise ValueError("timeout_seconds must be at least 1")
     quota = Quota.objects.select_related("tier").get(user=user)
     if quota.is_period_over(clock.now()):
-        # Its own transaction: a new period stands even when this run is then refused.
-        # (Only then: a write that changes nothing still takes SQLite's write lock.)
+        # Only then: a write that changes nothing still takes SQLite's write lock. (Inside
+        # a caller's transaction a refusal undoes it: execution_start rolls over again.)
         quota_roll_over(user=user)
         quota = None
     with transaction.atomic():

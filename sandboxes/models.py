@@ -201,6 +201,16 @@ class Execution(models.Model):
         return self.snapshot.get("packages", [])
 
     @property
+    def file_names(self) -> list[str]:
+        """The workspace's files when it ran (a refused run kept their names and sizes only)."""
+        return sorted(self.snapshot.get("files") or self.snapshot.get("sizes", {}))
+
+    @property
+    def files_kept(self) -> bool:
+        """Whether its files' contents were kept (a refused run's were not): can it re-run?"""
+        return "sizes" not in self.snapshot
+
+    @property
     def network(self) -> dict:
         """The network policy it ran with (runs recorded before policies existed: none)."""
         return self.snapshot.get("network") or {"mode": NetworkChoice.NONE, "allow": [], "deny": []}

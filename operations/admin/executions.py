@@ -195,7 +195,7 @@ class ExecutionAdmin(ReadOnlyMixin, admin.ModelAdmin):
     @admin.display(description="What ran")
     def code_summary(self, execution: Execution) -> str:
         snapshot = execution.snapshot
-        files = sorted(snapshot.get("files", {}))
+        files = execution.file_names
         return format_html(
             "Entry <code>{}</code> · files: {} · packages: {} · variables: {}",
             snapshot.get("entry", ""),

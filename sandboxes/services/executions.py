@@ -19,7 +19,7 @@ from operations import events
 from operations.services import runs_paused_check
 from quotas.exceptions import QuotaExceeded
 from quotas.selectors import quota_get
-from quotas.services import quota_reserve, quota_settle
+from quotas.services import quota_reserve, quota_roll_over, quota_settle
 from sandboxes.dispatch import get_dispatcher
 from sandboxes.engine import RunResult
 from sandboxes.limits import validate_args, validate_files, validate_stdin, validate_variable
@@ -39,6 +39,12 @@ def _now_iso() -> str:
 
 def snapshot_files(snapshot: dict) -> dict[str, bytes]:
     return {path: base64.b64decode(data) for path, data in snapshot["files"].items()}
+
+
+def _refused_snapshot(snapshot: dict, files: dict[str, bytes]) -> dict:
+    """What a refused run keeps: names and sizes, not contents (a refusal costs the user
+    nothing, so it must cost the server little: no megabytes stored per 429)."""
+    return {**snapshot, "files": {}, "sizes": {path: len(data) for path, data in files.items()}}
 
 
 def execution_start(
@@ -96,12 +102,30 @@ def execution_start(
         "interactive": bool(interactive),
         "network": network,
     }
-    fields = {"owner": user, "sandbox": sandbox, "runtime": runtime, "snapshot": snapshot}
+    fields = {"owner": user, "sandbox": sandbox, "runtime": runtime}
+    dispatcher = get_dispatcher()
     try:
-        reservation = quota_reserve(user=user, timeout_seconds=timeout_seconds)
+        # One transaction: a reservation never outlives a failure before its run is
+        # recorded (a held concurrency slot nobody would ever free).
+        with transaction.atomic():
+            reservation = quota_reserve(user=user, timeout_seconds=timeout_seconds)
+            execution = Execution.objects.create(
+                **fields,
+                snapshot=snapshot,
+                reservation=reservation,
+                timeout_seconds=reservation.seconds_reserved,
+                timeline=[[Execution.Status.QUEUED, _now_iso()]],
+                worker=dispatcher.holder,
+            )
+            package_usage_record(runtime=runtime, packages=packages, user=user)
+            # In this transaction: the distributed dispatcher's job is recorded with the
+            # run (the inline one waits for the commit itself).
+            dispatcher.submit(execution.pk, env=env)
     except QuotaExceeded as refusal:
+        quota_roll_over(user=user)  # a new period stands even when this run is refused
         refusal.execution = Execution.objects.create(
             **fields,
+            snapshot=_refused_snapshot(snapshot, files),
             timeout_seconds=timeout_seconds,
             status=Execution.Status.REJECTED,
             error=refusal.message,
@@ -110,19 +134,6 @@ def execution_start(
         )
         events.quota_refused(user=user, runtime=runtime, refusal=refusal)
         raise
-    dispatcher = get_dispatcher()
-    with transaction.atomic():
-        execution = Execution.objects.create(
-            **fields,
-            reservation=reservation,
-            timeout_seconds=reservation.seconds_reserved,
-            timeline=[[Execution.Status.QUEUED, _now_iso()]],
-            worker=dispatcher.holder,
-        )
-        package_usage_record(runtime=runtime, packages=packages, user=user)
-        # In this transaction: the distributed dispatcher's job is recorded with the run
-        # (the inline one waits for the commit itself).
-        dispatcher.submit(execution.pk, env=env)
     events.execution_started(execution)
     return execution
 
@@ -149,6 +160,11 @@ def execution_start_for_sandbox(*, sandbox: Sandbox, timeout_seconds: int | None
 def execution_rerun(*, execution: Execution) -> Execution:
     """The same files, entry, runtime, packages, arguments, stdin and network policy as a
     past run (with the sandbox's current variable values: past values are never stored)."""
+    if not execution.files_kept:
+        raise ValidationError(
+            {"execution": "This run was refused before it started, so its files were not "
+             "kept: run the sandbox (or send the request) again instead."}
+        )  # fmt: skip
     snapshot = execution.snapshot
     sandbox = execution.sandbox
     variables = dict(sandbox.variables.values_list("name", "value")) if sandbox else {}

@@ -28,7 +28,7 @@ def detail(request: HttpRequest, execution_id) -> HttpResponse:
     context = {
         "execution": execution,
         "produced": execution.files.defer("content"),
-        "snapshot_files": sorted(execution.snapshot.get("files", {})),
+        "snapshot_files": execution.file_names,
         "entry": execution.snapshot.get("entry", ""),
     }
     if request.htmx:
