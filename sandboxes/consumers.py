@@ -3,7 +3,10 @@
 On connect the client says the last sequence number it saw (``?after=N``). The consumer
 joins the execution's group first, then replays the stored chunks after N, then relays
 live batches, skipping anything at or below the last sequence number it sent: no gap and
-no duplicate. Messages from the client: {"action": "cancel"}.
+no duplicate. Messages from the client: {"action": "cancel"}, and for an interactive run
+{"action": "stdin", "data": "a line\n", "eof": false} (answered only when refused). A
+socket opened with ``?stdin=1`` holds the run's stdin: when it closes (the tab closed),
+the program reads end-of-file.
 """
 
 from __future__ import annotations
@@ -12,13 +15,16 @@ from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.core.exceptions import ValidationError
 from django.db import close_old_connections
+from django.http import Http404
 
 from config.numbers import ascii_int
 from sandboxes.events import execution_group
 from sandboxes.models import Execution, OutputChunk
 from sandboxes.pipeline import exit_event
 from sandboxes.services.executions import execution_cancel
+from sandboxes.services.stdin import StdinRefused, execution_stdin_write
 
 REPLAY_BATCH = 500
 
@@ -26,7 +32,9 @@ REPLAY_BATCH = 500
 class ExecutionConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self) -> None:
         self.execution_id = self.scope["url_route"]["kwargs"]["execution_id"]
-        self.last_seq = _after(self.scope.get("query_string", b""))
+        query = parse_qs(self.scope.get("query_string", b"").decode(errors="replace"))
+        self.last_seq = _after(query)
+        self.holds_stdin = query.get("stdin") == ["1"]
         user = self.scope["user"]
         if not user.is_authenticated or not await self._may_watch(user):
             await self.close(code=4404)  # the same answer whether it exists or not
@@ -39,11 +47,36 @@ class ExecutionConsumer(AsyncJsonWebsocketConsumer):
     async def disconnect(self, code: int) -> None:
         if hasattr(self, "group"):
             await self.channel_layer.group_discard(self.group, self.channel_name)
+            if self.holds_stdin:
+                await self._write_stdin("", eof=True)
 
     async def receive_json(self, content, **kwargs) -> None:
-        if content.get("action") == "cancel":
+        action = content.get("action") if isinstance(content, dict) else None
+        if action == "cancel":
             cancelled = await self._cancel()
             await self.send_json({"event": "cancel", "accepted": cancelled})
+        elif action == "stdin":
+            data, eof = content.get("data", ""), content.get("eof", False)
+            if not isinstance(data, str) or not isinstance(eof, bool):
+                error = "stdin takes a string `data` and a boolean `eof`."
+            else:
+                error = await self._write_stdin(data, eof=eof)
+            if error:
+                await self.send_json({"event": "stdin", "accepted": False, "error": error})
+
+    async def _write_stdin(self, data: str, *, eof: bool) -> str:
+        """Hand it to the run; the reason in words if it was refused, else ""."""
+        try:
+            await execution_stdin_write(
+                user=self.scope["user"], execution_id=self.execution_id, data=data, eof=eof
+            )
+        except StdinRefused as refused:
+            return refused.message
+        except ValidationError as invalid:
+            return invalid.messages[0]
+        except Http404:
+            return "No such run."
+        return ""
 
     async def execution_event(self, message: dict) -> None:
         event = {key: value for key, value in message.items() if key != "type"}
@@ -94,6 +127,5 @@ class ExecutionConsumer(AsyncJsonWebsocketConsumer):
         return execution_cancel(execution=execution)
 
 
-def _after(query_string: bytes) -> int:
-    values = parse_qs(query_string.decode(errors="replace")).get("after", ["0"])
-    return ascii_int(values[0]) or 0
+def _after(query: dict[str, list[str]]) -> int:
+    return ascii_int(query.get("after", ["0"])[0]) or 0

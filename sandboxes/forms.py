@@ -143,6 +143,6 @@ class RunSettingsForm(forms.Form):
         strip=False,
         widget=forms.Textarea(
             attrs={"rows": 3, "spellcheck": "false",
-                   "placeholder": "Lines the program reads from stdin"}
+                   "placeholder": "Empty: type input in the console while the program runs."}
         ),
     )  # fmt: skip

@@ -216,6 +216,11 @@ class Execution(models.Model):
         return self.snapshot.get("network") or {"mode": NetworkChoice.NONE, "allow": [], "deny": []}
 
     @property
+    def is_interactive(self) -> bool:
+        """Its stdin takes what its owner types while it goes."""
+        return bool(self.snapshot.get("interactive"))
+
+    @property
     def tone(self) -> str:
         return self.TONES.get(self.status, "error")
 

@@ -139,7 +139,8 @@ def execution_start(
 
 
 def execution_start_for_sandbox(*, sandbox: Sandbox, timeout_seconds: int | None = None):
-    """A run from the editor: the sandbox's arguments and stdin text."""
+    """A run from the editor: the sandbox's arguments and stdin text; with no stdin text,
+    the run is interactive (its console writes what the owner types)."""
     files = {f.path: bytes(f.content) for f in sandbox.files.all()}
     return execution_start(
         user=sandbox.owner,
@@ -152,7 +153,7 @@ def execution_start_for_sandbox(*, sandbox: Sandbox, timeout_seconds: int | None
         timeout_seconds=timeout_seconds,
         args=sandbox.run_args,
         stdin=sandbox.run_stdin,
-        interactive=False,
+        interactive=not sandbox.run_stdin,
         network=sandbox.network_policy,
     )
 

@@ -6,7 +6,7 @@ task runs; the task records it in the run's output and hands it to the program.
 
 from __future__ import annotations
 
-from channels.db import database_sync_to_async
+from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
 from django.http import Http404
 
@@ -57,9 +57,7 @@ async def execution_stdin_write(*, user, execution_id, data: str = "", eof: bool
 
     Raises ValidationError (`data` too long), Http404 or StdinRefused (see the check)."""
     validate_stdin(data, field="data", limit=MAX_STDIN_WRITE_BYTES)
-    status = await database_sync_to_async(execution_stdin_check)(
-        user=user, execution_id=execution_id
-    )
+    status = await sync_to_async(execution_stdin_check)(user=user, execution_id=execution_id)
     if data or eof:
         await get_channel_layer().group_send(
             execution_stdin_group(execution_id), {"type": "stdin.write", "data": data, "eof": eof}

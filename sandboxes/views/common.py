@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
 from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.csp import CSP
 from django.utils.http import content_disposition_header
 from django.views.decorators.csp import csp_override
@@ -22,11 +25,31 @@ file_csp = csp_override(
 )
 
 
+def execution_brief(execution: Execution) -> dict:
+    """What the console needs of a run: whether it goes on, takes typed input, and how
+    long it has gone (measured here, so the page's clock does not matter)."""
+    elapsed = None
+    if execution.is_active:
+        elapsed = max(0, round((timezone.now() - execution.created_at).total_seconds() * 1000))
+    return {
+        "id": str(execution.pk),
+        "status": execution.status,
+        "active": execution.is_active,
+        "interactive": execution.is_interactive,
+        "elapsed_ms": elapsed,
+    }
+
+
 def console_config(latest) -> dict:
     """What the console script needs to watch a run: which one, where, and how statuses read."""
     return {
-        "latest": {"id": str(latest.pk), "active": latest.is_active} if latest else None,
-        "urls": {"runs": "/runs/", "socket": "/ws/executions/"},
+        "latest": execution_brief(latest) if latest else None,
+        "urls": {
+            "runs": "/runs/",
+            "socket": "/ws/executions/",
+            # The API's stdin endpoint of a run (this id replaced): when the socket is down.
+            "stdin": reverse("api_execution_stdin", args=[uuid.UUID(int=0)]),
+        },
         "statuses": {
             status.value: {"label": status.label, "tone": Execution(status=status).tone}
             for status in Execution.Status

@@ -40,7 +40,7 @@ from sandboxes.selectors import (
 )
 from sandboxes.services.executions import execution_start_for_sandbox
 from sandboxes.services.workspaces import sandbox_files_save, sandbox_run_settings_save
-from sandboxes.views.common import console_config, json_errors, uploaded_bytes
+from sandboxes.views.common import console_config, execution_brief, json_errors, uploaded_bytes
 
 EDITOR_TEMPLATE = "sandboxes/editor.html"
 # The parts of the page that HTMX reloads on their own (?part=...).
@@ -208,7 +208,7 @@ def run(request: HttpRequest, sandbox_id: int) -> JsonResponse:
         )
     return JsonResponse(
         {
-            "execution": {"id": str(execution.pk), "status": execution.status},
+            "execution": execution_brief(execution),
             "saved": request.POST.getlist("path"),
         },
         status=201,

@@ -20,7 +20,7 @@
         showStop(false);
         document.body.dispatchEvent(new CustomEvent("run-ended"));
       };
-      watch(config.latest.id, { active: config.latest.active, onEnd: config.latest.active ? ended : null });
+      watch(config.latest, { onEnd: config.latest.active ? ended : null });
     }
     return;
   }
@@ -185,12 +185,12 @@
     refreshCleanBuffers();
   }
 
-  function attach(executionId, active) {
+  function attach(run) {
     const link = $("#run-link");
-    link.href = `${config.urls.runs}${executionId}/`;
+    link.href = `${config.urls.runs}${run.id}/`;
     link.hidden = false;
-    if (active) setRunning(true);
-    watch(executionId, { active, onEnd: () => (active ? runEnded() : null) });
+    if (run.active) setRunning(true);
+    watch(run, { onEnd: () => (run.active ? runEnded() : null) });
   }
 
   async function run() {
@@ -213,7 +213,7 @@
     const { response, body } = answer;
     if (response.status === 201) {
       markSaved(sent);
-      attach(body.execution.id, true);
+      attach(body.execution);
       // The history and the quota meter catch up a little later: reloading them at once
       // would compete with the run's own start for the server's attention.
       startedTimer = setTimeout(() => document.body.dispatchEvent(new CustomEvent("run-started")), 1000);
@@ -342,5 +342,5 @@
   });
 
   mountEditor(current);
-  if (config.latest) attach(config.latest.id, config.latest.active);
+  if (config.latest) attach(config.latest);
 })();

@@ -2,10 +2,14 @@
 // write per animation frame, auto-scroll) and the websocket that streams a run's events,
 // reconnecting and resuming by sequence number. Needs page-common.js and the editor bundle
 // (CodeSandboxes.createAnsiConverter); exposes CodeSandboxesPage.startLiveConsole().
+// Also: the input line of an interactive run (Enter sends a line, Ctrl+D end-of-file, over
+// the socket), the installer's lines while preparing, and the elapsed-time clock.
 (() => {
   "use strict";
 
   const page = window.CodeSandboxesPage;
+  // The program's two, the installer's lines while preparing, and what its owner typed.
+  const STREAMS = ["stdout", "stderr", "install", "stdin"];
   const { config, $, csrfToken, formatDuration, formatBytes, statusInfo, capitalize } = page;
 
   // --- Console ------------------------------------------------------------------------
@@ -21,6 +25,7 @@
       this.placeholder = $("#console-placeholder");
       this.jump = $("#jump-bottom");
       this.status = $("#run-status");
+      this.elapsed = $("#run-elapsed");
       this.follow = true;
       this.pending = [];
       this.frame = 0;
@@ -38,10 +43,8 @@
     }
 
     reset() {
-      this.converters = {
-        stdout: CodeSandboxes.createAnsiConverter(),
-        stderr: CodeSandboxes.createAnsiConverter(),
-      };
+      this.converters = {};
+      for (const stream of STREAMS) this.converters[stream] = CodeSandboxes.createAnsiConverter();
       this.pending = [];
       this.output.textContent = "";
       this.end.textContent = "";
@@ -52,7 +55,8 @@
     }
 
     write(stream, text) {
-      const html = this.converters[stream === "stderr" ? "stderr" : "stdout"].toHtml(text);
+      if (!STREAMS.includes(stream)) stream = "stdout";
+      const html = this.converters[stream].toHtml(text);
       const last = this.pending[this.pending.length - 1];
       if (last && last.stream === stream) last.html += html;
       else this.pending.push({ stream, html });
@@ -64,7 +68,7 @@
       if (!this.pending.length) return;
       this.placeholder.hidden = true;
       const parts = this.pending.map(
-        ({ stream, html }) => `<span class="out-${stream === "stderr" ? "stderr" : "stdout"}">${html}</span>`,
+        ({ stream, html }) => `<span class="out-${stream}">${html}</span>`,
       );
       this.pending = [];
       this.output.insertAdjacentHTML("beforeend", parts.join(""));
@@ -122,14 +126,93 @@
     }
   }
 
+  // --- Elapsed time ------------------------------------------------------------------
+
+  // Counts from the run's start while it is queued, preparing or running; stops (and
+  // hides) when it ends, whose exit line says the run's own duration.
+  class Clock {
+    constructor(element) {
+      this.element = element;
+      this.timer = 0;
+    }
+
+    start(elapsedMs) {
+      this.stop();
+      if (!this.element) return;
+      this.origin = performance.now() - (elapsedMs || 0);
+      this.element.hidden = false;
+      this.tick();
+      this.timer = setInterval(() => this.tick(), 100);
+    }
+
+    tick() {
+      const ms = performance.now() - this.origin;
+      const seconds = Math.floor(ms / 100) / 10;
+      this.element.textContent =
+        seconds < 60 ? `${seconds.toFixed(1)} s` : `${Math.floor(seconds / 60)}:${String(Math.floor(seconds % 60)).padStart(2, "0")}`;
+    }
+
+    stop() {
+      clearInterval(this.timer);
+      this.timer = 0;
+      if (this.element) this.element.hidden = true;
+    }
+  }
+
+  // --- The input line of an interactive run ---------------------------------------------
+
+  // Shown while the run is running. Enter sends the line (with its newline), Ctrl+D
+  // end-of-file; the echo comes back in the output as stream "stdin", where the program
+  // got it, so the console and a replay read the same.
+  class InputLine {
+    constructor(onSend) {
+      this.form = $("#console-stdin");
+      this.field = $("#console-stdin-field");
+      this.onSend = onSend;
+      this.open = false;
+      if (!this.form) return;
+      this.form.addEventListener("submit", (event) => {
+        event.preventDefault();
+        this.onSend({ data: `${this.field.value}\n`, eof: false });
+        this.field.value = "";
+      });
+      this.field.addEventListener("keydown", (event) => {
+        if (event.ctrlKey && (event.key === "d" || event.key === "D")) {
+          event.preventDefault();
+          if (this.field.value) this.onSend({ data: this.field.value, eof: true });
+          else this.onSend({ data: "", eof: true });
+          this.field.value = "";
+          this.close();
+        }
+      });
+    }
+
+    show(focus) {
+      if (!this.form || !this.open) return;
+      const wasHidden = this.form.hidden;
+      this.form.hidden = false;
+      if (focus && wasHidden && !document.activeElement.closest(".cm-editor")) this.field.focus();
+    }
+
+    hide() {
+      if (this.form) this.form.hidden = true;
+    }
+
+    close() {
+      this.open = false;
+      this.hide();
+    }
+  }
+
   // --- The live output socket ---------------------------------------------------------
 
   // One execution's events. The server replays everything after `after`, then goes live;
   // on a dropped connection this reconnects with back-off from the last sequence number
   // seen, and drops anything at or below it: no gap, no duplicate.
   class RunStream {
-    constructor(executionId, handlers) {
+    constructor(executionId, handlers, holdsStdin) {
       this.id = executionId;
+      this.holdsStdin = holdsStdin;
       this.handlers = handlers;
       this.lastSeq = 0;
       this.retries = 0;
@@ -140,7 +223,9 @@
 
     open() {
       const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-      const url = `${scheme}//${location.host}${config.urls.socket}${this.id}/?after=${this.lastSeq}`;
+      // A page that holds the run's stdin closes it (EOF) by going away.
+      const holds = this.holdsStdin && !this.stdinClosed ? "&stdin=1" : "";
+      const url = `${scheme}//${location.host}${config.urls.socket}${this.id}/?after=${this.lastSeq}${holds}`;
       const socket = new WebSocket(url);
       this.socket = socket;
       socket.addEventListener("open", () => {
@@ -177,7 +262,23 @@
         this.socket.close();
       } else if (event.event === "cancel" && !event.accepted) {
         this.handlers.status("cancel-refused");
+      } else if (event.event === "stdin" && !event.accepted) {
+        this.handlers.refused(event.error);
       }
+    }
+
+    // Over the socket when it is open, else through the API (same checks, same path).
+    writeStdin({ data, eof }) {
+      if (eof) this.stdinClosed = true;
+      if (this.socket && this.socket.readyState === WebSocket.OPEN) {
+        this.socket.send(JSON.stringify({ action: "stdin", data, eof }));
+        return;
+      }
+      fetch(`${config.urls.stdin.replace("00000000-0000-0000-0000-000000000000", this.id)}`, {
+        method: "POST",
+        headers: { "X-CSRFToken": csrfToken(), "Content-Type": "application/json" },
+        body: JSON.stringify({ data, eof }),
+      });
     }
 
     cancel() {
@@ -206,21 +307,36 @@
     const consoleView = new Console();
     const stopButton = $("#stop-button");
     const connection = $("#connection");
+    const clock = new Clock(consoleView.elapsed);
+    const input = new InputLine((piece) => stream && stream.writeStdin(piece));
     let stream = null;
 
-    function watch(executionId, { active, onEnd }) {
+    // `run`: {id, active, interactive, elapsed_ms}, as the server describes it.
+    function watch(run, { onEnd }) {
+      const { id: executionId, active } = run;
       if (stream) stream.close();
       consoleView.reset();
       consoleView.placeholder.hidden = !active;
       if (active) consoleView.placeholder.textContent = "Waiting for output…";
+      input.open = Boolean(active && run.interactive);
+      input.hide();
+      if (active) clock.start(run.elapsed_ms);
+      else clock.stop();
       stream = new RunStream(executionId, {
         output: (name, text) => consoleView.write(name, text),
         status: (status) => {
           if (status === "cancel-refused") return;
           consoleView.setStatus(status);
+          if (status === "running") input.show(true);
+        },
+        refused: (error) => {
+          input.close();
+          consoleView.write("stderr", `[stdin] ${error}\n`);
         },
         exit: (event) => {
           connection.hidden = true;
+          clock.stop();
+          input.close();
           consoleView.finish(event);
           consoleView.loadFiles(executionId);
           if (onEnd) onEnd(event);
@@ -229,11 +345,13 @@
           connection.hidden = connected;
         },
         gone: () => {
+          clock.stop();
+          input.close();
           consoleView.placeholder.hidden = false;
           consoleView.placeholder.textContent = "This run is not available any more.";
           if (onEnd) onEnd(null);
         },
-      });
+      }, input.open);
       stream.open();
       return stream;
     }

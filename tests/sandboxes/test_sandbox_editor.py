@@ -63,7 +63,9 @@ def test_a_run_in_progress_is_attached_to_when_the_page_opens(signed_in, sandbox
 
     config = page_config(signed_in.get(url(sandbox)))
 
-    assert config["latest"] == {"id": str(running.pk), "active": True}
+    latest = config["latest"]
+    assert (latest["id"], latest["active"], latest["status"]) == (str(running.pk), True, "running")
+    assert latest["elapsed_ms"] >= 0  # the console's clock starts from the run's start
 
 
 def test_files_packages_variables_and_runs_are_listed(signed_in, sandbox, make_execution):

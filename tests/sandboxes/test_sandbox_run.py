@@ -26,10 +26,12 @@ def test_the_typed_code_is_saved_and_a_run_of_it_is_queued(signed_in, owner, san
 
     execution = Execution.objects.get(owner=owner)
     assert response.status_code == 201
-    assert response.json() == {
-        "execution": {"id": str(execution.pk), "status": "queued"},
-        "saved": ["main.py"],
-    }
+    answer = response.json()
+    assert answer["saved"] == ["main.py"]
+    assert answer["execution"]["id"] == str(execution.pk)
+    assert answer["execution"]["status"] == "queued"
+    assert answer["execution"]["active"] is True
+    assert answer["execution"]["interactive"] is True  # no stdin text: the console types it
     assert bytes(sandbox.files.get(path="main.py").content) == b"print('typed')\n"
     assert execution.sandbox == sandbox
     assert execution.snapshot["entry"] == "main.py"

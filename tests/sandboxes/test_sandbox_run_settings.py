@@ -42,7 +42,7 @@ def test_saved_arguments_and_stdin_go_with_the_next_run_and_its_rerun(signed_in,
     assert again.snapshot["stdin"] == "1\n2\n"
 
 
-def _later_test_without_stdin_text_a_run_from_the_editor_is_interactive(signed_in, sandbox):
+def test_without_stdin_text_a_run_from_the_editor_is_interactive(signed_in, sandbox):
     signed_in.post(reverse("sandbox_run", args=[sandbox.pk]))
 
     assert Execution.objects.get().snapshot["interactive"] is True

@@ -1,0 +1,99 @@
+"""Typing into an interactive run over its websocket: the owner alone; closing the page
+closes stdin."""
+
+from __future__ import annotations
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+
+from config.asgi import application
+from sandboxes.models import Execution, OutputChunk
+from sandboxes.services.executions import execution_start
+
+pytestmark = [pytest.mark.sandbox, pytest.mark.django_db(transaction=True), pytest.mark.timeout(60)]
+
+READ_ALL = b"import sys\nprint('ready', flush=True)\nprint(repr(sys.stdin.read()))\n"
+
+
+async def start(user, code: bytes, **kwargs) -> Execution:
+    return await database_sync_to_async(execution_start)(
+        user=user, runtime="python", files={"main.py": code}, entry="main.py", **kwargs
+    )
+
+
+def socket(user, execution: Execution, query: str = "") -> WebsocketCommunicator:
+    communicator = WebsocketCommunicator(
+        application,
+        f"/ws/executions/{execution.pk}/?after=0{query}",
+        headers=[(b"origin", b"http://localhost"), (b"host", b"localhost")],
+    )
+    communicator.scope["user"] = user
+    return communicator
+
+
+async def until(communicator, predicate) -> list[dict]:
+    events = []
+    while True:
+        events.append(await communicator.receive_json_from(timeout=15))
+        if predicate(events[-1]):
+            return events
+
+
+def printed(events) -> str:
+    return "".join(c[2] for e in events if e["event"] == "output" for c in e["chunks"])
+
+
+async def test_a_line_typed_reaches_the_program_and_closing_the_page_ends_its_input(
+    live_dispatcher, runner_user
+):
+    execution = await start(runner_user, READ_ALL, interactive=True)
+    page = socket(runner_user, execution, "&stdin=1")
+    assert (await page.connect())[0]
+    await until(page, lambda e: "ready" in printed([e]))
+
+    await page.send_json_to({"action": "stdin", "data": "typed line\n"})
+    await until(page, lambda e: "typed line" in printed([e]))
+    await page.disconnect()  # the tab closed: end-of-file
+
+    watcher = socket(runner_user, execution)
+    assert (await watcher.connect())[0]
+    events = await until(watcher, lambda e: e["event"] == "exit")
+    assert events[-1]["status"] == "succeeded"
+    assert printed(events) == "ready\ntyped line\n'typed line\\n'\n"
+    streams = await database_sync_to_async(
+        lambda: list(OutputChunk.objects.filter(execution=execution).values_list("stream", "data"))
+    )()
+    assert ("stdin", "typed line\n") in streams
+    await watcher.disconnect()
+
+
+async def test_a_run_that_is_not_interactive_refuses_typed_input(live_dispatcher, runner_user):
+    execution = await start(runner_user, b"import time\ntime.sleep(2)\n")
+    page = socket(runner_user, execution)
+    assert (await page.connect())[0]
+    await until(page, lambda e: e.get("status") == "running")
+
+    await page.send_json_to({"action": "stdin", "data": "x\n"})
+
+    refusal = await until(page, lambda e: e["event"] == "stdin")
+    assert refusal[-1]["accepted"] is False
+    assert "interactive" in refusal[-1]["error"]
+    await page.send_json_to({"action": "cancel"})
+    await page.disconnect()
+
+
+async def test_another_user_cannot_open_the_socket_to_write(live_dispatcher, runner_user, intruder):
+    execution = await start(runner_user, READ_ALL, interactive=True)
+    page = socket(intruder, execution, "&stdin=1")
+
+    connected, code = await page.connect()
+
+    assert not connected and code == 4404
+    owner_page = socket(runner_user, execution)
+    await owner_page.connect()
+    await until(owner_page, lambda e: "ready" in printed([e]))
+    await owner_page.send_json_to({"action": "cancel"})
+    events = await until(owner_page, lambda e: e["event"] == "exit")
+    assert events[-1]["status"] == "cancelled"  # still waiting for input: nobody closed it
+    await owner_page.disconnect()
