@@ -191,7 +191,8 @@
       if (!this.form || !this.open) return;
       const wasHidden = this.form.hidden;
       this.form.hidden = false;
-      if (focus && wasHidden && !document.activeElement.closest(".cm-editor")) this.field.focus();
+      // Focused for typing, without moving the console (the user may have scrolled up).
+      if (focus && wasHidden && !document.activeElement.closest(".cm-editor")) this.field.focus({ preventScroll: true });
     }
 
     hide() {
