@@ -334,3 +334,6 @@ API_RATE_LIMIT = env.int("API_RATE_LIMIT", default=120)
 API_RATE_LIMIT_WINDOW = env.int("API_RATE_LIMIT_WINDOW", default=60)
 # The largest request body the API reads (code and files); larger ones get a 413.
 API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=10 * 1024 * 1024)
+# The largest body any other request may send (pages' forms and uploads: a 10 MiB archive
+# with its form fits). Both are refused by Content-Length before Django reads the body.
+REQUEST_MAX_BODY_BYTES = env.int("REQUEST_MAX_BODY_BYTES", default=12 * 1024 * 1024)
