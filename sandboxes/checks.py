@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.checks import Error, Warning, register
+from django.core.checks import Error, Info, Warning, register
 
 from sandboxes.engine import EngineUnavailable
 from sandboxes.engine_config import get_engine
@@ -29,6 +29,14 @@ def check_sandbox_engine(app_configs, **kwargs):
         Warning(f"Runtime skipped: {problem}", id="sandboxes.W002")
         for problem in engine.runtimes.problems
     ]
+    if engine.gvisor_platform is not None:
+        platform = engine.gvisor_platform
+        warnings.append(
+            Info(
+                f"gVisor runs use the {platform.name} platform: {platform.reason}.",
+                id="sandboxes.I001",
+            )
+        )
     try:
         engine.packages.installer.network.check("package installs are refused")
     except EngineUnavailable as error:

@@ -15,7 +15,7 @@ import threading
 import time
 from pathlib import Path
 
-from . import gvisor, layout, resolver
+from . import gvisor, gvisor_platform, layout, resolver
 from .apparmor import userns_restriction
 from .bwrap import bwrap_arguments, launcher_command
 from .cancel import CancelToken
@@ -48,6 +48,7 @@ class Engine:
         self.runtimes = RuntimeRegistry()
         self._launchers: LauncherPool | None = None
         self.packages: PackageManager | None = None
+        self.gvisor_platform: gvisor_platform.Platform | None = None
         self.network_tools = NetworkTools(
             slirp4netns=config.slirp4netns,
             nft=config.nft,
@@ -115,6 +116,8 @@ class Engine:
         # Whether or not runsc is installed: it may be installed later, and a dead engine's
         # gVisor runs are cleaned up either way (after their cgroups killed what was left).
         gvisor.prepare(config.scratch_dir, self.runtimes.runtimes.values())
+        if shutil.which(config.runsc) is not None:
+            self._choose_gvisor_platform()
         resolver.warm_up()
         self._smoke_test()
 
@@ -316,6 +319,13 @@ class Engine:
         cleanup.callback(cgroup.remove)
         cleanup.callback(cgroup.kill_all)
 
+    def _choose_gvisor_platform(self) -> gvisor_platform.Platform:
+        if self.gvisor_platform is None:
+            self.gvisor_platform = gvisor_platform.choose(
+                self.config.runsc, gvisor.gvisor_dir(self.config.scratch_dir)
+            )
+        return self.gvisor_platform
+
     def _check_runsc(self) -> None:
         """Checked on every gVisor run, so installing runsc needs no restart; no fallback."""
         if shutil.which(self.config.runsc) is None:
@@ -391,6 +401,7 @@ class Engine:
         streamed_stdin: bool = False,
     ) -> tuple[Runner, Workspace]:
         self._check_runsc()
+        platform = await asyncio.to_thread(self._choose_gvisor_platform)
         run_id = f"{os.getpid()}-{secrets.token_hex(6)}"
         # gVisor cannot map user ids: the tmpfs belongs to the in-sandbox uid, in a folder
         # only root can traverse (see gvisor.py).
@@ -420,6 +431,7 @@ class Engine:
                 runsc=self.config.runsc,
                 setpriv=self.config.setpriv,
                 procs_files=cgroup.procs_files,
+                platform=platform.name,
             ),
             stdin=asyncio.subprocess.PIPE
             if spec.stdin or streamed_stdin

@@ -48,8 +48,7 @@ from .runtimes import Runtime
 from .spec import Limits
 from .workspace import remove_stale_workspaces
 
-# ptrace works on any host, nested VMs included; kvm needs /dev/kvm and hung on a test host.
-PLATFORM = "ptrace"
+# ptrace works on any host, nested VMs included; kvm where it works (gvisor_platform.py).
 # runsc exits with 128 when it fails itself; a program's death by signal N is 128 + N.
 RUNSC_FAILED = 128
 # runsc's own host threads count as tasks in the run's cgroup: ~80 for a hello world, and
@@ -253,7 +252,9 @@ class Container:
         self.dir.mkdir(mode=0o700)
         (self.dir / "config.json").write_text(json.dumps(config))
 
-    def command(self, *, runsc: str, setpriv: str, procs_files: Sequence[Path]) -> list[str]:
+    def command(
+        self, *, runsc: str, setpriv: str, procs_files: Sequence[Path], platform: str = "ptrace"
+    ) -> list[str]:
         """A root shell joins the run's cgroups (runsc's sentry and gofer inherit them),
         then becomes runsc; cgroup limits, usage and kill_all work as for bubblewrap.
 
@@ -267,7 +268,7 @@ class Container:
             runsc,
             "--root", str(self.state),
             "--log", str(self.log), "--log-format", "json",
-            "--platform", PLATFORM,
+            "--platform", platform,
             "--network", "none",
             "--host-uds", "none",
             "--host-fifo", "none",
