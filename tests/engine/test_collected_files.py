@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from .attacks import OneOf, attempts, python_probe
@@ -84,13 +82,10 @@ def test_a_fifo_in_the_workspace_does_not_hang_collection(run):
         "import os\nos.mkfifo('pipe')\nos.mkfifo('another-pipe')\n"
         "open('kept.txt', 'w').write('kept')\nprint('made fifos')\n"
     )
-    started = time.monotonic()
-
-    outcome = run(program)
+    outcome = run(program)  # opening a FIFO to copy it would block until the test times out
 
     assert outcome.stdout == "made fifos\n", outcome.stderr
     assert outcome.result.files == {"kept.txt": b"kept"}
-    assert time.monotonic() - started < 3
 
 
 CHANGE_FILES = {

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import time
 
 import pytest
 
@@ -185,7 +184,9 @@ def test_a_daemon_does_not_outlive_a_run_that_timed_out(run, how):
     marker = unique_marker()
     program, runtime = daemon_program(how, marker, then_loop=True)
 
-    outcome = run(program, runtime, timeout_seconds=1)
+    # A CPU limit, not a wall-clock one: the loop reaches it however loaded the machine is,
+    # and only after the daemon has started and said so.
+    outcome = run(program, runtime, cpu_seconds=1, timeout_seconds=60)
 
     assert "daemon running" in outcome.stdout, outcome.stderr
     assert outcome.status == "timed_out"
@@ -208,10 +209,7 @@ console.log("parent done");
 
 @pytest.mark.parametrize("runtime", ["python", "node"])
 def test_a_run_ends_when_the_program_exits_though_a_child_holds_its_stdout(run, runtime):
-    started = time.monotonic()
-
-    outcome = run(HOLD_STDOUT[runtime], runtime)
+    outcome = run(HOLD_STDOUT[runtime], runtime)  # waiting for the child would time out
 
     assert outcome.stdout == "parent done\n", outcome.stderr
     assert outcome.status == "succeeded"
-    assert time.monotonic() - started < 3

@@ -7,7 +7,8 @@ import pytest
 
 from .package_helpers import run_with
 
-pytestmark = [pytest.mark.sandbox, pytest.mark.network]
+# Cold installs download and unpack tens of MB: on a loaded machine they take minutes.
+pytestmark = [pytest.mark.sandbox, pytest.mark.network, pytest.mark.timeout(600)]
 
 # The brief's third use case: the run has no network, so the program's own catch reports it.
 AXIOS_FETCH = """\

@@ -10,7 +10,8 @@ import pytest
 
 from .package_helpers import run_with
 
-pytestmark = [pytest.mark.sandbox, pytest.mark.network]
+# Cold installs download and unpack tens of MB: on a loaded machine they take minutes.
+pytestmark = [pytest.mark.sandbox, pytest.mark.network, pytest.mark.timeout(600)]
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

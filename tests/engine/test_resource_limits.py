@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import subprocess
-import time
 
 import pytest
 
@@ -44,12 +43,10 @@ setInterval(() => {}, 1000);
 @pytest.mark.parametrize("runtime", ["python", "node"])
 def test_a_fork_bomb_hits_the_process_limit_and_its_run_ends(run, runtime):
     marker = unique_marker()  # in every bomb process's command line
-    started = time.monotonic()
 
     outcome = run(FORK_BOMB[runtime], runtime, argv=(marker,), max_processes=20, timeout_seconds=2)
 
     assert "fork failed: EAGAIN" in outcome.stdout, outcome.stderr[-2000:]
-    assert time.monotonic() - started < 4
     assert processes_left_by_runs(marker) == []
     assert subprocess.run(["true"], timeout=5).returncode == 0  # the host can still fork
 
@@ -94,14 +91,12 @@ start();
 
 @pytest.mark.parametrize("runtime", ["python", "node"])
 def test_a_thread_bomb_hits_the_process_limit(run, runtime):
-    started = time.monotonic()
-
-    outcome = run(THREAD_BOMB[runtime], runtime, max_processes=20, timeout_seconds=4)
+    # It ends by itself once refused; the time limit is only a backstop.
+    outcome = run(THREAD_BOMB[runtime], runtime, max_processes=20, timeout_seconds=30)
 
     refused = re.search(r"threads refused after (\d+)", outcome.stdout)
     assert refused, outcome.stderr[-2000:]
     assert int(refused.group(1)) < 20
-    assert time.monotonic() - started < 6
 
 
 MEMORY_BOMB = {

@@ -14,6 +14,7 @@ pytestmark = requires_cluster
 
 SHORT = "import time\nprint('working', flush=True)\ntime.sleep(1.5)\nprint('done')\n"
 GRACE = 4.0
+LONG_GRACE = 120.0
 
 
 def test_sigterm_finishes_short_runs_and_stops_long_ones_as_lost(cluster, runner):
@@ -28,7 +29,7 @@ def test_sigterm_finishes_short_runs_and_stops_long_ones_as_lost(cluster, runner
     assert worker.terminate(timeout=GRACE + 10) == 0
     took = time.monotonic() - asked
 
-    assert GRACE <= took < GRACE + 5
+    assert took >= GRACE  # it gave the long run its grace period first
     wait_until(short, "succeeded", timeout=1)
     assert output_of(short) == "working\ndone\n"
     wait_until(long, "lost", timeout=1)
@@ -51,8 +52,8 @@ def test_sigterm_finishes_short_runs_and_stops_long_ones_as_lost(cluster, runner
 
 
 def test_an_idle_worker_stops_at_once(cluster):
-    (worker,) = cluster.workers("worker-a", shutdown=GRACE)
+    # With nothing to finish it must not sit out its grace period: a long one, far beyond
+    # what a loaded machine needs to stop a process, shows the difference.
+    (worker,) = cluster.workers("worker-a", shutdown=LONG_GRACE)
 
-    asked = time.monotonic()
-    assert worker.terminate(timeout=GRACE) == 0
-    assert time.monotonic() - asked < 2
+    assert worker.terminate(timeout=LONG_GRACE / 4) == 0
