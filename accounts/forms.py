@@ -17,10 +17,9 @@ class SignUpForm(UserCreationForm):
         fields = ("username", "email")
 
     def clean_email(self) -> str:
-        email = User.objects.normalize_email(self.cleaned_data["email"])
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError("An account with this email address already exists.")
-        return email
+        # Whether another account uses it is not said here (sign-up must not tell which
+        # addresses have accounts): the address is verified by email instead.
+        return User.objects.normalize_email(self.cleaned_data["email"])
 
 
 class PasswordChangeWithTokensForm(PasswordChangeForm):

@@ -4,9 +4,16 @@ import json
 import secrets
 from pathlib import Path
 
+from django.conf import settings
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import User
+from accounts.tokens import email_verification_token
 from quotas.services import quota_create_for_user
 
 
@@ -18,6 +25,46 @@ def user_create(*, username: str, email: str, password: str | None) -> User:
     # correct if that receiver ever changes.
     quota_create_for_user(user=user)
     return user
+
+
+def user_signup(*, username: str, email: str, password: str) -> User:
+    """A new account, whether or not another account already uses `email` (sign-up must not
+    say which addresses have accounts). The address is mailed either a link to verify it
+    or, when another account has verified it, a notice that cannot verify it again."""
+    user = user_create(username=username, email=email, password=password)
+    if User.objects.filter(verified_email__iexact=email).exclude(pk=user.pk).exists():
+        _mail(user, "already_used", {})
+    else:
+        email_verification_send(user=user)
+    return user
+
+
+def email_verification_send(*, user: User) -> None:
+    """Mail the user a link that verifies their current address."""
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    path = reverse("email_verify", args=[uid, email_verification_token.make_token(user)])
+    _mail(user, "verify", {"link": settings.SITE_URL + path})
+
+
+@transaction.atomic
+def email_verify(*, user: User, token: str) -> bool:
+    """Mark the user's address verified if the token is theirs, current, and no other
+    account verified the address first."""
+    if not user.email or not email_verification_token.check_token(user, token):
+        return False
+    taken = User.objects.filter(verified_email__iexact=user.email).exclude(pk=user.pk)
+    if taken.exists():
+        return False
+    user.verified_email = user.email
+    user.save(update_fields=["verified_email"])
+    return True
+
+
+def _mail(user: User, name: str, context: dict) -> None:
+    context = {"user": user, "site_url": settings.SITE_URL, **context}
+    subject = render_to_string(f"accounts/email/{name}_subject.txt", context).strip()
+    body = render_to_string(f"accounts/email/{name}.txt", context)
+    send_mail(subject, body, None, [user.email])
 
 
 @transaction.atomic

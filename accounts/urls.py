@@ -8,6 +8,8 @@ from accounts import views
 urlpatterns = [
     path("account/", views.profile, name="profile"),
     path("account/signup/", views.signup, name="signup"),
+    path("account/verify/", views.verify_email_resend, name="email_verify_resend"),
+    path("account/verify/<str:uidb64>/<str:token>/", views.verify_email, name="email_verify"),
     path(
         "account/login/",
         auth_views.LoginView.as_view(

@@ -8,15 +8,19 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
-from django.views.decorators.http import require_http_methods
+from django.utils.http import urlsafe_base64_decode
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.forms import PasswordChangeWithTokensForm, SignUpForm
-from accounts.services import user_create
+from accounts.models import User
+from accounts.services import email_verification_send, email_verify, user_signup
 from api.forms import ApiTokenForm
 from api.selectors.tokens import api_token_list
 from api.services.tokens import api_token_revoke_all
 from quotas.selectors import quota_get, quota_max_timeout
 from quotas.services import quota_roll_over
+
+VERIFY_SENT = "We sent a link to {email}: open it to confirm your address."
 
 
 @require_http_methods(["GET", "POST"])
@@ -27,12 +31,14 @@ def signup(request: HttpRequest) -> HttpResponse:
         return redirect("home")
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = user_create(
+        user = user_signup(
             username=form.cleaned_data["username"],
             email=form.cleaned_data["email"],
             password=form.cleaned_data["password1"],
         )
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        # The same answer whether or not the address already has an account.
+        messages.info(request, VERIFY_SENT.format(email=user.email))
         return redirect("home")
     return render(request, "accounts/signup.html", {"form": form})
 
@@ -67,3 +73,23 @@ class PasswordChangeView(auth_views.PasswordChangeView):
                 self.request, f"{revoked} API token{'' if revoked == 1 else 's'} revoked."
             )
         return response
+
+
+@require_GET
+def verify_email(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    try:
+        user = User.objects.get(pk=urlsafe_base64_decode(uidb64).decode())
+    except (ValueError, User.DoesNotExist):
+        user = None
+    verified = user is not None and email_verify(user=user, token=token)
+    status = 200 if verified else 400
+    return render(request, "accounts/email_verified.html", {"verified": verified}, status=status)
+
+
+@login_required
+@require_POST
+def verify_email_resend(request: HttpRequest) -> HttpResponse:
+    if not request.user.email_verified:
+        email_verification_send(user=request.user)
+        messages.info(request, VERIFY_SENT.format(email=request.user.email))
+    return redirect("profile")

@@ -244,7 +244,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # Said by every command on PostgreSQL (Procrastinate registering its built-in task).
-    "loggers": {"procrastinate.blueprints": {"level": "WARNING"}},
+    "loggers": {
+        "procrastinate.blueprints": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},  # a line per sign-in otherwise; lock-outs still show
+    },
 }
 
 # --- Sandboxes -------------------------------------------------------------------------

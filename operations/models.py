@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import F
 
 from operations.costs import Prices
 
@@ -67,7 +68,7 @@ class OperatorSettings(models.Model):
     alert_emails = models.TextField(
         blank=True,
         help_text="Who gets operator alerts, one address per line. Empty: every active "
-        "superuser with an email address.",
+        "superuser with a verified email address.",
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -101,7 +102,7 @@ class OperatorSettings(models.Model):
             return listed
         return list(
             get_user_model()
-            .objects.filter(is_superuser=True, is_active=True)
+            .objects.filter(is_superuser=True, is_active=True, verified_email=F("email"))
             .exclude(email="")
             .values_list("email", flat=True)
         )

@@ -67,14 +67,15 @@ def quota_alerts_send(*, now: datetime) -> list[str]:
     """Email each user who reached 80 % or 100 % of a limit this period, once per level.
 
     Levels skipped between two checks are recorded too, so a user who jumped from 50 %
-    to 100 % gets one email, and never a late one about 80 %. Users without an email
-    address see the banner only."""
+    to 100 % gets one email, and never a late one about 80 %. Users without a verified
+    email address see the banner only."""
     near = Q(runs_used__gte=F("tier__monthly_executions") * 0.8) | Q(
         compute_seconds_used__gte=F("tier__compute_seconds") * 0.8
     )
     quotas = (
         Quota.objects.filter(near, period_start__gt=now - PERIOD)
         .exclude(user__email="")
+        .filter(user__verified_email=F("user__email"))  # an address its owner proved
         .select_related("user", "tier")
     )
     sent = []

@@ -91,6 +91,7 @@ class UserFactory(DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda user: f"{user.username}@example.com")
+    verified_email = factory.LazyAttribute(lambda user: user.email)
     password = Password(PASSWORD)
 
     @classmethod

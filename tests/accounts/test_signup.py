@@ -1,6 +1,11 @@
 from __future__ import annotations
 
+import re
+from urllib.parse import urlsplit
+
 import pytest
+from django.core import mail
+from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
@@ -52,11 +57,64 @@ def test_an_email_is_required(client):
     assert not User.objects.filter(username="ada").exists()
 
 
-def test_an_email_already_in_use_is_refused(client, owner):
-    response = client.post(SIGNUP, signup_form(email="OWNER@example.com"))
+def test_the_answer_is_the_same_whether_or_not_the_email_has_an_account(owner):
+    answers = []
+    for username, email in (("ada", "ada@example.com"), ("eve", "owner@example.com")):
+        client = Client()
+        response = client.post(SIGNUP, signup_form(username=username, email=email))
+        page = client.get(response.url)
+        told = [str(m).replace(email, "EMAIL") for m in page.context["messages"]]
+        answers.append((response.status_code, response.url, page.status_code, told))
 
-    assert "An account with this email address already exists." in response.content.decode()
-    assert not User.objects.filter(username="ada").exists()
+    assert answers[0] == answers[1]
+    assert answers[0][3] == ["We sent a link to EMAIL: open it to confirm your address."]
+    assert User.objects.filter(username__in=["ada", "eve"]).count() == 2
+
+
+def test_a_new_address_is_mailed_a_link_that_verifies_it(client):
+    client.post(SIGNUP, signup_form())
+    user = User.objects.get(username="ada")
+    assert not user.email_verified
+
+    (message,) = mail.outbox
+    link = re.search(r"http://\S+/account/verify/\S+/", message.body)[0]
+    response = client.get(urlsplit(link).path)
+
+    assert message.to == ["ada@example.com"]
+    assert response.status_code == 200
+    assert "Address confirmed" in response.content.decode()
+    assert User.objects.get(username="ada").email_verified
+    assert client.get(urlsplit(link).path).status_code == 400  # used once
+
+
+def test_an_address_another_account_verified_gets_a_notice_and_no_link(owner):
+    Client().post(SIGNUP, signup_form(email="owner@example.com"))
+
+    (message,) = mail.outbox
+    assert message.to == ["owner@example.com"]
+    assert "/account/verify/" not in message.body
+    assert "already confirmed" in message.body
+    assert not User.objects.get(username="ada").email_verified
+
+
+def test_a_link_stops_working_when_the_address_changes(client):
+    client.post(SIGNUP, signup_form())
+    path = urlsplit(re.search(r"http://\S+/account/verify/\S+/", mail.outbox[0].body)[0]).path
+    User.objects.filter(username="ada").update(email="other@example.com")
+
+    assert client.get(path).status_code == 400
+    assert not User.objects.get(username="ada").email_verified
+
+
+def test_the_account_page_offers_to_send_the_link_again(client):
+    client.post(SIGNUP, signup_form())
+    mail.outbox.clear()
+
+    page = client.get(reverse("profile")).content.decode()
+    client.post(reverse("email_verify_resend"))
+
+    assert "not confirmed yet" in page
+    assert len(mail.outbox) == 1
 
 
 def test_a_taken_username_is_refused(client, owner):

@@ -108,6 +108,35 @@ def test_a_user_without_an_email_address_only_sees_the_banner(owner):
     assert not QuotaAlert.objects.exists()
 
 
+def test_an_address_never_verified_gets_no_notice(owner):
+    owner.verified_email = ""
+    owner.save()
+    use(owner, runs=45)
+
+    assert quota_alerts_send(now=timezone.now()) == []
+    assert mail.outbox == []
+
+
+def test_a_changed_address_gets_no_notice_until_verified(owner):
+    owner.email = "new-address@example.com"
+    owner.save()
+    use(owner, runs=45)
+
+    assert quota_alerts_send(now=timezone.now()) == []
+
+
+def test_a_superuser_whose_address_is_not_verified_gets_no_operator_alert(operators, staff_user):
+    operators.alert_emails = ""
+    operators.save()
+    staff_user.email, staff_user.verified_email = "root@example.com", ""
+    staff_user.save()
+    finished_runs(10, "error")
+
+    rate_alerts_check(now=timezone.now())
+
+    assert mail.outbox == []
+
+
 def test_unlimited_tiers_are_never_told(tier):
     user = UserFactory(tier=tier("enterprise"))
     use(user, runs=100_000, seconds=10**8)
@@ -201,7 +230,7 @@ def test_runs_outside_the_window_do_not_count(operators):
 def test_without_listed_emails_superusers_are_told(operators, staff_user):
     operators.alert_emails = ""
     operators.save()
-    staff_user.email = "root@example.com"
+    staff_user.email = staff_user.verified_email = "root@example.com"
     staff_user.save()
     finished_runs(10, "error")
 
