@@ -61,6 +61,8 @@ def execution_result(
         "networkBlockedCount": execution.network_blocked_count,
         "networkBlocked": execution.network_blocked,
         "timeline": [{"status": status, "at": at} for status, at in execution.timeline],
+        "filesSkippedCount": execution.files_skipped_count,
+        "filesSkipped": [{"path": path, "reason": why} for path, why in execution.files_skipped],
         "files": [
             {
                 "path": file.path,

@@ -54,6 +54,59 @@ def validate_files(files: dict[str, bytes], *, field: str = "files") -> None:
         validate_file_size(content, path=path, field=field)
 
 
+def path_is_valid(path: str) -> bool:
+    """Whether a stored path is one a workspace may hold as it is (old rows may not be)."""
+    try:
+        return validate_path(path) == path
+    except ValidationError:
+        return False
+
+
+def produced_files_admit(
+    files: dict[str, bytes], *, present: set[str]
+) -> tuple[dict[str, bytes], list[tuple[str, str]]]:
+    """The files a run wrote that a sandbox may keep, by the rules its owner's own files
+    follow (name, size, count with the `present` ones), in path order; and the others as
+    (path shown safely, reason)."""
+    kept: dict[str, bytes] = {}
+    skipped: list[tuple[str, str]] = []
+    count = len(present)
+    for path in sorted(files):
+        content = files[path]
+        try:
+            path.encode()
+            if validate_path(path) != path:
+                raise ValidationError("File names cannot begin or end with a space.")
+            if len(content) > MAX_FILE_BYTES:
+                raise ValidationError(
+                    f"{len(content):,} bytes; a file may hold {MAX_FILE_BYTES:,}."
+                )
+        except ValidationError as error:
+            skipped.append((_shown(path), error.messages[0]))
+            continue
+        except UnicodeError:
+            skipped.append((_shown(path), "The file name is not valid UTF-8."))
+            continue
+        if path not in present:
+            if count >= MAX_FILES:
+                skipped.append((path, f"A sandbox may hold {MAX_FILES} files."))
+                continue
+            count += 1
+        kept[path] = content
+    return kept, skipped
+
+
+def _shown(path: str, limit: int = 120) -> str:
+    """A path as text that can be stored and shown whatever it holds (undecodable bytes,
+    control characters), shortened."""
+    text = path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    text = "".join(c if c.isprintable() else "\ufffd" for c in text)
+    if len(text) <= limit:
+        return text
+    half = limit // 2
+    return text[:half] + "\u2026" + text[-(limit - half - 1) :]  # the name at its end shows
+
+
 def validate_variable(name: str, value: str) -> None:
     if not ENV_NAME.match(name) or len(name) > 128:
         raise ValidationError(

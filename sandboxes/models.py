@@ -174,6 +174,10 @@ class Execution(models.Model):
     # ("evil.example (not on the allow-list)").
     network_blocked_count = models.PositiveIntegerField(default=0)
     network_blocked = models.JSONField(default=list, blank=True)
+    # Files it wrote that were not kept (the sandbox's own name, size and count rules):
+    # how many, and the first few as [path, reason].
+    files_skipped_count = models.PositiveIntegerField(default=0)
+    files_skipped = models.JSONField(default=list, blank=True)
     cancel_requested = models.BooleanField(default=False)
     worker = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -204,6 +208,17 @@ class Execution(models.Model):
     def file_names(self) -> list[str]:
         """The workspace's files when it ran (a refused run kept their names and sizes only)."""
         return sorted(self.snapshot.get("files") or self.snapshot.get("sizes", {}))
+
+    def files_skipped_message(self) -> str:
+        """One sentence on the files it wrote that were not kept ("" when none)."""
+        count = self.files_skipped_count
+        if not count:
+            return ""
+        listed = "; ".join(f"{path}: {reason}" for path, reason in self.files_skipped)
+        more = count - len(self.files_skipped)
+        rest = f"; and {more} more" if more > 0 else ""
+        noun = "file it wrote was" if count == 1 else "files it wrote were"
+        return f"{count} {noun} not kept ({listed}{rest})."
 
     @property
     def files_kept(self) -> bool:

@@ -252,6 +252,7 @@ def exit_event(execution: Execution) -> dict:
         "duration_ms": execution.wall_ms,
         "error": execution.error,
         "output_truncated": execution.output_truncated,
+        "files_skipped": execution.files_skipped_message(),
     }
 
 

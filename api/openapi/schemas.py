@@ -94,6 +94,22 @@ def schemas() -> dict:
                             },
                         },
                     },
+                    "filesSkippedCount": {
+                        "type": "integer",
+                        "description": "Files the run wrote that were not kept: a name, "
+                        "size or count over the sandbox's own rules.",
+                    },
+                    "filesSkipped": {
+                        "type": "array",
+                        "description": "The first of those, with why.",
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "path": {"type": "string"},
+                                "reason": {"type": "string"},
+                            },
+                        },
+                    },
                     "files": {
                         "type": "array",
                         "description": "Files the run created or changed.",

@@ -22,7 +22,13 @@ from quotas.selectors import quota_get
 from quotas.services import quota_reserve, quota_roll_over, quota_settle
 from sandboxes.dispatch import get_dispatcher
 from sandboxes.engine import RunResult
-from sandboxes.limits import validate_args, validate_files, validate_stdin, validate_variable
+from sandboxes.limits import (
+    produced_files_admit,
+    validate_args,
+    validate_files,
+    validate_stdin,
+    validate_variable,
+)
 from sandboxes.models import Execution, ExecutionFile, OutputChunk, Sandbox, SandboxFile
 from sandboxes.network import network_for_run, network_hint
 from sandboxes.services.packages import package_usage_record, packages_check
@@ -288,21 +294,33 @@ def execution_finish(
     return execution
 
 
+SKIPPED_LISTED = 20  # the first skipped files named on the run; the rest counted
+
+
 def _keep_files(execution: Execution, result: RunResult) -> None:
+    """Keep what the run wrote by the rules the sandbox's own files follow (a run must not
+    leave its sandbox unable to run again); the rest is counted and named on the run."""
+    sandbox = execution.sandbox
+    present: set[str] = set()
+    if sandbox is not None:
+        deleted = sandbox.files.filter(path__in=result.deleted_files)
+        deleted.exclude(path=sandbox.entry_file).delete()
+        present = set(sandbox.files.values_list("path", flat=True))
+    kept, skipped = produced_files_admit(result.files, present=present)
+    execution.files_skipped_count = len(skipped)
+    execution.files_skipped = [list(item) for item in skipped[:SKIPPED_LISTED]]
     ExecutionFile.objects.bulk_create(
         ExecutionFile(execution=execution, path=path, content=content, size=len(content))
-        for path, content in result.files.items()
+        for path, content in kept.items()
     )
-    sandbox = execution.sandbox
     if sandbox is None:
         return
     # Persistent state: what the run wrote is there next run. The run's disk limit is the
     # tier's storage limit, so this cannot outgrow it.
-    for path, content in result.files.items():
+    for path, content in kept.items():
         SandboxFile.objects.update_or_create(
             sandbox=sandbox, path=path, defaults={"content": content, "size": len(content)}
         )
-    sandbox.files.filter(path__in=result.deleted_files).exclude(path=sandbox.entry_file).delete()
 
 
 def execution_mark_lost(*, executions: QuerySet[Execution], reason: str) -> int:

@@ -22,7 +22,7 @@ from sandboxes.forms import (
     FilesUploadForm,
     add_service_errors,
 )
-from sandboxes.limits import MAX_FILE_BYTES
+from sandboxes.limits import MAX_FILE_BYTES, path_is_valid
 from sandboxes.selectors import sandbox_get
 from sandboxes.services.workspaces import (
     sandbox_archive_extract,
@@ -158,12 +158,15 @@ def download(request: HttpRequest, sandbox_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def download_all(request: HttpRequest, sandbox_id: int) -> FileResponse:
-    """Every file of the sandbox in one zip archive."""
+    """Every file of the sandbox in one zip archive (a name no workspace may hold, such as
+    one with '..' or a backslash from before the rules, is left out: unzipping never
+    writes outside the folder)."""
     sandbox = sandbox_get(user=request.user, sandbox_id=sandbox_id)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for file in sandbox.files.all():
-            archive.writestr(file.path, bytes(file.content))
+            if path_is_valid(file.path):
+                archive.writestr(file.path, bytes(file.content))
     buffer.seek(0)
     name = "".join(c if c.isalnum() or c in "-_" else "-" for c in sandbox.name) or "sandbox"
     return FileResponse(buffer, as_attachment=True, filename=f"{name}.zip")

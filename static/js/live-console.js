@@ -107,6 +107,12 @@
         why.textContent = event.error;
         this.end.append(why);
       }
+      if (event.files_skipped) {
+        const notice = document.createElement("div");
+        notice.className = "truncated";
+        notice.textContent = event.files_skipped;
+        this.end.append(notice);
+      }
       if (event.output_truncated) {
         const notice = document.createElement("div");
         notice.className = "truncated";

@@ -93,3 +93,25 @@ async def test_a_run_whose_results_cannot_be_stored_still_ends_in_error_with_its
     assert result["status"] == "error"
     assert "could not be stored" in result["error"]
     assert result["stdout"] == "kept\n"
+
+
+async def test_files_it_wrote_that_a_sandbox_may_not_hold_are_named_not_fatal(
+    live_dispatcher, async_api
+):
+    code = (
+        "import os\n"
+        "folder = '/'.join(['d' * 100] * 3)\n"
+        "os.makedirs(folder)\n"
+        "open(folder + '/long.txt', 'w').write('x')\n"
+        "open('back\\\\slash.txt', 'w').write('x')\n"
+        "open('ok.txt', 'w').write('kept')\n"
+    )
+
+    result = await run(async_api, code)
+
+    assert result["status"] == "succeeded"
+    assert [file["path"] for file in result["files"]] == ["ok.txt"]
+    assert result["filesSkippedCount"] == 2
+    backslash, long = sorted(skipped["path"] for skipped in result["filesSkipped"])
+    assert backslash == "back\\slash.txt"
+    assert long.startswith("ddd") and "\u2026" in long and long.endswith("d/long.txt")

@@ -34,3 +34,13 @@ def test_another_users_sandbox_is_not_found(client, other_user, sandbox):
 
 def test_it_needs_a_signed_in_user(client, sandbox):
     assert client.get(url(sandbox)).status_code == 302
+
+
+@pytest.mark.parametrize("path", ["../escape.txt", "back\\slash.txt", "/etc/cron.d/x"])
+def test_a_stored_name_no_workspace_may_hold_is_left_out_of_the_zip(signed_in, sandbox, path):
+    sandbox.files.create(path=path, content=b"x", size=1)  # written before the rules
+
+    response = signed_in.get(url(sandbox))
+
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    assert archive.namelist() == ["main.py"]

@@ -1,0 +1,97 @@
+"""Files a run wrote are kept by the rules the sandbox's own files follow: names, sizes and
+the count a sandbox may hold. What fits is kept; the rest is named on the run."""
+
+from __future__ import annotations
+
+import pytest
+
+from sandboxes.engine import RunResult, Status
+from sandboxes.limits import MAX_FILE_BYTES, MAX_FILES
+from sandboxes.models import Execution, ExecutionFile
+from sandboxes.pipeline import exit_event
+from sandboxes.services.executions import execution_finish, execution_start_for_sandbox
+
+pytestmark = pytest.mark.django_db
+
+
+def finish(execution, files: dict[str, bytes], deleted: tuple[str, ...] = ()) -> Execution:
+    result = RunResult(
+        status=Status.SUCCEEDED,
+        exit_code=0,
+        signal=None,
+        wall_seconds=0.1,
+        cpu_seconds=0.1,
+        peak_memory_bytes=1,
+        output_truncated=False,
+        files=files,
+        deleted_files=deleted,
+        runtime_version="3.13",
+    )
+    return execution_finish(execution_id=execution.pk, status="succeeded", result=result)
+
+
+@pytest.fixture
+def running(python_sandbox, make_execution):
+    return make_execution(python_sandbox, status="running", exit_code=None, wall_ms=None)
+
+
+def test_a_run_writing_more_files_than_a_sandbox_holds_keeps_what_fits(python_sandbox, running):
+    written = {f"out/{n:03}.txt": b"x" for n in range(150)}
+
+    execution = finish(running, written)
+
+    assert python_sandbox.files.count() == MAX_FILES  # main.py and the first 99
+    assert execution.files.count() == MAX_FILES - 1
+    assert execution.files_skipped_count == 51
+    assert execution.files_skipped[0] == ["out/099.txt", "A sandbox may hold 100 files."]
+    execution_start_for_sandbox(sandbox=python_sandbox)  # it can still run
+
+
+def test_a_file_over_the_size_limit_is_skipped_and_the_others_kept(python_sandbox, running):
+    execution = finish(running, {"big.bin": b"x" * (3 * 1024 * 1024), "small.txt": b"ok"})
+
+    assert sorted(python_sandbox.files.values_list("path", flat=True)) == ["main.py", "small.txt"]
+    assert execution.files_skipped == [
+        ["big.bin", f"3,145,728 bytes; a file may hold {MAX_FILE_BYTES:,}."]
+    ]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "back\\slash.txt",
+        ("d" * 100 + "/") * 3 + "long.txt",  # over 255: a DataError on PostgreSQL before
+        "\udcff\udcfe.txt",  # bytes that are not UTF-8, as os.fwalk returns them
+        " spaced.txt",
+    ],
+)
+def test_a_file_whose_name_a_sandbox_may_not_hold_is_skipped(python_sandbox, running, path):
+    execution = finish(running, {path: b"x", "ok.txt": b"y"})
+
+    assert execution.status == "succeeded"
+    assert list(ExecutionFile.objects.values_list("path", flat=True)) == ["ok.txt"]
+    assert execution.files_skipped_count == 1
+    execution.refresh_from_db()  # what was recorded can be stored, whatever the name held
+    (shown, reason) = execution.files_skipped[0]
+    assert reason
+    assert shown.isprintable()
+
+
+def test_the_run_and_its_end_event_say_what_was_not_kept(running):
+    execution = finish(running, {"a\\b.txt": b"x", "big.bin": b"x" * (MAX_FILE_BYTES + 1)})
+
+    message = execution.files_skipped_message()
+    assert message.startswith("2 files it wrote were not kept (")
+    assert "big.bin: 1,048,577 bytes" in message
+    assert exit_event(execution)["files_skipped"] == message
+
+
+def test_files_the_run_deleted_make_room_for_those_it_wrote(python_sandbox, running):
+    for n in range(MAX_FILES - 1):
+        python_sandbox.files.create(path=f"old{n}.txt", content=b"", size=0)
+
+    execution = finish(running, {"new.txt": b"n"}, deleted=("old0.txt",))
+
+    assert execution.files_skipped_count == 0
+    assert python_sandbox.files.filter(path="new.txt").exists()
+    assert python_sandbox.files.count() == MAX_FILES
