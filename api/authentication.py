@@ -58,6 +58,12 @@ def _token_client(request, header: str) -> ApiClient:
     secret = secret.strip()
     if scheme.lower() != "bearer" or not secret:
         raise ApiError(401, "Use `Authorization: Bearer <token>`.", headers=CHALLENGE)
+    return token_authenticate(request, secret)
+
+
+def token_authenticate(request, secret: str) -> ApiClient:
+    """The owner of API token `secret`, however the caller sent it (the compatible APIs
+    take it in their own headers), or ApiError 401 / 429 (too many bad tokens)."""
     # Guessing tokens is guessing passwords: bad ones count against the caller's address
     # (accounts/throttle.py), and while it is locked out no token is even looked up.
     if (until := token_refused_until(request)) is not None:

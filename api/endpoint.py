@@ -21,7 +21,7 @@ from django.http import Http404, HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.csrf import csrf_exempt
 
-from api.authentication import authenticate
+from api.authentication import ApiClient, authenticate
 from api.errors import ApiError, invalid, quota_refused, runs_paused
 from api.ratelimit import rate_limit_hit
 from operations.exceptions import RunsPaused
@@ -42,7 +42,7 @@ def api_endpoint(*methods: str):
                     response = await view(request, *args, **kwargs)
                 except Exception as error:  # noqa: BLE001 (re-raised unless it is ours)
                     response = _error_response(error)
-                return _finish(request, response)
+                return response_finish(request, response)
 
         else:
 
@@ -53,7 +53,7 @@ def api_endpoint(*methods: str):
                     response = view(request, *args, **kwargs)
                 except Exception as error:  # noqa: BLE001 (re-raised unless it is ours)
                     response = _error_response(error)
-                return _finish(request, response)
+                return response_finish(request, response)
 
         # Token requests carry no CSRF token; authenticate() checks session requests.
         return csrf_exempt(endpoint)
@@ -68,7 +68,11 @@ def _admit(request, allowed: frozenset[str]) -> None:
             f"{request.method} is not allowed here.",
             headers={"Allow": ", ".join(sorted(allowed))},
         )
-    client = authenticate(request)
+    client_admit(request, authenticate(request))
+
+
+def client_admit(request, client: ApiClient) -> None:
+    """Let an authenticated `client` in, within the per-client rate limit (ApiError 429)."""
     request.user = client.user
     request.api_client = client
     request.rate_limit = rate_limit_hit(
@@ -88,20 +92,25 @@ def _admit(request, allowed: frozenset[str]) -> None:
 
 
 def _error_response(error: Exception) -> HttpResponse:
+    return api_error_of(error).response()
+
+
+def api_error_of(error: Exception) -> ApiError:
+    """The API's answer to an error raised below a view; other errors are re-raised."""
     if isinstance(error, ApiError):
-        return error.response()
+        return error
     if isinstance(error, RunsPaused):  # before ValidationError, which it is too
-        return runs_paused(error).response()
+        return runs_paused(error)
     if isinstance(error, ValidationError):
-        return invalid(error).response()
+        return invalid(error)
     if isinstance(error, QuotaExceeded):
-        return quota_refused(error).response()
+        return quota_refused(error)
     if isinstance(error, Http404):
-        return ApiError(404, str(error) or "Not found.").response()
+        return ApiError(404, str(error) or "Not found.")
     raise error
 
 
-def _finish(request, response: HttpResponse) -> HttpResponse:
+def response_finish(request, response: HttpResponse) -> HttpResponse:
     rate_limit = getattr(request, "rate_limit", None)
     if rate_limit is not None:
         for name, value in rate_limit.headers().items():

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "quotas",
     "sandboxes",
     "api",
+    "compat",
     "operations",
 ]
 

@@ -9,6 +9,8 @@ admin.site.site_title = "Code Sandboxes admin"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
+    # Judge0 CE and Piston's APIs, for their clients (compat/).
+    path("", include("compat.urls")),
     path("account/api-tokens/", include("api.token_urls")),
     path("", include("operations.urls")),
     path("", include("accounts.urls")),

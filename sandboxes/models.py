@@ -125,6 +125,14 @@ class Execution(models.Model):
         LOST = "lost"
         ERROR = "error"  # the sandbox itself failed, not the program
 
+    class Source(models.TextChoices):
+        """What started it: the editor, the HTTP API, or one of the compatible APIs."""
+
+        EDITOR = "editor"
+        API = "api", "HTTP API"
+        JUDGE0 = "judge0", "Judge0 API"
+        PISTON = "piston", "Piston API"
+
     ACTIVE = (Status.QUEUED, Status.PREPARING, Status.RUNNING)
     # How a status reads at a glance (a colour on the page).
     TONES = {
@@ -150,6 +158,7 @@ class Execution(models.Model):
     )
     runtime = models.CharField(max_length=32)
     runtime_version = models.CharField(max_length=32, blank=True)
+    source = models.CharField(max_length=16, choices=Source, default=Source.API)
     # What ran, so a past run can be re-run exactly: {"files": {path: base64}, "entry": ...,
     # "packages": [...], "env_names": [...], "args": [...], "stdin": "...", "interactive":
     # bool, "network": {"mode", "allow", "deny", "max_bytes"}}. Variable values are never

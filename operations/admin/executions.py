@@ -35,6 +35,7 @@ class ExecutionAdmin(ReadOnlyMixin, admin.ModelAdmin):
         "run",
         "owner_link",
         "runtime",
+        "source",
         "status_pill",
         "created_at",
         "duration",
@@ -43,7 +44,13 @@ class ExecutionAdmin(ReadOnlyMixin, admin.ModelAdmin):
         "worker",
     )
     # No date_hierarchy: listing the years and months present scans every run.
-    list_filter = ("status", LanguageFilter, OwnerFilter, ("created_at", admin.DateFieldListFilter))
+    list_filter = (
+        "status",
+        "source",
+        LanguageFilter,
+        OwnerFilter,
+        ("created_at", admin.DateFieldListFilter),
+    )
     search_fields = ("owner__username", "owner__email", "worker", "error")
     list_select_related = ("owner",)
     list_per_page = 50
@@ -51,7 +58,10 @@ class ExecutionAdmin(ReadOnlyMixin, admin.ModelAdmin):
     view_on_site = False  # a run's page is its owner's alone
     actions = ["cancel_runs", "rerun_runs", "mark_lost"]
     fieldsets = (
-        (None, {"fields": ("id", "owner", "sandbox_link", "status_pill", "error", "worker")}),
+        (
+            None,
+            {"fields": ("id", "owner", "source", "sandbox_link", "status_pill", "error", "worker")},
+        ),
         ("Timeline", {"fields": ("created_at", "finished_at", "timeline_table")}),
         (
             "Resources and cost",
@@ -70,7 +80,7 @@ class ExecutionAdmin(ReadOnlyMixin, admin.ModelAdmin):
         ("Files produced", {"fields": ("produced",)}),
     )
     readonly_fields = (
-        "id", "owner", "sandbox_link", "status_pill", "error", "worker", "created_at",
+        "id", "owner", "source", "sandbox_link", "status_pill", "error", "worker", "created_at",
         "finished_at", "timeline_table", "runtime", "runtime_version", "timeout_seconds",
         "exit_code", "signal", "duration", "cpu", "peak_memory", "compute_seconds_charged",
         "output_size", "output_truncated", "cost_breakdown", "code_summary", "output",

@@ -67,8 +67,11 @@ def execution_start(
     stdin: str = "",
     interactive: bool = False,
     network: dict | None = None,
+    source: str = Execution.Source.API,
 ) -> Execution:
     """Validate, reserve quota, record the run and hand it to the dispatcher.
+
+    `source` says what started it (Execution.Source: the editor, an API).
 
     `network` is the policy asked for ({"mode", "allow", "deny"}; None: the tier's
     default), refused if the user's tier does not allow it.
@@ -108,7 +111,7 @@ def execution_start(
         "interactive": bool(interactive),
         "network": network,
     }
-    fields = {"owner": user, "sandbox": sandbox, "runtime": runtime}
+    fields = {"owner": user, "sandbox": sandbox, "runtime": runtime, "source": source}
     dispatcher = get_dispatcher()
     try:
         # One transaction: a reservation never outlives a failure before its run is
@@ -161,6 +164,7 @@ def execution_start_for_sandbox(*, sandbox: Sandbox, timeout_seconds: int | None
         stdin=sandbox.run_stdin,
         interactive=not sandbox.run_stdin,
         network=sandbox.network_policy,
+        source=Execution.Source.EDITOR,
     )
 
 
@@ -188,6 +192,7 @@ def execution_rerun(*, execution: Execution) -> Execution:
         stdin=snapshot.get("stdin", ""),
         interactive=snapshot.get("interactive", False),
         network={key: execution.network[key] for key in ("mode", "allow", "deny")},
+        source=execution.source,
     )
 
 

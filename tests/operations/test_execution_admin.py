@@ -173,3 +173,13 @@ def test_executions_cannot_be_added_or_deleted(staff_client):
     assert staff_client.get(reverse("admin:sandboxes_execution_add")).status_code == 403
     delete = reverse("admin:sandboxes_execution_delete", args=[execution.pk])
     assert staff_client.get(delete).status_code == 403
+
+
+def test_the_list_shows_and_filters_what_started_each_run(staff_client):
+    judge0 = ExecutionFactory(source="judge0")
+    ExecutionFactory(source="editor")
+
+    response = staff_client.get(LIST, {"source__exact": "judge0"})
+
+    assert list(response.context["cl"].result_list) == [judge0]
+    assert "Judge0 API" in response.content.decode()

@@ -75,3 +75,11 @@ def test_over_htmx_its_facts_come_alone_for_a_refresh_when_it_ends(
     assert page.lstrip().startswith("<aside")
     assert "Timed out" in page
     assert "1 min" in page
+
+
+def test_the_page_says_what_started_the_run(signed_in, sandbox, make_execution):
+    execution = make_execution(sandbox, source="piston")
+
+    page = signed_in.get(url(execution)).content.decode()
+
+    assert "Piston API" in page
