@@ -10,7 +10,7 @@ def label_past_runs(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("sandboxes", "0007_seal_variable_values")]
+    dependencies = [("sandboxes", "0008_produced_files_skipped")]
 
     operations = [
         migrations.AddField(
