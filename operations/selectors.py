@@ -18,7 +18,7 @@ from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
 
 from operations.costs import Usage
-from sandboxes.models import Execution, PackageUsage, Sandbox
+from sandboxes.models import Execution, PackageUsage, Sandbox, UsageDay
 
 Status = Execution.Status
 # The platform failed the run (the sandbox broke, a worker died): what operators fix.
@@ -80,6 +80,10 @@ class DateRange:
     def executions(self) -> QuerySet[Execution]:
         return Execution.objects.filter(created_at__gte=self.starts, created_at__lt=self.ends)
 
+    def pruned(self) -> QuerySet[UsageDay]:
+        """The usage of runs of these days that retention deleted (no latencies kept)."""
+        return UsageDay.objects.filter(day__gte=self.first, day__lte=self.last)
+
 
 class EndRates:
     """Error and timeout rates (in %) of runs that ended: for a record with `ended`,
@@ -138,7 +142,15 @@ def daily_stats(period: DateRange) -> list[DayStats]:
         )
         .order_by()
     )
-    for row in rows:
+    pruned = (
+        period.pruned()
+        .values("day", "runtime", "status")
+        .annotate(
+            count=Sum("runs"), compute=Sum("compute_seconds"), memory=Sum("memory_byte_seconds")
+        )
+        .order_by()
+    )
+    for row in [*rows, *pruned]:
         stats = days.get(row["day"])
         if stats is None:
             continue
@@ -204,7 +216,8 @@ class UserUsage:
 
 
 def top_users_by_compute(period: DateRange, limit: int = 10) -> list[UserUsage]:
-    rows = (
+    """Live runs and pruned ones' daily totals together, summed per user."""
+    live = (
         period.executions()
         .exclude(status=Status.REJECTED)
         .values("owner_id", username=F("owner__username"))
@@ -213,16 +226,26 @@ def top_users_by_compute(period: DateRange, limit: int = 10) -> list[UserUsage]:
             compute=Sum("compute_seconds_charged"),
             memory=memory_byte_seconds(),
         )
-        .order_by(F("compute").desc(nulls_last=True), "-runs")[:limit]
+        .order_by()
     )
-    return [
-        UserUsage(
-            row["owner_id"],
-            row["username"],
-            Usage(row["runs"], row["compute"] or 0, row["memory"] or 0),
+    pruned = (
+        period.pruned()
+        .exclude(status=Status.REJECTED)
+        .values("owner_id", username=F("owner__username"))
+        .annotate(
+            runs=Sum("runs"), compute=Sum("compute_seconds"), memory=Sum("memory_byte_seconds")
         )
-        for row in rows
-    ]
+        .order_by()
+    )
+    users: dict[int, UserUsage] = {}
+    for row in [*live, *pruned]:
+        usage = Usage(row["runs"], row["compute"] or 0, row["memory"] or 0)
+        known = users.get(row["owner_id"])
+        users[row["owner_id"]] = UserUsage(
+            row["owner_id"], row["username"], usage if known is None else known.usage + usage
+        )
+    ranked = sorted(users.values(), key=lambda u: (-u.usage.compute_seconds, -u.usage.runs))
+    return ranked[:limit]
 
 
 def most_used_packages(limit: int = 10) -> list[PackageUsage]:

@@ -135,6 +135,7 @@ class TierAdmin(admin.ModelAdmin):
         "longest_run",
         "max_concurrent_runs",
         "network",
+        "retention",
         "users",
         "ordering",
     )
@@ -162,6 +163,11 @@ class TierAdmin(admin.ModelAdmin):
         cap = tier.network_max_bytes
         cap_text = "no cap" if cap is None else filesizeformat(cap)
         return f"{tier.network_default} / {tier.network_max} / {cap_text}"
+
+    @admin.display(description="Runs kept", ordering="retention_days")
+    def retention(self, tier: Tier) -> str:
+        days = tier.retention_days
+        return "forever" if days is None else f"{days:,} days"
 
     @admin.display(description="Users", ordering="user_count")
     def users(self, tier: Tier) -> int:

@@ -49,6 +49,14 @@ class Tier(models.Model):
         default=10 * 1024 * 1024,
         help_text="Files a sandbox may keep between runs (also a run's disk limit), in bytes.",
     )
+    retention_days = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        default=90,
+        validators=[MinValueValidator(1, "Runs must be kept at least one day.")],
+        help_text="Days a run, its output and its files are kept (`manage.py "
+        "prune_executions` deletes older ones; usage totals stay). Empty means forever.",
+    )
     # A run's network (see sandboxes.engine.network_policy): the policy a new sandbox or an
     # API run without one gets, and the widest one a run may choose.
     network_default = models.CharField(

@@ -329,3 +329,30 @@ class PackageUsage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_language_display()})"
+
+
+class UsageDay(models.Model):
+    """What pruned runs used, per day, user, runtime and status: filled by
+    `executions_prune` before it deletes them, so usage totals (the operations dashboard)
+    outlive the runs themselves."""
+
+    day = models.DateField()
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    runtime = models.CharField(max_length=32)
+    status = models.CharField(max_length=16, choices=Execution.Status)
+    runs = models.PositiveIntegerField(default=0)
+    compute_seconds = models.PositiveBigIntegerField(default=0)
+    memory_byte_seconds = models.FloatField(default=0.0)
+
+    class Meta:
+        ordering = ["-day"]
+        verbose_name = "usage of pruned runs"
+        verbose_name_plural = "usage of pruned runs"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "owner", "runtime", "status"], name="usage_day_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.runtime} {self.status}: {self.runs}"

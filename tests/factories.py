@@ -22,6 +22,7 @@ SEEDED_TIERS = {
         "network_default": "none",
         "network_max": "allow_list",
         "network_max_bytes": 100 * MiB,
+        "retention_days": 30,
         "ordering": 0,
     },
     "pro": {
@@ -33,6 +34,7 @@ SEEDED_TIERS = {
         "network_default": "none",
         "network_max": "internet",
         "network_max_bytes": 1024 * MiB,
+        "retention_days": 90,
         "ordering": 10,
     },
     "premium": {
@@ -44,6 +46,7 @@ SEEDED_TIERS = {
         "network_default": "none",
         "network_max": "internet",
         "network_max_bytes": 5 * 1024 * MiB,
+        "retention_days": 180,
         "ordering": 20,
     },
     "enterprise": {
@@ -55,6 +58,7 @@ SEEDED_TIERS = {
         "network_default": "none",
         "network_max": "internet",
         "network_max_bytes": 20 * 1024 * MiB,
+        "retention_days": 365,
         "ordering": 30,
     },
 }
