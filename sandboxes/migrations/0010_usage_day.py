@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('sandboxes', '0008_produced_files_skipped'),
+        ('sandboxes', '0009_execution_source'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
