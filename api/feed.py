@@ -6,10 +6,12 @@ Event ids, which a client sends back as ``Last-Event-ID`` to resume:
 - a status or the final event: ``"<seq>-<status>"``, where seq is the last chunk sent
   before it: ``"0-queued"``, ``"0-running"``, ``"7-succeeded"``.
 
-A run's statuses never interleave with its output (queued, preparing and running come
-before the first chunk; the end comes after the last), so an id says exactly what the
-client has seen, and a resume sends exactly the rest. An id naming the end means nothing
-is left.
+A run's statuses interleave with its output in one way only: while it is preparing, the
+installer's lines (``install`` chunks) come between "preparing" and "running"; the
+program's output (and ``stdin``, what its owner typed) comes after "running"; the end after the
+last chunk. So an id says exactly what the client has seen (a chunk of the preparing step
+means "running" is still to come), and a resume sends exactly the rest. An id naming the
+end means nothing is left.
 
 The group ``execution.<id>`` is joined before anything is read from the database, and
 live chunks at or below the last sequence number sent are skipped, so nothing is missed
@@ -39,6 +41,9 @@ HEARTBEAT_SECONDS = 15.0
 # How often a caller waiting for the end re-reads the database if no event arrives.
 WAIT_POLL_SECONDS = 5.0
 REPLAY_BATCH = 500
+# How soon to read again when the row lagged behind the chunks read after it.
+REREAD_SECONDS = 0.02
+PREPARING, RUNNING = Execution.Status.PREPARING, Execution.Status.RUNNING
 EVENT_ID = re.compile(r"^(\d{1,10})(?:-([a-z_]{1,16}))?$", re.ASCII)
 
 
@@ -72,15 +77,21 @@ class Event:
 HEARTBEAT = Event(id=None, data=None)
 
 
+# Chunks of the preparing step (before "running"): the installer's lines. (What an owner
+# types while a run prepares is sent on once it runs, as the program's output is.)
+PREPARING_STREAMS = frozenset({"install"})
+
+
 @dataclass(frozen=True)
 class _Stored:
     statuses: list[str]  # the timeline, in order
     chunks: list[tuple[int, str, str]]
     more_chunks: bool  # the batch was full
     end: dict | None  # execution_end() once it ended
+    cursor_stream: str | None = None  # the stream of chunk `after_seq`, when asked
 
 
-def _read(execution_id, after_seq: int) -> _Stored:
+def _read(execution_id, after_seq: int, *, cursor_stream: bool = False) -> _Stored:
     # The row first: if it says the run ended, every chunk was stored before it did.
     execution = Execution.objects.defer("snapshot").get(pk=execution_id)
     rows = OutputChunk.objects.filter(execution_id=execution_id, seq__gt=after_seq)
@@ -90,6 +101,13 @@ def _read(execution_id, after_seq: int) -> _Stored:
         chunks=chunks[:REPLAY_BATCH],
         more_chunks=len(chunks) > REPLAY_BATCH,
         end=None if execution.is_active else execution_end(execution),
+        cursor_stream=(
+            OutputChunk.objects.filter(execution_id=execution_id, seq=after_seq)
+            .values_list("stream", flat=True)
+            .first()
+            if cursor_stream and after_seq
+            else None
+        ),
     )
 
 
@@ -124,20 +142,23 @@ class ExecutionFeed:
         """Check the cursor against the run (InvalidCursor if it cannot be one of its ids);
         False when the client has already seen the end. Needs no group: events() reads
         the database again once it has joined."""
-        stored = await sync_to_async(_read)(self.execution_id, self.seq)  # in the request
-        self._resolve(stored.statuses, ended=stored.end is not None)
+        stored = await sync_to_async(_read)(self.execution_id, self.seq, cursor_stream=True)
+        self._resolve(stored.statuses, ended=stored.end is not None, stream=stored.cursor_stream)
         return not self.done
 
-    def _resolve(self, statuses: list[str], *, ended: bool) -> None:
+    def _resolve(self, statuses: list[str], *, ended: bool, stream: str | None = None) -> None:
         if self.statuses_sent is not None:
             return
         before_output = statuses[:-1] if ended else statuses
         status = self.cursor.status
         if status is None:
-            # A chunk id: every status before the output has been seen.
+            # A chunk id: every status before it has been seen (up to "preparing" for a
+            # chunk of the preparing step; before the output, for the program's).
             self.statuses_sent = len(before_output) if self.seq else 0
+            if stream in PREPARING_STREAMS and PREPARING in before_output:
+                self.statuses_sent = before_output.index(PREPARING) + 1
             if self.seq and before_output:
-                self.last_status = before_output[-1]
+                self.last_status = before_output[self.statuses_sent - 1]
         elif ended and status == statuses[-1]:
             self.statuses_sent, self.done = len(statuses), True
         elif status in before_output:
@@ -162,16 +183,33 @@ class ExecutionFeed:
         """Everything stored after what was sent, read from the database."""
         events: list[Event] = []
         while not self.done:
-            stored = await database_sync_to_async(_read)(self.execution_id, self.seq)
-            self._resolve(stored.statuses, ended=stored.end is not None)
+            stored = await database_sync_to_async(_read)(
+                self.execution_id, self.seq, cursor_stream=self.statuses_sent is None
+            )
+            self._resolve(
+                stored.statuses, ended=stored.end is not None, stream=stored.cursor_stream
+            )
             before_output = stored.statuses[:-1] if stored.end else stored.statuses
-            for status in before_output[self.statuses_sent :]:
-                events.append(self._status_event(status))
-            self.statuses_sent = max(self.statuses_sent, len(before_output))
+            # The statuses up to "preparing" come before the preparing step's chunks;
+            # "running" (and any after) before the program's first chunk.
+            preparing = before_output.index(PREPARING) + 1 if PREPARING in before_output else 0
+            events.extend(self._statuses_until(before_output, preparing))
+            truncated = False
             for seq, stream, data in stored.chunks:
+                if stream not in PREPARING_STREAMS or self.statuses_sent > preparing:
+                    if RUNNING not in before_output and stored.end is None:
+                        # The program's output, read before the row said "running": the
+                        # next read has both, in order.
+                        truncated = True
+                        break
+                    events.extend(self._statuses_until(before_output, len(before_output)))
                 events.append(self._output_event(seq, stream, data))
+            if truncated:
+                await asyncio.sleep(REREAD_SECONDS)
+                continue
             if stored.more_chunks:
                 continue
+            events.extend(self._statuses_until(before_output, len(before_output)))
             if stored.end is not None:
                 events.append(self._final_event(stored.end))
             return events
@@ -190,8 +228,12 @@ class ExecutionFeed:
             chunks = [chunk for chunk in message["chunks"] if chunk[0] > self.seq]
             if not chunks:
                 continue
-            if chunks[0][0] != self.seq + 1 or self.last_status != Execution.Status.RUNNING:
-                return  # something was missed: the database has it
+            if chunks[0][0] != self.seq + 1 or not all(
+                self.last_status == RUNNING
+                or (self.last_status == PREPARING and stream in PREPARING_STREAMS)
+                for _seq, stream, _data in chunks
+            ):
+                return  # something was missed, or a status comes first: the database has it
             for seq, stream, data in chunks:
                 yield self._output_event(seq, stream, data)
 
@@ -213,6 +255,12 @@ class ExecutionFeed:
             return None
 
     # --- events -------------------------------------------------------------------------
+
+    def _statuses_until(self, statuses: list[str], end: int) -> list[Event]:
+        """Status events for statuses[statuses_sent:end] (none if already sent)."""
+        events = [self._status_event(status) for status in statuses[self.statuses_sent : end]]
+        self.statuses_sent = max(self.statuses_sent, end)
+        return events
 
     def _status_event(self, status: str) -> Event:
         self.last_status = status

@@ -36,6 +36,10 @@ from .stdin import InputStream
 from .workspace import Workspace, remove_stale_workspaces
 
 
+# What a run's "install" output says when its package environment was already built.
+CACHED_LINE = b"packages ready (cached)\n"
+
+
 class Engine:
     """Create one per process; `prepare()` runs once, lazily, and fails closed."""
 
@@ -197,6 +201,10 @@ class Engine:
             outcome = "built" if lease.install_seconds else "hit"
             self._packages_prepared(runtime, outcome, time.monotonic() - began)
             lease.release()
+            if outcome == "hit" and on_output is not None:
+                written = on_output("install", CACHED_LINE)
+                if inspect.isawaitable(written):
+                    await written
         return None
 
     def _packages_prepared(self, runtime: Runtime, outcome: str, seconds: float) -> None:
@@ -228,7 +236,7 @@ class Engine:
             return None
         assert self.packages is not None
         try:
-            return await self.packages.acquire(runtime, specs, cancel)
+            return await self.packages.acquire(runtime, specs, cancel, on_output)
         except InstallFailed as failure:
             if on_output is not None and not failure.cancelled:
                 written = on_output("stderr", failure.message.encode())

@@ -54,7 +54,7 @@ async def test_a_line_typed_reaches_the_program_and_closing_the_page_ends_its_in
 
     await page.send_json_to({"action": "stdin", "data": "typed line\n"})
     await until(page, lambda e: "typed line" in printed([e]))
-    await page.disconnect()  # the tab closed: end-of-file
+    await page.disconnect(timeout=10)  # the tab closed: end-of-file (its handler may take a while)
 
     watcher = socket(runner_user, execution)
     assert (await watcher.connect())[0]

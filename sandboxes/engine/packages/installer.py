@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 import json
 import math
 import os
@@ -27,7 +28,7 @@ from ..bwrap import bwrap_arguments
 from ..cancel import CancelToken
 from ..errors import EngineUnavailable, SandboxFailed
 from ..launcher import LauncherPool
-from ..runner import Runner
+from ..runner import OutputCallback, Runner
 from ..runtimes import Runtime, unreachable_part
 from ..spec import Limits, Status
 from ..workspace import Workspace
@@ -205,8 +206,11 @@ class Installer:
         into: Path,
         cancel: CancelToken | None,
         etc_dir: Path,
+        on_line: OutputCallback | None = None,
     ) -> InstallOutcome:
-        """Install `specs` in a sandbox; on success, copy the result into `into`."""
+        """Install `specs` in a sandbox; on success, copy the result into `into`.
+
+        The installer's lines go to `on_line("install", line)` as it prints them."""
         self.network.check(REFUSED)
         command, tool_binds = self._command(runtime, specs)
         block_read, block_write = os.pipe2(os.O_CLOEXEC)
@@ -250,6 +254,7 @@ class Installer:
             child_pid = await _child_pid(status_pipe, launcher.process)
             network = InstallNetwork(self.network, self.uid, self.gid)
             output = bytearray()
+            lines = _Lines(on_line)
             try:
                 await network.connect(child_pid)
                 os.write(block_write, b"go")  # the installer starts only now
@@ -259,10 +264,11 @@ class Installer:
                     status_pipe,
                     launcher.cgroup,
                     self.limits,
-                    lambda _stream, data: output.extend(data),
+                    lines.collector(output),
                     cancelled,
                 )
                 seconds = await runner.run(b"")
+                await lines.flush()
                 status, _code, _signal = runner.outcome(launcher.cgroup.usage())
             finally:
                 await network.close()
@@ -274,6 +280,37 @@ class Installer:
             return InstallOutcome(Status.SUCCEEDED, text, seconds)
         finally:
             await asyncio.to_thread(cleanup.close)
+
+
+class _Lines:
+    """The installer's output as whole plain lines, passed on as they come."""
+
+    def __init__(self, on_line: OutputCallback | None) -> None:
+        self.on_line = on_line
+        self.pending = b""
+
+    def collector(self, output: bytearray) -> OutputCallback:
+        async def collect(_stream: str, data: bytes) -> None:
+            output.extend(data)
+            if self.on_line is None:
+                return
+            *complete, self.pending = (self.pending + data).split(b"\n")
+            for line in complete:
+                await self._send(line)
+
+        return collect
+
+    async def flush(self) -> None:
+        if self.pending and self.on_line is not None:
+            await self._send(self.pending)
+        self.pending = b""
+
+    async def _send(self, line: bytes) -> None:
+        text = _plain(line).strip("\n")
+        if text.strip():
+            result = self.on_line("install", f"{text}\n".encode())
+            if inspect.isawaitable(result):
+                await result
 
 
 def _close_quietly(fd: int) -> None:

@@ -21,6 +21,7 @@ from ..cancel import CancelToken
 from ..config import EngineConfig
 from ..errors import InstallFailed
 from ..launcher import LauncherPool
+from ..runner import OutputCallback
 from ..runtimes import Runtime
 from ..spec import RunResult, Status
 from .installer import Installer, InstallOutcome
@@ -75,9 +76,14 @@ class PackageManager:
         return self.store.manifest(self.key(runtime, specs))
 
     async def acquire(
-        self, runtime: Runtime, specs: tuple[str, ...], cancel: CancelToken | None = None
+        self,
+        runtime: Runtime,
+        specs: tuple[str, ...],
+        cancel: CancelToken | None = None,
+        on_line: OutputCallback | None = None,
     ) -> Lease:
-        """The environment for `specs` (normalised), built if need be. Raises InstallFailed."""
+        """The environment for `specs` (normalised), built if need be (the installer's
+        lines to `on_line` as it prints them). Raises InstallFailed."""
         key = self.key(runtime, specs)
         started = time.monotonic()
         lock = self.store.lock(key)
@@ -104,7 +110,7 @@ class PackageManager:
                     failure = self.store.recent_failure(key)
                     if failure is not None:
                         raise InstallFailed(failure, seconds=time.monotonic() - started)
-                    await self._build(runtime, specs, key, cancel, started)
+                    await self._build(runtime, specs, key, cancel, started, on_line)
                     built = time.monotonic() - started
                 lock.close()  # and take it again shared, as for any environment found
                 lock = self.store.lock(key)
@@ -119,11 +125,14 @@ class PackageManager:
         key: str,
         cancel: CancelToken | None,
         started: float,
+        on_line: OutputCallback | None = None,
     ) -> None:
         into = self.store.temporary(key)
         into.mkdir(mode=0o700)
         try:
-            outcome = await self.installer.build(runtime, specs, into, cancel, self.etc_dir)
+            outcome = await self.installer.build(
+                runtime, specs, into, cancel, self.etc_dir, on_line
+            )
             seconds = time.monotonic() - started
             if outcome.status is not Status.SUCCEEDED:
                 message = self._failure_message(runtime, specs, outcome)

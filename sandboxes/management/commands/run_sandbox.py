@@ -102,6 +102,8 @@ class Command(BaseCommand):
         stdout, stderr = bytearray(), bytearray()
 
         def on_output(stream: str, data: bytes) -> None:
+            if as_json and stream == "install":
+                return  # the installer's progress: for watching, not for the result
             if as_json:
                 (stdout if stream == "stdout" else stderr).extend(data)
             else:
