@@ -35,7 +35,6 @@ from .spec import Isolation, RunResult, RunSpec, Status
 from .stdin import InputStream
 from .workspace import Workspace, remove_stale_workspaces
 
-
 # What a run's "install" output says when its package environment was already built.
 CACHED_LINE = b"packages ready (cached)\n"
 

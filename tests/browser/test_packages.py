@@ -8,7 +8,6 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import (
-    console_text,
     create_sandbox,
     screenshot,
     set_code,
