@@ -53,6 +53,8 @@ def execution_result(
         "stdout": output["stdout"],
         "stderr": output["stderr"],
         "cpuMs": execution.cpu_ms,
+        "computeSecondsCharged": execution.compute_seconds_charged,
+        "installSecondsCharged": execution.install_seconds_charged,
         "peakMemoryBytes": execution.peak_memory_bytes,
         "packages": execution.packages,
         "network": {key: execution.network[key] for key in ("mode", "allow", "deny")},

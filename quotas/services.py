@@ -74,10 +74,16 @@ def quota_reserve(*, user, timeout_seconds: int | None = None) -> Reservation:
 
 
 @transaction.atomic
-def quota_settle(*, reservation: Reservation, compute_seconds: float) -> bool:
+def quota_settle(
+    *, reservation: Reservation, compute_seconds: float, install_seconds: int = 0
+) -> bool:
     """Charge a finished run (rounded up to whole seconds, never above what it reserved)
     and free its slot and reserved seconds. Exactly once: returns whether this call
-    settled it."""
+    settled it.
+
+    `install_seconds`, building the run's packages, is charged on top: an install's
+    length is not known when the run reserves, so a quota can be overrun by at most one
+    install (SANDBOX_INSTALL_TIMEOUT) per concurrent run; the next run is then refused."""
     seconds_reserved = reservation.seconds_reserved
     charged = min(math.ceil(max(compute_seconds, 0.0)), seconds_reserved)
     settled_at = clock.now()
@@ -89,7 +95,7 @@ def quota_settle(*, reservation: Reservation, compute_seconds: float) -> bool:
     Quota.objects.filter(pk=reservation.quota_id).update(
         runs_active=F("runs_active") - 1,
         compute_seconds_reserved=F("compute_seconds_reserved") - seconds_reserved,
-        compute_seconds_used=F("compute_seconds_used") + charged,
+        compute_seconds_used=F("compute_seconds_used") + charged + max(0, install_seconds),
     )
     reservation.settled_at = settled_at
     reservation.seconds_charged = charged

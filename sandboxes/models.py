@@ -174,6 +174,8 @@ class Execution(models.Model):
     cpu_ms = models.PositiveIntegerField(null=True, blank=True)
     peak_memory_bytes = models.PositiveBigIntegerField(null=True, blank=True)
     compute_seconds_charged = models.PositiveIntegerField(null=True, blank=True)
+    # Of those, the seconds spent installing its packages (0 when they were cached).
+    install_seconds_charged = models.PositiveIntegerField(default=0)
     output_bytes = models.PositiveIntegerField(default=0)
     output_truncated = models.BooleanField(default=False)
     error = models.TextField(blank=True)

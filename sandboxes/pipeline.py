@@ -218,6 +218,7 @@ async def _finish(execution_id, output: OutputStream | None = None, **fields) ->
         "status": Execution.Status.ERROR,
         "error": STORE_FAILED,
         "wall_seconds": _wall_seconds(fields),
+        "install_seconds": fields.get("install_seconds", 0.0),
     }
     attempts = [(rest, fields), (rest, failed), ([], failed)]
     for attempt, (chunks, how) in enumerate(attempts, start=1):
@@ -279,6 +280,11 @@ async def _run(execution, spec, output, cancel, worker, stdin: InputStream | Non
     execution_id = execution.pk
     engine = get_engine()
     progress = _Progress(execution)
+    installed = 0.0  # seconds spent preparing packages: charged as compute, shown apart
+
+    async def end(**fields) -> None:
+        await _finish(execution_id, output, install_seconds=installed, **fields)
+
     try:
         if not await engine.needs_packages(spec):
             if not await progress.advance(PREPARING, RUNNING, worker=worker):
@@ -288,9 +294,13 @@ async def _run(execution, spec, output, cancel, worker, stdin: InputStream | Non
                 return
             # Packages are installed while the run is "preparing" (at once when cached);
             # a failed install ends it here, with the installer's words on its stderr.
-            failed = await engine.prepare_packages(spec, on_output=output.write, cancel=cancel)
+            began = time.monotonic()
+            try:
+                failed = await engine.prepare_packages(spec, on_output=output.write, cancel=cancel)
+            finally:
+                installed = time.monotonic() - began
             if failed is not None:
-                await _finish(execution_id, output, status=failed.status.value, result=failed)
+                await end(status=failed.status.value, result=failed)
                 return
             await output.flush()  # the installer's lines come before "running"
             if not await progress.advance(RUNNING):
@@ -298,19 +308,17 @@ async def _run(execution, spec, output, cancel, worker, stdin: InputStream | Non
                 return
         result = await engine.run(spec, on_output=output.write, cancel=cancel, stdin=stdin)
     except EngineError as error:
-        await _finish(execution_id, output, status=Execution.Status.ERROR, error=str(error))
+        await end(status=Execution.Status.ERROR, error=str(error))
         return
     except Exception:
         # Ours, not the program's (the database, say): logged, and the run still ends.
         logger.exception("execution %s failed in the pipeline", execution_id)
-        await _finish(execution_id, output, status=Execution.Status.ERROR, error=FAILED)
+        await end(status=Execution.Status.ERROR, error=FAILED)
         return
     except BaseException:
-        await asyncio.shield(
-            _finish(execution_id, output, status=Execution.Status.LOST, error="The server stopped.")
-        )
+        await asyncio.shield(end(status=Execution.Status.LOST, error="The server stopped."))
         raise
-    await _finish(execution_id, output, status=result.status.value, result=result)
+    await end(status=result.status.value, result=result)
 
 
 FAILED = "The service failed while running this; it has been logged."

@@ -63,6 +63,15 @@ def schemas() -> dict:
                     "stdout": {"type": "string"},
                     "stderr": {"type": "string"},
                     "cpuMs": _nullable("integer"),
+                    "computeSecondsCharged": _nullable(
+                        "integer",
+                        description="Compute seconds charged to the quota, installs included.",
+                    ),
+                    "installSecondsCharged": {
+                        "type": "integer",
+                        "description": "Of those, the seconds spent installing its packages "
+                        "(0 when they were cached).",
+                    },
                     "peakMemoryBytes": _nullable("integer"),
                     "packages": {"type": "array", "items": {"type": "string"}},
                     "network": _ref("NetworkPolicy"),

@@ -253,6 +253,7 @@ def execution_finish(
     wall_seconds: float = 0.0,
     output: list[tuple[int, str, str]] = (),
     network_failure_seen: bool = False,
+    install_seconds: float = 0.0,
 ) -> Execution:
     """Record how a run ended with the last of its `output`, keep its produced files, and
     settle its quota exactly once.
@@ -290,8 +291,16 @@ def execution_finish(
         execution.error = " ".join(part for part in (execution.error, hint) if part)
         _keep_files(execution, result)
     if execution.reservation is not None:
-        quota_settle(reservation=execution.reservation, compute_seconds=wall_seconds)
-        execution.compute_seconds_charged = min(
+        # Installing its packages is charged too (a cached set costs nothing), on top of
+        # what the run reserved: see quota_settle.
+        installed = round(install_seconds)
+        quota_settle(
+            reservation=execution.reservation,
+            compute_seconds=wall_seconds,
+            install_seconds=installed,
+        )
+        execution.install_seconds_charged = installed
+        execution.compute_seconds_charged = installed + min(
             math.ceil(wall_seconds), execution.reservation.seconds_reserved
         )
     execution.save()

@@ -81,3 +81,13 @@ def test_it_only_touches_its_own_quota(owner, other_user):
 
     other = quota_of(other_user)
     assert (other.runs_active, other.compute_seconds_used) == (1, 0)
+
+
+def test_installing_packages_is_charged_on_top_of_what_the_run_reserved(owner):
+    reservation = quota_reserve(user=owner, timeout_seconds=2)
+
+    quota_settle(reservation=reservation, compute_seconds=1.5, install_seconds=40)
+
+    assert quota_of(owner).compute_seconds_used == 2 + 40
+    reservation.refresh_from_db()
+    assert reservation.seconds_charged == 2  # the run's own part, within its reservation
