@@ -51,6 +51,16 @@ def format_tick(value: float) -> str:
     return f"{value:,.6f}".rstrip("0").rstrip(".")
 
 
+def format_bytes(count: float) -> str:
+    """Bytes in binary units: 0 B, 512 B, 1.5 KiB, 20 MiB, 3.2 GiB."""
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
+        if count < 1024 or unit == "TiB":
+            text = f"{count:,.0f}" if unit == "B" or count >= 100 else f"{count:,.1f}"
+            return f"{text.removesuffix('.0')} {unit}"
+        count /= 1024
+    raise AssertionError("unreachable")
+
+
 def format_hours(hours: float) -> str:
     return f"{hours:,.1f} h" if hours >= 10 else f"{hours:,.2f} h"
 
@@ -64,6 +74,9 @@ class Totals(EndRates):
     timeouts: int
     usage: Usage
     latency: dict[float, float | None]  # quantile -> seconds, over the whole range
+    network_in: int
+    network_out: int
+    network_refused: int
 
 
 def _totals(days: list[DayStats]) -> Totals:
@@ -77,6 +90,9 @@ def _totals(days: list[DayStats]) -> Totals:
         timeouts=sum(day.timeouts for day in days),
         usage=sum((day.usage for day in days), Usage()),
         latency={q: estimate_quantile(q, buckets) if buckets else None for q in QUANTILES},
+        network_in=sum(day.network_in for day in days),
+        network_out=sum(day.network_out for day in days),
+        network_refused=sum(day.network_refused for day in days),
     )
 
 
@@ -117,6 +133,9 @@ def _cards(totals: Totals, config: OperatorSettings) -> dict:
         "goal": format_money(config.cost_goal_per_run, prices.currency),
         "compute_hours": format_hours(float(totals.usage.compute_hours)),
         "memory_gb_hours": f"{float(totals.usage.memory_gb_hours):,.2f}",
+        "network_total": format_bytes(totals.network_in + totals.network_out),
+        "network_in": format_bytes(totals.network_in),
+        "network_out": format_bytes(totals.network_out),
         "error_rate": format_percent(totals.error_rate),
         "timeout_rate": format_percent(totals.timeout_rate),
         "latency": {
@@ -173,6 +192,14 @@ def _charts(days: list[DayStats], config: OperatorSettings, now: ActiveNow) -> d
             [Series("Compute", "series-compute", [float(d.usage.compute_hours) for d in days])],
             fmt=format_hours,
             tick_fmt=lambda hours: f"{format_tick(hours)} h",
+        ),
+        "network_chart": charts.bar_chart(
+            dates,
+            [
+                Series("Received", "series-net-in", [d.network_in for d in days]),
+                Series("Sent", "series-net-out", [d.network_out for d in days]),
+            ],
+            fmt=format_bytes,
         ),
         "runtime_shares": charts.shares(
             [

@@ -53,12 +53,18 @@ def _ms(seconds: float | None) -> int | None:
 def execution_started(execution) -> None:
     """Queued by the start service, its quota reserved."""
     metrics.RUNS_STARTED.labels(runtime=execution.runtime).inc()
+    metrics.RUNS_BY_NETWORK.labels(mode=execution.network["mode"]).inc()
     log_event(
         "quota.reserved",
         **_ids(execution),
         seconds_reserved=execution.timeout_seconds,
     )
-    log_event("run.queued", **_ids(execution), packages=len(execution.packages))
+    log_event(
+        "run.queued",
+        **_ids(execution),
+        packages=len(execution.packages),
+        network=execution.network["mode"],
+    )
 
 
 @_never_raises
@@ -74,6 +80,7 @@ def execution_finished(execution) -> None:
     charged = execution.compute_seconds_charged
     if charged:
         metrics.COMPUTE_SECONDS.labels(runtime=runtime).inc(charged)
+    _network_finished(execution)
     level = logging.WARNING if execution.status in ("error", "lost") else logging.INFO
     log_event(
         "run.finished",
@@ -89,9 +96,26 @@ def execution_finished(execution) -> None:
         error=execution.error or None,
         queue_wait_ms=_ms(steps.get("queued")),
         prepare_ms=_ms(steps.get("preparing")),
+        network_bytes_in=execution.network_bytes_in,
+        network_bytes_out=execution.network_bytes_out,
+        network_blocked=execution.network_blocked_count,
     )
     if execution.reservation_id is not None:
         log_event("quota.settled", **_ids(execution), seconds_charged=charged)
+
+
+def _network_finished(execution) -> None:
+    runtime = execution.runtime
+    for direction, count in (
+        ("in", execution.network_bytes_in),
+        ("out", execution.network_bytes_out),
+    ):
+        if count:
+            metrics.NETWORK_BYTES.labels(runtime=runtime, direction=direction).inc(count)
+    if execution.network_blocked_count:
+        metrics.NETWORK_REFUSALS.labels(runtime=runtime).inc(execution.network_blocked_count)
+    if execution.status == "network_limited":
+        metrics.NETWORK_LIMITED.labels(runtime=runtime).inc()
 
 
 @_never_raises

@@ -3,7 +3,8 @@
 Where each number comes from, and why:
 
 - Counters and histograms (runs started and finished, durations, queue wait, sandbox
-  start and package install times, output bytes, compute, quota refusals) are recorded
+  start and package install times, output and network bytes, network refusals, compute,
+  quota refusals) are recorded
   in the process where the event happens: the start service in the web server, the
   pipeline in whichever process runs it (the web server's inline dispatcher, or a worker
   on another host). Prometheus scrapes every such process and `sum()`s them, so a run
@@ -95,6 +96,30 @@ OUTPUT_BYTES = Counter(
     f"{PREFIX}_run_output_bytes", "Bytes runs printed (stdout and stderr).", ["runtime"],
     registry=REGISTRY,
 )  # fmt: skip
+RUNS_BY_NETWORK = Counter(
+    f"{PREFIX}_runs_by_network",
+    "Runs accepted, by the network policy they run with (none, allow_list, internet).",
+    ["mode"],
+    registry=REGISTRY,
+)
+NETWORK_BYTES = Counter(
+    f"{PREFIX}_run_network_bytes",
+    "Bytes runs received (in) and sent (out) over their network.",
+    ["runtime", "direction"],
+    registry=REGISTRY,
+)
+NETWORK_REFUSALS = Counter(
+    f"{PREFIX}_run_network_refusals",
+    "Connections and lookups refused by runs' network policies.",
+    ["runtime"],
+    registry=REGISTRY,
+)
+NETWORK_LIMITED = Counter(
+    f"{PREFIX}_runs_network_limited",
+    "Runs stopped for sending and receiving more than their tier's cap.",
+    ["runtime"],
+    registry=REGISTRY,
+)
 COMPUTE_SECONDS = Counter(
     f"{PREFIX}_compute_seconds", "Compute seconds charged to quotas.", ["runtime"],
     registry=REGISTRY,

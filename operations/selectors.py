@@ -111,6 +111,9 @@ class DayStats(EndRates):
     errors: int = 0
     timeouts: int = 0
     usage: Usage = field(default_factory=Usage)
+    network_in: int = 0  # bytes runs received over their network
+    network_out: int = 0
+    network_refused: int = 0  # connections and lookups their policies refused
     # Runs that took at most each of LATENCY_BOUNDS_MS, cumulative, then all timed runs.
     latency_buckets: list[int] = field(default_factory=lambda: [0] * (len(LATENCY_BOUNDS_MS) + 1))
 
@@ -139,6 +142,9 @@ def daily_stats(period: DateRange) -> list[DayStats]:
             count=Count("pk"),
             compute=Sum("compute_seconds_charged"),
             memory=memory_byte_seconds(),
+            network_in=Sum("network_bytes_in"),
+            network_out=Sum("network_bytes_out"),
+            network_refused=Sum("network_blocked_count"),
         )
         .order_by()
     )
@@ -154,6 +160,9 @@ def daily_stats(period: DateRange) -> list[DayStats]:
         stats = days.get(row["day"])
         if stats is None:
             continue
+        stats.network_in += row["network_in"] or 0
+        stats.network_out += row["network_out"] or 0
+        stats.network_refused += row["network_refused"] or 0
         status, count = row["status"], row["count"]
         stats.runs[language_of(row["runtime"])] += count
         if status == Status.REJECTED:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
+from quotas.models import NetworkChoice
 from sandboxes.limits import MAX_NAME_LENGTH
 
 
@@ -146,3 +147,23 @@ class RunSettingsForm(forms.Form):
                    "placeholder": "Empty: type input in the console while the program runs."}
         ),
     )  # fmt: skip
+
+
+class NetworkForm(forms.Form):
+    """A sandbox's network policy: the mode, and domains one per line. The rules (domain
+    syntax, what the tier allows) are the service's."""
+
+    # The service's error keys, and the field each is shown beside.
+    SERVICE_FIELDS = {"network": "mode", "network.allow": "allow", "network.deny": "deny"}
+
+    mode = forms.ChoiceField(
+        choices=NetworkChoice.choices,
+        error_messages={"required": "Choose a network.", "invalid_choice": "Choose a network."},
+    )
+    allow = forms.CharField(required=False, max_length=20_000, widget=forms.Textarea)
+    deny = forms.CharField(required=False, max_length=20_000, widget=forms.Textarea)
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        for key, messages in error.message_dict.items():
+            for message in messages:
+                self.add_error(self.SERVICE_FIELDS.get(key), message)

@@ -52,8 +52,8 @@ def _domains(value, field: str) -> list[str]:
         )
     try:
         return list(dict.fromkeys(domain_pattern(domain, field=field) for domain in value))
-    except InvalidSpec as error:
-        raise ValidationError({field: str(error)}) from None
+    except InvalidSpec as error:  # "network.allow: 'x' is not ...": the key says the field
+        raise ValidationError({field: str(error).removeprefix(f"{field}: ")}) from None
 
 
 def network_policy_check(
@@ -117,6 +117,26 @@ def describe(policy: dict) -> str:
     if policy.get("deny"):
         text += " except " + ", ".join(policy["deny"])
     return text
+
+
+def network_choices(tier: Tier) -> list[dict]:
+    """The modes for the editor's Network panel: which this tier may use, and for those it
+    may not, the lowest tier that may."""
+    choices = []
+    for mode in NetworkChoice:
+        allowed = tier.allows_network(mode)
+        note = ""
+        if not allowed:
+            wider = next((t for t in Tier.objects.all() if t.allows_network(mode)), None)
+            needs = f"the {wider} tier" if wider else "a tier that allows it"
+            note = f"Your {tier} tier allows at most {WORDS[tier.network_max]}; this needs {needs}."
+        choices.append({"value": mode.value, "label": mode.label, "allowed": allowed, "note": note})
+    return choices
+
+
+def domains_from_text(text: str) -> list[str]:
+    """Domains typed one per line (or separated by commas or spaces)."""
+    return [domain for domain in re.split(r"[\s,]+", text) if domain]
 
 
 def network_failure_in(text: str) -> bool:

@@ -106,7 +106,7 @@ class OutputStream:
 
     def _add(self, stream: str, text: str) -> None:
         if text:
-            if not self.network_failure_seen:
+            if stream in ("stdout", "stderr") and not self.network_failure_seen:
                 self.network_failure_seen = network_failure_in(text)
             self.seq += 1
             self.pending.append((self.seq, stream, text.replace(NUL, REPLACEMENT)))

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from sandboxes.views import editor, files, listing, packages, runs, variables
+from sandboxes.views import editor, files, listing, network, packages, runs, variables
 
 urlpatterns = [
     path("", listing.home, name="home"),
@@ -26,6 +26,7 @@ urlpatterns = [
     path("sandboxes/<int:sandbox_id>/packages/suggest/", packages.suggest, name="package_suggest"),
     path("sandboxes/<int:sandbox_id>/variables/", variables.save, name="variable_save"),
     path("sandboxes/<int:sandbox_id>/variables/delete/", variables.delete, name="variable_delete"),
+    path("sandboxes/<int:sandbox_id>/network/", network.save, name="sandbox_network"),
     path("runs/<uuid:execution_id>/", runs.detail, name="run_detail"),
     path("runs/<uuid:execution_id>/cancel/", runs.cancel, name="run_cancel"),
     path("runs/<uuid:execution_id>/rerun/", runs.rerun, name="run_rerun"),

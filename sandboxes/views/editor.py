@@ -22,6 +22,7 @@ from quotas.services import quota_roll_over
 from sandboxes.forms import (
     FileCreateForm,
     FilesUploadForm,
+    NetworkForm,
     PackageForm,
     RunSettingsForm,
     VariableForm,
@@ -29,6 +30,7 @@ from sandboxes.forms import (
 )
 from sandboxes.limits import MAX_FILE_BYTES, validate_file_size
 from sandboxes.models import Execution
+from sandboxes.network import network_choices
 from sandboxes.selectors import (
     execution_history,
     execution_last_finished,
@@ -53,8 +55,9 @@ PARTS = {
     "runs_panel",
     "run_stats",
     "run_settings",
+    "network_panel",
 }
-PANELS = ("files", "packages", "variables", "input", "runs")
+PANELS = ("files", "packages", "variables", "input", "network", "runs")
 
 
 def panel_context(request: HttpRequest, sandbox, **forms) -> dict:
@@ -77,6 +80,16 @@ def panel_context(request: HttpRequest, sandbox, **forms) -> dict:
         "package_form": PackageForm(initial={"spec": request.GET.get("spec", "")}),
         "run_settings_form": RunSettingsForm(
             initial={"args": shlex.join(sandbox.run_args), "stdin": sandbox.run_stdin}
+        ),
+        "network_form": NetworkForm(
+            initial={
+                "mode": sandbox.network_mode,
+                "allow": "\n".join(sandbox.network_allow),
+                "deny": "\n".join(sandbox.network_deny),
+            }
+        ),
+        "network_choices": SimpleLazyObject(
+            lambda: network_choices(quota_get(user=request.user).tier)
         ),
         **forms,  # a form that failed, shown again with its errors and what was typed
     }
@@ -129,15 +142,21 @@ def editor(request: HttpRequest, sandbox_id: int) -> HttpResponse:
         if part not in PARTS:
             raise Http404("No such part of the page.")
         return render_part(request, sandbox, part)
+    panel = request.GET.get("panel")
+    return editor_page(request, sandbox, open_panel=panel if panel in PANELS else "files")
+
+
+def editor_page(request: HttpRequest, sandbox, *, open_panel: str, status: int = 200, **forms):
+    """The whole page (with a form that failed, for a browser without JavaScript)."""
     latest = execution_latest(sandbox=sandbox)
     context = {
-        **panel_context(request, sandbox),
+        **panel_context(request, sandbox, **forms),
         "runtime_label": runtime_label(sandbox.runtime),
         "latest": latest,
         "config": _page_config(sandbox, latest),
-        "open_panel": panel if (panel := request.GET.get("panel")) in PANELS else "files",
+        "open_panel": open_panel,
     }
-    return render(request, EDITOR_TEMPLATE, context)
+    return render(request, EDITOR_TEMPLATE, context, status=status)
 
 
 def _posted_files(request: HttpRequest) -> dict[str, bytes]:

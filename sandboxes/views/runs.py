@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from quotas.exceptions import QuotaExceeded
+from sandboxes.network import describe
 from sandboxes.selectors import execution_get, runtime_label
 from sandboxes.services.executions import execution_cancel, execution_rerun
 from sandboxes.views.common import console_config, file_csp, file_response
@@ -30,6 +31,7 @@ def detail(request: HttpRequest, execution_id) -> HttpResponse:
         "produced": execution.files.defer("content"),
         "snapshot_files": execution.file_names,
         "entry": execution.snapshot.get("entry", ""),
+        "network_policy": describe(execution.network),
     }
     if request.htmx:
         part = "run_details" if request.GET.get("part") == "run_details" else "run_files"

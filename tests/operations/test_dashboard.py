@@ -137,7 +137,7 @@ def test_the_page_shows_totals_and_charts_for_the_range(fixture_runs, staff_clie
     assert context["totals"].latency[0.5] == pytest.approx(0.875)
     assert context["latency"]["p50"] == "875 ms"
     page = response.content.decode()
-    assert page.count('<svg class="chart"') == 5
+    assert page.count('<svg class="chart"') == 6  # runs, latency, rates, cost, compute, network
     assert "ada" in page and "Runs per day" in page
 
 

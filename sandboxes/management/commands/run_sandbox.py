@@ -14,12 +14,14 @@ from sandboxes.engine import (
     InvalidSpec,
     Isolation,
     Network,
+    NetworkPolicy,
     RunResult,
     RunSpec,
     Status,
 )
 from sandboxes.engine.spec import check_workspace_path
 from sandboxes.engine_config import default_limits, get_engine
+from sandboxes.network import CHANGE_POLICY, network_failure_in, network_hint
 
 NODE_SUFFIXES = (".js", ".mjs", ".cjs", ".ts", ".mts")
 DEFAULT_ENTRY = {"python": "main.py", "node": "main.js"}
@@ -40,6 +42,33 @@ def _positive(option: str, text: str) -> float:
     if value <= 0:
         raise CommandError(f"{option} must be greater than 0, got {text}")
     return value
+
+
+NO_NETWORK_HINT = (
+    "This run has no network; pass --network internet or --network allow:DOMAIN[,DOMAIN...]."
+)
+
+
+def _domains(text: str) -> tuple[str, ...]:
+    return tuple(domain.strip() for domain in text.split(",") if domain.strip())
+
+
+def _network(text: str, deny: str) -> NetworkPolicy:
+    """--network none|internet|allow:DOMAIN[,DOMAIN...] and --deny DOMAIN[,...] as a policy."""
+    mode, _, domains = text.partition(":")
+    if mode == "allow":
+        mode, allow = Network.ALLOW_LIST, _domains(domains)
+        if not allow:
+            raise CommandError("--network allow: needs domains, such as allow:api.example.com")
+    elif text in (Network.NONE, Network.INTERNET):
+        allow = ()
+    else:
+        raise CommandError(f"--network is none, internet or allow:DOMAIN[,DOMAIN...], not {text!r}")
+    try:
+        return NetworkPolicy(mode=mode, allow=allow, deny=_domains(deny))
+    except InvalidSpec as error:
+        option = "--deny" if str(error).startswith("network.deny") else "--network"
+        raise CommandError(f"{option}: {error}") from error
 
 
 class Command(BaseCommand):
@@ -81,8 +110,13 @@ class Command(BaseCommand):
             "installed once into a cached environment the run mounts read-only.",
         )  # fmt: skip
         parser.add_argument(
-            "--network", default=Network.NONE.value, choices=[n.value for n in Network],
-            help="Network policy (default: none).",
+            "--network", default=Network.NONE.value, metavar="none|internet|allow:DOMAIN[,...]",
+            help="What the run may reach: nothing (the default), the internet (public "
+            "addresses only), or only these domains (allow:api.example.com,*.example.org).",
+        )  # fmt: skip
+        parser.add_argument(
+            "--deny", default="", metavar="DOMAIN[,DOMAIN...]",
+            help="Domains refused even though --network would allow them.",
         )  # fmt: skip
         parser.add_argument(
             "--isolation", default=Isolation.BWRAP.value, choices=[i.value for i in Isolation],
@@ -101,9 +135,14 @@ class Command(BaseCommand):
         as_json = options["json"]
         stdout, stderr = bytearray(), bytearray()
 
+        failure_seen = False
+
         def on_output(stream: str, data: bytes) -> None:
+            nonlocal failure_seen
             if as_json and stream == "install":
                 return  # the installer's progress: for watching, not for the result
+            if stream != "install" and not spec.network.enabled and not failure_seen:
+                failure_seen = network_failure_in(data.decode(errors="replace"))
             if as_json:
                 (stdout if stream == "stdout" else stderr).extend(data)
             else:
@@ -117,8 +156,15 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         if options["collect"]:
             self._collect(result, Path(options["collect"]))
+        hint = network_hint(
+            mode=spec.network.mode,
+            blocked=result.network_blocked,
+            blocked_count=result.network_blocked_count,
+            failure_seen=failure_seen,
+            how=NO_NETWORK_HINT,
+        ).replace(CHANGE_POLICY, "Change --network or --deny.")
         if as_json:
-            self.stdout.write(json.dumps(_as_json(result, stdout, stderr)))
+            self.stdout.write(json.dumps({**_as_json(result, stdout, stderr), "hint": hint}))
             return
         if result.status is Status.INSTALL_FAILED:
             # The installer's own words are already on stderr.
@@ -126,6 +172,8 @@ class Command(BaseCommand):
             sys.exit(1)
         if result.status is not Status.SUCCEEDED and result.error:
             self.stderr.write(f"[{result.status}] {result.error}")
+        if hint:
+            self.stderr.write(hint)
         code = result.exit_code if result.exit_code is not None else 128 + (result.signal or 9)
         if code:
             sys.exit(code)
@@ -171,7 +219,7 @@ class Command(BaseCommand):
                 stdin=stdin,
                 env=env,
                 limits=limits,
-                network=options["network"],
+                network=_network(options["network"], options["deny"]),
                 isolation=options["isolation"],
                 packages=tuple(options["package"]),
             )
@@ -217,4 +265,8 @@ def _as_json(result: RunResult, stdout: bytes, stderr: bytes) -> dict:
         "runtime_version": result.runtime_version,
         "install_ms": round(result.install_seconds * 1000),
         "files": [{"path": p, "size": len(c)} for p, c in sorted(result.files.items())],
+        "network_bytes_in": result.network_bytes_in,
+        "network_bytes_out": result.network_bytes_out,
+        "network_blocked_count": result.network_blocked_count,
+        "network_blocked": list(result.network_blocked),
     }
