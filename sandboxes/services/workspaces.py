@@ -155,7 +155,7 @@ def sandbox_files_save(
     return saved
 
 
-def _archive_members(archive: BinaryIO, *, field: str) -> dict[str, bytes]:
+def archive_members(archive: BinaryIO, *, field: str) -> dict[str, bytes]:
     """The files of a zip archive, read defensively: names are checked as workspace paths
     (no absolute paths, no '..', no backslashes), links are refused, and every read is
     capped, because the sizes an archive declares may lie."""
@@ -209,7 +209,7 @@ def sandbox_archive_extract(
         raise ValidationError(
             {field: f"The archive is {size:,} bytes; archives may be {MAX_ARCHIVE_BYTES:,}."}
         )
-    files = _archive_members(archive, field=field)
+    files = archive_members(archive, field=field)
     if not files:
         raise ValidationError({field: "The archive holds no files."})
     return sandbox_files_save(sandbox=sandbox, files=files, field=field)
