@@ -213,10 +213,12 @@ def schemas() -> dict:
                     "(`*.example.com` for every name under one), less those of a "
                     'deny-list (`{"deny": [...]}` alone: the internet but those). '
                     "Private, loopback and link-local addresses are always refused. "
-                    "Default: your tier's; a policy wider than your tier allows is a 400.",
+                    "Absent or null: your tier's default; a policy wider than your tier "
+                    "allows is a 400.",
                     "oneOf": [
                         {"type": "string", "enum": ["none", "internet"]},
                         _ref("NetworkPolicy"),
+                        {"type": "null"},
                     ],
                     "examples": ["internet", {"allow": ["api.github.com", "*.pypi.org"]}],
                 },
