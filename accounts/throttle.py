@@ -15,6 +15,7 @@ production, shared by every process either way.
 
 from __future__ import annotations
 
+import ipaddress
 import math
 from datetime import datetime, timedelta
 
@@ -26,6 +27,17 @@ from django.conf import settings
 from django.db.models import Max, Q, Sum
 from django.shortcuts import render
 from django.utils import timezone
+
+
+def client_address(request) -> str | None:
+    """AXES_CLIENT_IP_CALLABLE: the peer's address (Daphne's --proxy-headers puts the real
+    client's there behind a proxy), or None when the peer has none (a Unix socket, a test
+    client): stored as an IP address, anything else would fail on PostgreSQL."""
+    address = request.META.get("REMOTE_ADDR") or ""
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
 
 
 def lockout_parameters(request_or_attempt, credentials: dict | None = None) -> list[str]:

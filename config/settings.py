@@ -158,6 +158,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_HANDLER = "accounts.throttle.LoginThrottle"
+AXES_CLIENT_IP_CALLABLE = "accounts.throttle.client_address"
 AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
 AXES_LOCKOUT_PARAMETERS = "accounts.throttle.lockout_parameters"
 AXES_COOLOFF_TIME = "accounts.throttle.lockout_window"

@@ -152,7 +152,12 @@ def daily_stats(period: DateRange) -> list[DayStats]:
         period.pruned()
         .values("day", "runtime", "status")
         .annotate(
-            count=Sum("runs"), compute=Sum("compute_seconds"), memory=Sum("memory_byte_seconds")
+            count=Sum("runs"),
+            compute=Sum("compute_seconds"),
+            memory=Sum("memory_byte_seconds"),
+            network_in=Sum("network_bytes_in"),
+            network_out=Sum("network_bytes_out"),
+            network_refused=Sum("network_refused"),
         )
         .order_by()
     )

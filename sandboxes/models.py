@@ -345,6 +345,9 @@ class UsageDay(models.Model):
     runs = models.PositiveIntegerField(default=0)
     compute_seconds = models.PositiveBigIntegerField(default=0)
     memory_byte_seconds = models.FloatField(default=0.0)
+    network_bytes_in = models.PositiveBigIntegerField(default=0)
+    network_bytes_out = models.PositiveBigIntegerField(default=0)
+    network_refused = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         ordering = ["-day"]

@@ -23,6 +23,9 @@ class Migration(migrations.Migration):
                 ('runs', models.PositiveIntegerField(default=0)),
                 ('compute_seconds', models.PositiveBigIntegerField(default=0)),
                 ('memory_byte_seconds', models.FloatField(default=0.0)),
+                ('network_bytes_in', models.PositiveBigIntegerField(default=0)),
+                ('network_bytes_out', models.PositiveBigIntegerField(default=0)),
+                ('network_refused', models.PositiveBigIntegerField(default=0)),
                 ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={

@@ -80,6 +80,9 @@ def _usage_add(executions: QuerySet[Execution]) -> None:
             runs=Count("pk"),
             compute=Sum("compute_seconds_charged"),
             memory=Sum(memory, output_field=FloatField()),
+            network_in=Sum("network_bytes_in"),
+            network_out=Sum("network_bytes_out"),
+            network_refused=Sum("network_blocked_count"),
         )
         .order_by()
     )
@@ -90,4 +93,7 @@ def _usage_add(executions: QuerySet[Execution]) -> None:
             runs=F("runs") + row["runs"],
             compute_seconds=F("compute_seconds") + (row["compute"] or 0),
             memory_byte_seconds=F("memory_byte_seconds") + (row["memory"] or 0.0),
+            network_bytes_in=F("network_bytes_in") + (row["network_in"] or 0),
+            network_bytes_out=F("network_bytes_out") + (row["network_out"] or 0),
+            network_refused=F("network_refused") + (row["network_refused"] or 0),
         )

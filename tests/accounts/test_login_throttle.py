@@ -143,3 +143,19 @@ def test_bad_api_tokens_lock_out_their_address_even_for_a_good_token(owner):
     elsewhere = Client(REMOTE_ADDR="10.0.0.8")
     response = elsewhere.get("/api/executions", headers={"Authorization": f"Bearer {good}"})
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("peer", ["", "testclient", "unix:/run/app.sock"])
+def test_a_peer_without_an_ip_address_is_throttled_not_failed(owner, peer):
+    """Behind a Unix socket (or an ASGI test client) the peer has no IP address: its
+    failures are still counted, and nothing fails storing one (PostgreSQL's inet type
+    refuses anything else)."""
+    good = api_token_create(user=owner, name="t").secret
+    client = Client(REMOTE_ADDR=peer)
+
+    bad = client.get("/api/executions", headers={"Authorization": "Bearer csb_nope"})
+    fine = client.get("/api/executions", headers={"Authorization": f"Bearer {good}"})
+    wrong = sign_in(client, "wrong", address=peer)
+
+    assert (bad.status_code, fine.status_code, wrong.status_code) == (401, 200, 200)
+    assert AccessAttempt.objects.filter(ip_address=None).count() == 2

@@ -106,12 +106,23 @@ def test_settled_reservations_go_with_their_runs(free_user):
 def test_the_dashboard_counts_pruned_runs_as_before(free_user, pro_user):
     for age, status in ((35, "succeeded"), (35, "error"), (36, "rejected"), (3, "succeeded")):
         run_with_output(free_user, age, status=status, compute_seconds_charged=7)
-    run_with_output(pro_user, 35, compute_seconds_charged=5)
+    run_with_output(
+        pro_user,
+        35,
+        compute_seconds_charged=5,
+        network_bytes_in=4096,
+        network_bytes_out=512,
+        network_blocked_count=2,
+    )
     period = DateRange.last_days(60)
 
     def totals():
         days = daily_stats(period)
-        per_day = [(d.day, d.runs, d.rejected, d.ended, d.errors, d.usage) for d in days]
+        per_day = [
+            (d.day, d.runs, d.rejected, d.ended, d.errors, d.usage)
+            + (d.network_in, d.network_out, d.network_refused)
+            for d in days
+        ]
         users = [(u.username, u.usage) for u in top_users_by_compute(period)]
         return per_day, users
 
