@@ -54,11 +54,11 @@ def _cursor_row(user, cursor: str) -> dict | None:
 
 
 def execution_output(*, execution: Execution) -> dict[str, str]:
-    """{"stdout": ..., "stderr": ...}: the stored output, in order."""
+    """{"stdout": ..., "stderr": ...}: the program's output, in order (the installer's
+    lines and the input it was sent are in the run's event stream, not here)."""
     output = {"stdout": [], "stderr": []}
-    for stream, data in OutputChunk.objects.filter(execution=execution).values_list(
-        "stream", "data"
-    ):
+    chunks = OutputChunk.objects.filter(execution=execution, stream__in=output)
+    for stream, data in chunks.values_list("stream", "data"):
         output[stream].append(data)
     return {stream: "".join(parts) for stream, parts in output.items()}
 

@@ -92,8 +92,10 @@ async def finished(execution_id, timeout: float = 60) -> Execution:
             await asyncio.sleep(0.1)
 
 
-async def output_of(execution: Execution) -> str:
-    chunks = await database_sync_to_async(list)(execution.chunks.values_list("data", flat=True))
+async def output_of(execution: Execution, stream: str = "stdout") -> str:
+    """What the program printed, or the installer ("install")."""
+    chunks = execution.chunks.filter(stream=stream).values_list("data", flat=True)
+    chunks = await database_sync_to_async(list)(chunks)
     return "".join(chunks)
 
 
@@ -112,7 +114,7 @@ async def test_an_install_failure_ends_the_run_while_preparing(live_dispatcher, 
         "queued", "preparing", "install_failed",
     ]  # fmt: skip
     assert "no-such-package-codesandboxes-4242" in execution.error
-    assert "was not found in the package registry" in await output_of(execution)
+    assert "was not found in the package registry" in await output_of(execution, "stderr")
 
 
 @pytest.mark.sandbox
