@@ -25,3 +25,23 @@ def test_a_long_line_scrolls_inside_the_editor_not_the_page(page):
         assert box["x"] + box["width"] <= main["x"] + main["width"] + 0.5, pane
     scroller = page.locator(".cm-scroller")
     assert scroller.evaluate("s => s.scrollWidth > s.clientWidth")  # it scrolls, inside
+
+
+@pytest.mark.parametrize("width", [1440, WIDTH, 1024, 800])
+def test_every_sidebar_tab_is_in_sight_and_clickable(page, width):
+    """Six tabs in the sidebar: at any width each one shows whole (a narrow sidebar wraps
+    them to a second row), where the Runs tab was once cut off under the editor."""
+    page.set_viewport_size({"width": width, "height": 800})
+    sign_in(page)
+    create_sandbox(page, "Tabs")
+
+    sidebar = page.locator(".sidebar").bounding_box()
+    tabs = page.locator(".tabs .tab")
+    assert tabs.count() == 6
+    for tab in tabs.all():
+        box = tab.bounding_box()
+        assert sidebar["x"] <= box["x"], tab.inner_text()
+        assert box["x"] + box["width"] <= sidebar["x"] + sidebar["width"] + 0.5, tab.inner_text()
+        assert tab.evaluate("t => t.scrollWidth <= t.clientWidth"), tab.inner_text()
+    page.click("#tab-runs")
+    assert page.locator("#tab-runs").get_attribute("aria-selected") == "true"

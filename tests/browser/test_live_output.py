@@ -126,7 +126,9 @@ def test_the_console_follows_output_until_the_user_scrolls_up(page):
     console = page.locator("#console")
     expect(page.locator("#console-output")).to_contain_text("early 199")
     at_bottom = "c => c.scrollHeight - c.scrollTop - c.clientHeight < 24"
-    page.wait_for_function(f"({at_bottom})(document.getElementById('console'))")
+    # A function, not an expression: Playwright polls an expression with eval, which the
+    # page's Content-Security-Policy refuses.
+    page.wait_for_function(f"() => ({at_bottom})(document.getElementById('console'))")
 
     console.evaluate("c => c.scrollTo(0, 0)")
     expect(page.locator("#console-output")).to_contain_text("late")

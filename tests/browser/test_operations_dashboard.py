@@ -45,7 +45,8 @@ def test_the_dashboard_draws_its_charts(page: Page, operator, tmp_path):
     page.click(".site-nav >> text=Operations")
 
     expect(page.locator("h1")).to_have_text("Operations")
-    expect(page.locator("svg.chart")).to_have_count(5)
+    expect(page.locator("svg.chart")).to_have_count(6)
+    expect(page.locator("svg.chart[aria-label='Network bytes per day']")).to_be_visible()
     expect(page.locator("svg.chart rect.bar").first).to_be_visible()
     expect(page.locator("svg.chart polyline").first).to_be_visible()
     expect(page.locator(".kpi").first).to_contain_text("Runs")
