@@ -43,7 +43,7 @@ def check_sandbox_engine(app_configs, **kwargs):
         # Runs without packages are unaffected; runs with uncached packages are refused.
         warnings.append(
             Warning(
-                str(error).capitalize(),
+                error.sentence(),
                 hint="`scripts/install` installs slirp4netns and nftables.",
                 id="sandboxes.W003",
             )
@@ -54,7 +54,7 @@ def check_sandbox_engine(app_configs, **kwargs):
         # Runs with network `none` are unaffected.
         warnings.append(
             Warning(
-                str(error).capitalize(),
+                error.sentence(),
                 hint="`scripts/install` installs slirp4netns and nftables.",
                 id="sandboxes.W004",
             )

@@ -29,7 +29,7 @@ def validate_path(path: str, *, field: str = "path") -> str:
     try:
         check_workspace_path(path, what="file name")
     except InvalidSpec as error:
-        raise ValidationError({field: str(error).capitalize()}) from None
+        raise ValidationError({field: error.sentence()}) from None
     if len(path) > 255:
         raise ValidationError({field: "File names are limited to 255 characters."})
     return path

@@ -6,6 +6,12 @@ from __future__ import annotations
 class EngineError(Exception):
     """Base class of everything the engine raises on purpose."""
 
+    def sentence(self) -> str:
+        """The message as a sentence for a person: its first letter in upper case, the rest
+        as it is (str.capitalize would lower the paths and names in it)."""
+        text = str(self)
+        return text[:1].upper() + text[1:]
+
 
 class InvalidSpec(EngineError, ValueError):
     """The run specification is malformed (bad path, bad limit, unknown runtime...)."""

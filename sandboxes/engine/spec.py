@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -126,10 +127,21 @@ class RunSpec:
             )
 
 
+# Control characters (Cc), invisible formatting such as U+202E RIGHT-TO-LEFT OVERRIDE (Cf),
+# line and paragraph separators: a name holding one shows as something it is not.
+HIDDEN_CHARACTERS = frozenset({"Cc", "Cf", "Zl", "Zp"})
+
+
 def check_workspace_path(path: str, *, what: str) -> None:
     """A workspace path is relative, normalised, and stays inside the workspace."""
     if not path or "\0" in path or "\\" in path:
         raise InvalidSpec(f"{what} {path!r} is not a valid path")
+    if hidden := next((c for c in path if unicodedata.category(c) in HIDDEN_CHARACTERS), None):
+        name = unicodedata.name(hidden, "a control character")
+        raise InvalidSpec(
+            f"{what} {path!r} contains U+{ord(hidden):04X} ({name}): names cannot hold"
+            " control or text-direction characters"
+        )
     pure = PurePosixPath(path)
     if pure.is_absolute() or any(part in ("..", ".", "") for part in path.split("/")):
         raise InvalidSpec(f"{what} {path!r} must be relative and must not contain '..'")

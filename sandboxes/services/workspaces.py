@@ -42,7 +42,7 @@ def runtime_check(runtime: str, *, field: str = "runtime") -> str:
         engine.prepare()
         return engine.runtimes.get(runtime).id
     except InvalidSpec as error:
-        raise ValidationError({field: str(error).capitalize()}) from None
+        raise ValidationError({field: error.sentence()}) from None
     except EngineUnavailable:
         # The runtime list is unknown; the run itself is refused later, with the reason.
         if runtime in ("python", "node"):

@@ -104,6 +104,7 @@ async def test_files_it_wrote_that_a_sandbox_may_not_hold_are_named_not_fatal(
         "os.makedirs(folder)\n"
         "open(folder + '/long.txt', 'w').write('x')\n"
         "open('back\\\\slash.txt', 'w').write('x')\n"
+        "open('report\\u202etxt.exe', 'w').write('x')\n"
         "open('ok.txt', 'w').write('kept')\n"
     )
 
@@ -111,7 +112,8 @@ async def test_files_it_wrote_that_a_sandbox_may_not_hold_are_named_not_fatal(
 
     assert result["status"] == "succeeded"
     assert [file["path"] for file in result["files"]] == ["ok.txt"]
-    assert result["filesSkippedCount"] == 2
-    backslash, long = sorted(skipped["path"] for skipped in result["filesSkipped"])
+    assert result["filesSkippedCount"] == 3
+    backslash, long, override = sorted(skipped["path"] for skipped in result["filesSkipped"])
     assert backslash == "back\\slash.txt"
+    assert override == "report\ufffdtxt.exe"  # shown without turning the name around
     assert long.startswith("ddd") and "\u2026" in long and long.endswith("d/long.txt")
