@@ -21,8 +21,8 @@ async def opens(origin: str | None, host: str = "localhost:8000", **headers: str
         sent.append((b"origin", origin.encode()))
     sent += [(name.replace("_", "-").encode(), value.encode()) for name, value in headers.items()]
     communicator = WebsocketCommunicator(SameOriginValidator(Accepting.as_asgi()), "/", sent)
-    connected, _ = await communicator.connect()
-    await communicator.disconnect()
+    connected, _ = await communicator.connect(timeout=15)
+    await communicator.disconnect(timeout=15)
     return connected
 
 

@@ -52,7 +52,7 @@ def output_of(events) -> tuple[list[int], str]:
 async def test_the_owner_sees_output_live_and_then_the_exit(live_dispatcher, runner_user):
     execution = await start(runner_user, SLOW_COUNT)
     communicator = await connect(runner_user, execution)
-    connected, _ = await communicator.connect()
+    connected, _ = await communicator.connect(timeout=15)
     assert connected
 
     events = await collect_until_exit(communicator)
@@ -67,7 +67,7 @@ async def test_the_owner_sees_output_live_and_then_the_exit(live_dispatcher, run
     # The first line arrived while the program was still running, not all at the end.
     first_output = next(i for i, e in enumerate(events) if e["event"] == "output")
     assert len([e for e in events[first_output:] if e["event"] == "output"]) > 1
-    await communicator.disconnect()
+    await communicator.disconnect(timeout=15)
 
 
 async def test_another_user_is_refused_as_if_the_run_did_not_exist(
@@ -75,7 +75,7 @@ async def test_another_user_is_refused_as_if_the_run_did_not_exist(
 ):
     execution = await start(runner_user, b"print('secret')")
     communicator = await connect(intruder, execution)
-    connected, code = await communicator.connect()
+    connected, code = await communicator.connect(timeout=15)
     assert not connected
     assert code == 4404
 
@@ -89,7 +89,7 @@ async def test_staff_are_refused_too_and_cannot_cancel_someone_elses_run(
     execution = await start(runner_user, b"import time\nprint('secret', flush=True)\ntime.sleep(2)")
     communicator = await connect(operator, execution)
 
-    connected, code = await communicator.connect()
+    connected, code = await communicator.connect(timeout=15)
 
     assert not connected
     assert code == 4404
@@ -124,7 +124,7 @@ async def test_a_page_of_another_site_cannot_open_the_owners_socket(python_sandb
         )
         communicator.scope["user"] = python_sandbox.owner
 
-        connected, _ = await communicator.connect()
+        connected, _ = await communicator.connect(timeout=15)
 
         assert not connected, origin
 
@@ -132,21 +132,21 @@ async def test_a_page_of_another_site_cannot_open_the_owners_socket(python_sandb
 async def test_a_client_resumes_after_the_last_sequence_number_it_saw(live_dispatcher, runner_user):
     execution = await start(runner_user, b"for i in range(3):\n    print(i, flush=True)\n")
     first = await connect(runner_user, execution)
-    await first.connect()
+    await first.connect(timeout=15)
     events = await collect_until_exit(first)
-    await first.disconnect()
+    await first.disconnect(timeout=15)
     seqs, text = output_of(events)
     assert text == "0\n1\n2\n"
     first_chunk = next(e for e in events if e["event"] == "output")["chunks"][0]
 
     resumed = await connect(runner_user, execution, after=first_chunk[0])
-    await resumed.connect()
+    await resumed.connect(timeout=15)
     resumed_seqs, resumed_text = output_of(await collect_until_exit(resumed))
     # Exactly what came after the first chunk: nothing missing, nothing twice.
     assert resumed_seqs == seqs[1:]
     assert first_chunk[2] + resumed_text == text
     assert (await database_sync_to_async(_stored_text)(execution)) == text
-    await resumed.disconnect()
+    await resumed.disconnect(timeout=15)
 
 
 def _stored_text(execution) -> str:
@@ -158,7 +158,7 @@ async def test_cancel_over_the_socket_stops_the_run(live_dispatcher, runner_user
         runner_user, b"import time\nprint('started', flush=True)\ntime.sleep(30)"
     )
     communicator = await connect(runner_user, execution)
-    await communicator.connect()
+    await communicator.connect(timeout=15)
     while True:  # wait until the program is really running
         event = await communicator.receive_json_from(timeout=10)
         if event["event"] == "output":
@@ -169,7 +169,7 @@ async def test_cancel_over_the_socket_stops_the_run(live_dispatcher, runner_user
 
     assert {"event": "cancel", "accepted": True} in events
     assert events[-1]["status"] == "cancelled"
-    await communicator.disconnect()
+    await communicator.disconnect(timeout=15)
 
 
 async def test_a_sandbox_run_keeps_the_files_it_wrote_for_the_next_run(
@@ -189,9 +189,9 @@ async def test_a_sandbox_run_keeps_the_files_it_wrote_for_the_next_run(
             sandbox=python_sandbox
         )
         communicator = await connect(python_sandbox.owner, execution)
-        await communicator.connect()
+        await communicator.connect(timeout=15)
         _, text = output_of(await collect_until_exit(communicator))
-        await communicator.disconnect()
+        await communicator.disconnect(timeout=15)
         assert text == expected
     await asyncio.sleep(0)
 
@@ -213,8 +213,10 @@ async def test_a_number_that_is_not_ascii_digits_replays_from_the_start(
     )
     communicator.scope["user"] = python_sandbox.owner
 
-    connected, _ = await communicator.connect()
+    connected, _ = await communicator.connect(timeout=15)
 
     assert connected
-    assert (await communicator.receive_json_from())["chunks"] == [[1, "stdout", "hello\n"]]
-    await communicator.disconnect()
+    assert (await communicator.receive_json_from(timeout=15))["chunks"] == [
+        [1, "stdout", "hello\n"]
+    ]
+    await communicator.disconnect(timeout=15)

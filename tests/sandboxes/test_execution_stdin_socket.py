@@ -49,7 +49,7 @@ async def test_a_line_typed_reaches_the_program_and_closing_the_page_ends_its_in
 ):
     execution = await start(runner_user, READ_ALL, interactive=True)
     page = socket(runner_user, execution, "&stdin=1")
-    assert (await page.connect())[0]
+    assert (await page.connect(timeout=15))[0]
     await until(page, lambda e: "ready" in printed([e]))
 
     await page.send_json_to({"action": "stdin", "data": "typed line\n"})
@@ -57,7 +57,7 @@ async def test_a_line_typed_reaches_the_program_and_closing_the_page_ends_its_in
     await page.disconnect(timeout=10)  # the tab closed: end-of-file (its handler may take a while)
 
     watcher = socket(runner_user, execution)
-    assert (await watcher.connect())[0]
+    assert (await watcher.connect(timeout=15))[0]
     events = await until(watcher, lambda e: e["event"] == "exit")
     assert events[-1]["status"] == "succeeded"
     assert printed(events) == "ready\ntyped line\n'typed line\\n'\n"
@@ -65,13 +65,13 @@ async def test_a_line_typed_reaches_the_program_and_closing_the_page_ends_its_in
         lambda: list(OutputChunk.objects.filter(execution=execution).values_list("stream", "data"))
     )()
     assert ("stdin", "typed line\n") in streams
-    await watcher.disconnect()
+    await watcher.disconnect(timeout=15)
 
 
 async def test_a_run_that_is_not_interactive_refuses_typed_input(live_dispatcher, runner_user):
     execution = await start(runner_user, b"import time\ntime.sleep(2)\n")
     page = socket(runner_user, execution)
-    assert (await page.connect())[0]
+    assert (await page.connect(timeout=15))[0]
     await until(page, lambda e: e.get("status") == "running")
 
     await page.send_json_to({"action": "stdin", "data": "x\n"})
@@ -80,20 +80,20 @@ async def test_a_run_that_is_not_interactive_refuses_typed_input(live_dispatcher
     assert refusal[-1]["accepted"] is False
     assert "interactive" in refusal[-1]["error"]
     await page.send_json_to({"action": "cancel"})
-    await page.disconnect()
+    await page.disconnect(timeout=15)
 
 
 async def test_another_user_cannot_open_the_socket_to_write(live_dispatcher, runner_user, intruder):
     execution = await start(runner_user, READ_ALL, interactive=True)
     page = socket(intruder, execution, "&stdin=1")
 
-    connected, code = await page.connect()
+    connected, code = await page.connect(timeout=15)
 
     assert not connected and code == 4404
     owner_page = socket(runner_user, execution)
-    await owner_page.connect()
+    await owner_page.connect(timeout=15)
     await until(owner_page, lambda e: "ready" in printed([e]))
     await owner_page.send_json_to({"action": "cancel"})
     events = await until(owner_page, lambda e: e["event"] == "exit")
     assert events[-1]["status"] == "cancelled"  # still waiting for input: nobody closed it
-    await owner_page.disconnect()
+    await owner_page.disconnect(timeout=15)

@@ -30,7 +30,7 @@ async def test_a_websocket_client_sees_a_workers_output_live(cluster, runner):
         headers=[(b"origin", b"http://localhost"), (b"host", b"localhost")],
     )
     communicator.scope["user"] = runner
-    connected, _ = await communicator.connect()
+    connected, _ = await communicator.connect(timeout=15)
     assert connected
 
     events = []
@@ -43,7 +43,7 @@ async def test_a_websocket_client_sees_a_workers_output_live(cluster, runner):
     # Several batches, as the program printed them, not everything at the end.
     assert len([e for e in events if e["event"] == "output"]) >= 3
     assert events[-1]["status"] == "succeeded"
-    await communicator.disconnect()
+    await communicator.disconnect(timeout=15)
 
 
 def sse_events(response):

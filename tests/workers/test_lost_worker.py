@@ -66,9 +66,9 @@ async def test_the_web_side_finds_a_dead_only_worker_and_watchers_see_it_live(
         headers=[(b"origin", b"http://localhost"), (b"host", b"localhost")],
     )
     communicator.scope["user"] = runner
-    connected, _ = await communicator.connect()
+    connected, _ = await communicator.connect(timeout=15)
     assert connected
-    replayed = await communicator.receive_json_from()
+    replayed = await communicator.receive_json_from(timeout=15)
     assert replayed["chunks"][0][2].startswith("started")
 
     worker.kill()  # the only worker: this process, the web side, must find it
@@ -78,7 +78,7 @@ async def test_the_web_side_finds_a_dead_only_worker_and_watchers_see_it_live(
 
     assert events[-1]["status"] == "lost"
     assert "no heartbeat" in events[-1]["error"]
-    await communicator.disconnect()
+    await communicator.disconnect(timeout=15)
 
 
 def test_a_worker_that_was_only_frozen_stops_the_run_it_lost(cluster, runner):
