@@ -123,7 +123,10 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            # A consumer waits for its messages with a blocking pop of 5 s (channels_redis'
+            # brpop_timeout); redis-py's default socket timeout is 5 s too, and a read that
+            # loses that race ends the consumer. The socket waits longer than any pop.
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 15}]},
         }
     }
 else:

@@ -102,7 +102,7 @@ class OutputStream:
         """Add at once (its place in the sequence is now), stored and sent just after."""
         self._add(stream, self.decoders[stream].decode(data))
         if self.flusher is None:
-            self.flusher = asyncio.create_task(self._flush_soon(0))
+            self.flusher = asyncio.create_task(self._flush_soon(0, paces=False))
 
     def _add(self, stream: str, text: str) -> None:
         if text:
@@ -112,18 +112,22 @@ class OutputStream:
             self.pending.append((self.seq, stream, text.replace(NUL, REPLACEMENT)))
             self.pending_bytes += len(text)
 
-    async def _flush_soon(self, delay: float = FLUSH_SECONDS) -> None:
+    async def _flush_soon(self, delay: float = FLUSH_SECONDS, *, paces: bool = True) -> None:
         await asyncio.sleep(delay)
         self.flusher = None
         try:
-            await self.flush()
+            await self.flush(paces=paces)
         except Exception as error:  # nobody awaits this task: the next write raises it
             logger.exception("output of execution %s could not be stored", self.execution_id)
             self.failure = error
 
-    async def flush(self) -> None:
+    async def flush(self, *, paces: bool = True) -> None:
+        """Store and send what is pending. A flush that `paces` makes the program's next
+        output wait FLUSH_SECONDS (a burst goes in batches); a typed line's does not, so
+        the program's answer to it is not held back."""
         async with self.lock:
-            self.flushed_at = time.monotonic()
+            if paces:
+                self.flushed_at = time.monotonic()
             batch = self.take()
             if batch:
                 await _db(execution_output_append)(execution_id=self.execution_id, chunks=batch)
