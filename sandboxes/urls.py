@@ -6,6 +6,7 @@ from sandboxes.views import editor, files, listing, network, packages, runs, var
 
 urlpatterns = [
     path("", listing.home, name="home"),
+    path("sandboxes/new/", listing.start, name="sandbox_start"),
     path("sandboxes/<int:sandbox_id>/", editor.editor, name="sandbox_editor"),
     path("sandboxes/<int:sandbox_id>/rename/", listing.rename, name="sandbox_rename"),
     path("sandboxes/<int:sandbox_id>/delete/", listing.delete, name="sandbox_delete"),

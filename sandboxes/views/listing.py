@@ -12,7 +12,9 @@ from django.views.decorators.vary import vary_on_headers
 
 from sandboxes.forms import SandboxCreateForm, SandboxRenameForm, add_service_errors
 from sandboxes.selectors import runtime_offer, sandbox_get, sandbox_list
+from sandboxes.services.starters import sandbox_create_from_starter
 from sandboxes.services.workspaces import sandbox_create, sandbox_delete, sandbox_rename
+from sandboxes.starters import STARTERS
 
 LIST_TEMPLATE = "sandboxes/list.html"
 
@@ -42,9 +44,25 @@ def home(request: HttpRequest) -> HttpResponse:
         "form": form,
         "offer": offer,
         "sandboxes": sandbox_list(user=request.user),
+        "starters": STARTERS,
     }
     status = 400 if form.errors else 200
     return render(request, LIST_TEMPLATE, context, status=status)
+
+
+@login_required
+@require_POST
+def start(request: HttpRequest) -> HttpResponse:
+    """A new sandbox from a template, opened in the editor."""
+    try:
+        sandbox = sandbox_create_from_starter(
+            owner=request.user, slug=request.POST.get("starter", "")
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("home")
+    return redirect("sandbox_editor", sandbox_id=sandbox.pk)
 
 
 @login_required
