@@ -56,6 +56,7 @@ class Chart:
     lines: list[Line] = field(default_factory=list)
     threshold: Label | None = None
     empty: bool = False
+    empty_text: str = "No runs in this range"
     width: int = WIDTH
     height: int = HEIGHT
     left: int = LEFT
@@ -147,12 +148,15 @@ def bar_chart(
     series: list[Series],
     fmt: Callable[[float], str] = "{:,.0f}".format,
     tick_fmt: Callable[[float], str] | None = None,
+    empty_text: str = Chart.empty_text,
 ) -> Chart:
-    """Bars per day, the series stacked in the order given."""
+    """Bars per day, the series stacked in the order given; `empty_text` says what is
+    missing when every bar is zero."""
     totals = [sum(s.values[i] or 0 for s in series) for i in range(len(days))]
     scale = LinearScale(max(totals, default=0))
     chart, x, y, slot = _frame(days, scale, tick_fmt or fmt, series)
     chart.empty = not any(totals)
+    chart.empty_text = empty_text
     width = max(min(slot * 0.7, 28), 1)
     for i, day in enumerate(days):
         base = 0.0

@@ -200,6 +200,7 @@ def _charts(days: list[DayStats], config: OperatorSettings, now: ActiveNow) -> d
                 Series("Sent", "series-net-out", [d.network_out for d in days]),
             ],
             fmt=format_bytes,
+            empty_text="No network traffic in this range",
         ),
         "runtime_shares": charts.shares(
             [

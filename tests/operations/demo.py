@@ -47,6 +47,7 @@ def make_demo_runs(days: int = 14, seed: int = 8) -> int:
             if at > now:
                 at = now - timedelta(seconds=rng.uniform(60, 3600))
             rows.append(_run(rng, users, at, incident=back == 4))
+    _add_network(random.Random(seed + 1), [row for row, _ in rows])
     with transaction.atomic():
         made = Execution.objects.bulk_create([row for row, _ in rows])
         for execution, (_, created_at) in zip(made, rows, strict=True):
@@ -64,6 +65,15 @@ def make_demo_runs(days: int = 14, seed: int = 8) -> int:
                     language=language, name=name, defaults={"count": int(scale / (rank + 1.6))}
                 )
     return len(rows)
+
+
+def _add_network(rng: random.Random, runs: list[Execution]) -> None:
+    """About one ended run in four calls out: an API's answer or a download in, a request
+    out (a random stream of its own, so the rest of the demo stays as it was)."""
+    for run in runs:
+        if run.status != "rejected" and rng.random() < 0.25:
+            run.network_bytes_in = int(math.exp(rng.gauss(math.log(60_000), 1.6)))
+            run.network_bytes_out = int(math.exp(rng.gauss(math.log(2_000), 0.8)))
 
 
 def _run(rng: random.Random, users: dict, at, incident: bool):

@@ -118,6 +118,16 @@ def test_the_dashboard_shows_the_ranges_network_bandwidth(network_runs, staff_cl
     assert "Mon 23 · Received: 4 MiB" in page or "Nov 23 · Received: 4 MiB" in page
 
 
+def test_a_range_without_traffic_says_so_not_that_it_had_no_runs(owner, staff_client):
+    ExecutionFactory(owner=owner, created_at=at(date(2026, 11, 23)))
+
+    response = staff_client.get(reverse("operations_dashboard"), {"start": MON, "end": TUE})
+
+    page = response.content.decode()
+    assert page.count("No network traffic in this range") == 1
+    assert "No runs in this range" not in page
+
+
 @pytest.mark.parametrize(
     ("count", "text"),
     [
