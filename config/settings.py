@@ -12,6 +12,7 @@ from pathlib import Path
 import environ
 
 from config.private import private_dir, private_file
+from config.storage_url import storage_from_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -39,6 +40,7 @@ INSTALLED_APPS = [
     "channels",
     "django_htmx",
     "axes",
+    "blobs",
     "accounts",
     "quotas",
     "sandboxes",
@@ -190,6 +192,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "servestatic.storage.CompressedManifestStaticFilesStorage"},
+    # Workspace files and produced files, by content digest (blobs/): DATA_DIR/blobs, or
+    # an S3-compatible bucket every web and worker node shares.
+    "blobs": storage_from_url(env.str("STORAGE_URL", default=""), data_dir=DATA_DIR),
 }
 MEDIA_ROOT = DATA_DIR / "media"
 

@@ -2,12 +2,15 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from channels.layers import channel_layers
 
+from config.storage_url import storage_from_url
 from quotas import clock as quotas_clock
 from quotas.models import Tier
 from sandboxes import dispatch
@@ -15,6 +18,7 @@ from sandboxes.engine_config import get_engine
 from sandboxes.services.workspaces import sandbox_create
 from tests.factories import UserFactory, seeded_tier
 from tests.nethosts import NetHosts, nethosts
+from tests.s3server import S3Server, s3_server
 
 
 @pytest.fixture(scope="session")
@@ -23,13 +27,15 @@ def _empty_static_root(tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings, _empty_static_root):
+def _test_settings(settings, _empty_static_root, tmp_path):
     # The manifest storage needs `collectstatic` first; pages rendered in tests don't
     # (and ServeStatic warns about a missing STATIC_ROOT).
     settings.STATIC_ROOT = _empty_static_root
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        # File contents: a folder of each test's own (never the checkout's var/).
+        "blobs": storage_from_url("", data_dir=tmp_path),
     }
     # A deliberately slow hash is pointless in tests and makes every user cost ~0.3 s.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -131,3 +137,29 @@ async def live_dispatcher(fresh_dispatcher):
     # This test's loop ends: no run and no launcher may outlive it.
     await fresh_dispatcher.aclose()
     await get_engine().aclose()
+
+
+@pytest.fixture(scope="session")
+def s3(tmp_path_factory) -> S3Server:
+    """A real S3-compatible server (moto's standalone server) for the session."""
+    with s3_server(tmp_path_factory.mktemp("s3") / "moto.log") as server:
+        yield server
+
+
+@pytest.fixture
+def blobs_on_s3(s3, settings) -> S3Server:
+    """File contents in a fresh bucket of the S3 server, for this test."""
+    bucket = s3.bucket(f"blobs-{uuid.uuid4().hex[:12]}")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "blobs": storage_from_url(s3.storage_url(bucket, "contents"), data_dir=Path("/unused")),
+    }
+    return s3
+
+
+@pytest.fixture(params=["filesystem", "s3"])
+def blob_backend(request) -> str:
+    """Each storage test twice: on the filesystem and on the S3 server."""
+    if request.param == "s3":
+        request.getfixturevalue("blobs_on_s3")
+    return request.param
