@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,10 +21,15 @@ from sandboxes.starters import STARTERS
 LIST_TEMPLATE = "sandboxes/list.html"
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def home(request: HttpRequest) -> HttpResponse:
-    """The sandboxes list; a POST creates one and opens it in the editor."""
+    """The sandboxes list; a POST creates one and opens it in the editor. Signed out: the
+    landing page, saying what the product is."""
+    if not request.user.is_authenticated:
+        if request.method == "POST":
+            return redirect_to_login(request.get_full_path())
+        context = {"registration_open": settings.REGISTRATION_OPEN, "starters": STARTERS}
+        return render(request, "sandboxes/landing.html", context)
     offer = runtime_offer()
     form = SandboxCreateForm(
         request.POST or None,

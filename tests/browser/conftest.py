@@ -20,6 +20,8 @@ from tests.chromium import chromium
 
 PASSWORD = "a long browser password 42"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# Screenshots the site itself shows (the landing page's picture of the editor).
+SITE_PICTURES = {"editor": Path(__file__).resolve().parents[2] / "static" / "img" / "editor.png"}
 
 WATCH_PROBLEMS = """
 window.__problems = [];
@@ -107,10 +109,13 @@ def console_text(page: Page) -> str:
 
 
 def screenshot(page: Page, name: str, tmp_path: Path) -> Path:
-    """Saved beside the test; copied to docs/screenshots with UPDATE_SCREENSHOTS=1."""
+    """Saved beside the test; copied to docs/screenshots (and the site's own copy, if it
+    shows one) with UPDATE_SCREENSHOTS=1."""
     path = tmp_path / f"{name}.png"
     page.screenshot(path=str(path))
     if os.environ.get("UPDATE_SCREENSHOTS") == "1":
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         shutil.copy(path, SCREENSHOTS / path.name)
+        if name in SITE_PICTURES:
+            shutil.copy(path, SITE_PICTURES[name])
     return path

@@ -13,11 +13,12 @@ pytestmark = pytest.mark.django_db
 HOME = reverse("home")
 
 
-def test_it_needs_a_signed_in_user(client):
-    response = client.get(HOME)
+def test_creating_one_needs_a_signed_in_user(client):
+    response = client.post(HOME, {"name": "Sneaky", "runtime": "python3.13"})
 
     assert response.status_code == 302
     assert response.url == f"{reverse('login')}?next=/"
+    assert not Sandbox.objects.exists()
 
 
 def test_it_lists_only_the_users_own_sandboxes(signed_in, owner, other_user):
