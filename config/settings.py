@@ -277,12 +277,7 @@ SANDBOX_NODE = env.list(
 SANDBOX_SCRATCH_DIR = env.path("SANDBOX_SCRATCH_DIR", default="/var/lib/codesandboxes/scratch")
 SANDBOX_USER = env.str("SANDBOX_USER", default="codesandbox")
 SANDBOX_CGROUP_NAME = env.str("SANDBOX_CGROUP_NAME", default="codesandboxes")
-# Defaults for a run's limits (a tier's quota may lower the timeout further).
-SANDBOX_MEMORY_MB = env.int("SANDBOX_MEMORY_MB", default=256)
-SANDBOX_DISK_MB = env.int("SANDBOX_DISK_MB", default=64)
-SANDBOX_MAX_PROCESSES = env.int("SANDBOX_MAX_PROCESSES", default=64)
-SANDBOX_OUTPUT_KB = env.int("SANDBOX_OUTPUT_KB", default=1024)
-SANDBOX_CPUS = env.float("SANDBOX_CPUS", default=1.0)
+# A run's vCPUs, memory, disk, processes and output are its tier's (the admin).
 # A run's timeout when none is asked for (a tier's longest run and compute left cap it).
 SANDBOX_DEFAULT_TIMEOUT = env.int("SANDBOX_DEFAULT_TIMEOUT", default=60)
 # Package environments (pip/uv and npm installs, cached and shared by runs asking for the

@@ -134,6 +134,7 @@ class TierAdmin(admin.ModelAdmin):
         "compute",
         "longest_run",
         "max_concurrent_runs",
+        "resources",
         "network",
         "retention",
         "users",
@@ -157,6 +158,13 @@ class TierAdmin(admin.ModelAdmin):
     @admin.display(description="Longest run", ordering="max_run_seconds")
     def longest_run(self, tier: Tier) -> str:
         return format_duration(tier.max_run_seconds)
+
+    @admin.display(description="A run's vCPUs / memory (default – most)")
+    def resources(self, tier: Tier) -> str:
+        return (
+            f"{tier.vcpus_default}–{tier.vcpus_max} / "
+            f"{tier.memory_mb_default:,}–{tier.memory_mb_max:,} MiB"
+        )
 
     @admin.display(description="Network (default / widest / cap per run)")
     def network(self, tier: Tier) -> str:

@@ -6,12 +6,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 # A quota period lasts 30 days from its start; it rolls over lazily when next checked.
 PERIOD = timedelta(days=30)
 DEFAULT_TIER_NAME = "free"
+# The engine's floor for a run's memory (sandboxes.engine.spec.Limits).
+MIN_MEMORY_MB = 16
 
 
 class NetworkChoice(models.TextChoices):
@@ -78,6 +80,43 @@ class Tier(models.Model):
         help_text="Bytes a run may send and receive in all; a run over it is stopped. "
         "Empty means no cap.",
     )
+    # A run's resources (see sandboxes.resources): the vCPUs and memory a run gets when it
+    # asks for none, the most it may ask for, and the rest of its limits.
+    vcpus_default = models.PositiveSmallIntegerField(
+        default=1,
+        validators=[MinValueValidator(1, "A run needs at least one vCPU.")],
+        help_text="vCPUs a run gets when it asks for none.",
+    )
+    vcpus_max = models.PositiveSmallIntegerField(
+        default=1,
+        validators=[MinValueValidator(1, "A run needs at least one vCPU.")],
+        help_text="The most vCPUs a run may ask for. Compute is charged in vCPU-seconds.",
+    )
+    memory_mb_default = models.PositiveIntegerField(
+        default=256,
+        validators=[MinValueValidator(MIN_MEMORY_MB, f"A run needs at least {MIN_MEMORY_MB} MiB.")],
+        help_text="Memory a run gets when it asks for none, in MiB.",
+    )
+    memory_mb_max = models.PositiveIntegerField(
+        default=512,
+        validators=[MinValueValidator(MIN_MEMORY_MB, f"A run needs at least {MIN_MEMORY_MB} MiB.")],
+        help_text="The most memory a run may ask for, in MiB.",
+    )
+    disk_mb = models.PositiveIntegerField(
+        default=64,
+        validators=[MinValueValidator(1, "A run needs at least 1 MiB of disk.")],
+        help_text="A run's disk: its workspace, /tmp and /dev/shm together, in MiB.",
+    )
+    max_processes = models.PositiveIntegerField(
+        default=64,
+        validators=[MinValueValidator(1, "A run needs at least one process.")],
+        help_text="Processes and threads a run may have at once.",
+    )
+    output_kb = models.PositiveIntegerField(
+        default=1024,
+        validators=[MinValueValidator(1, "A run needs at least 1 KiB of output.")],
+        help_text="Output (stdout and stderr together) a run may print, in KiB.",
+    )
     ordering = models.PositiveSmallIntegerField(default=0, help_text="Lower tiers first.")
 
     class Meta:
@@ -104,6 +143,23 @@ class Tier(models.Model):
                 violation_error_message="The network cap must be at least one byte (or empty).",
             ),
             models.CheckConstraint(
+                condition=Q(vcpus_default__gte=1) & Q(vcpus_default__lte=F("vcpus_max")),
+                name="tier_vcpus_default_within_max",
+                violation_error_message="A run's default vCPUs must be 1 to the most allowed.",
+            ),
+            models.CheckConstraint(
+                condition=Q(memory_mb_default__gte=MIN_MEMORY_MB)
+                & Q(memory_mb_default__lte=F("memory_mb_max")),
+                name="tier_memory_mb_default_within_max",
+                violation_error_message=f"A run's default memory must be {MIN_MEMORY_MB} MiB "
+                "to the most allowed.",
+            ),
+            models.CheckConstraint(
+                condition=Q(disk_mb__gt=0) & Q(max_processes__gt=0) & Q(output_kb__gt=0),
+                name="tier_run_limits_positive",
+                violation_error_message="Disk, processes and output must be at least 1.",
+            ),
+            models.CheckConstraint(
                 condition=Q(max_concurrent_runs__gt=0),
                 name="tier_max_concurrent_runs_positive",
                 violation_error_message="At least one concurrent run must be allowed.",
@@ -115,6 +171,7 @@ class Tier(models.Model):
 
     def clean(self) -> None:
         super().clean()
+        self.clean_resources()
         if self.network_default == NetworkChoice.ALLOW_LIST:
             raise ValidationError(
                 {"network_default": "An allow-list needs its domains: the default is none or "
@@ -124,6 +181,16 @@ class Tier(models.Model):
             raise ValidationError(
                 {"network_default": "The default network cannot be wider than the widest allowed."}
             )
+
+    def clean_resources(self) -> None:
+        errors = {}
+        if self.vcpus_default and self.vcpus_max and self.vcpus_default > self.vcpus_max:
+            errors["vcpus_default"] = "The default vCPUs cannot be more than the most allowed."
+        memory_default, memory_max = self.memory_mb_default, self.memory_mb_max
+        if memory_default and memory_max and memory_default > memory_max:
+            errors["memory_mb_default"] = "The default memory cannot be more than the most allowed."
+        if errors:
+            raise ValidationError(errors)
 
     def allows_network(self, mode: str) -> bool:
         return NetworkChoice.rank(mode) <= NetworkChoice.rank(self.network_max)

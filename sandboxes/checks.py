@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from django.conf import settings
 from django.core.checks import Error, Info, Warning, register
 
@@ -60,6 +62,31 @@ def check_sandbox_engine(app_configs, **kwargs):
             )
         )
     return warnings
+
+
+# Read before runs had resources of their own; each tier's now (the admin).
+RETIRED_LIMIT_VARIABLES = (
+    "SANDBOX_MEMORY_MB",
+    "SANDBOX_DISK_MB",
+    "SANDBOX_MAX_PROCESSES",
+    "SANDBOX_OUTPUT_KB",
+    "SANDBOX_CPUS",
+)
+
+
+@register("sandboxes")
+def check_retired_limit_variables(app_configs, **kwargs):
+    """A variable that is no longer read must not look as if it still limited runs."""
+    return [
+        Warning(
+            f"{name} is set but no longer read: a run's vCPUs, memory, disk, processes and "
+            "output are its tier's.",
+            hint="Set them per tier in the admin (Quotas > Tiers), then remove the variable.",
+            id="sandboxes.W006",
+        )
+        for name in RETIRED_LIMIT_VARIABLES
+        if name in os.environ
+    ]
 
 
 @register("sandboxes")

@@ -13,19 +13,9 @@ from urllib.parse import urlsplit
 from django.conf import settings
 
 from operations.metrics import EngineMetrics
-from sandboxes.engine import Engine, EngineConfig, Limits
+from sandboxes.engine import Engine, EngineConfig
 
 MiB = 1024 * 1024
-
-
-def default_limits() -> Limits:
-    return Limits(
-        memory_bytes=settings.SANDBOX_MEMORY_MB * MiB,
-        disk_bytes=settings.SANDBOX_DISK_MB * MiB,
-        max_processes=settings.SANDBOX_MAX_PROCESSES,
-        output_bytes=settings.SANDBOX_OUTPUT_KB * 1024,
-        cpus=settings.SANDBOX_CPUS,
-    )
 
 
 def app_endpoints() -> tuple[tuple[str, int], ...]:
@@ -60,7 +50,6 @@ def engine_config() -> EngineConfig:
         scratch_dir=Path(settings.SANDBOX_SCRATCH_DIR),
         sandbox_user=settings.SANDBOX_USER,
         cgroup_name=settings.SANDBOX_CGROUP_NAME,
-        default_limits=default_limits(),
         packages_dir=Path(settings.SANDBOX_PACKAGES_DIR) if settings.SANDBOX_PACKAGES_DIR else None,
         packages_max_bytes=settings.SANDBOX_PACKAGES_MAX_MB * MiB,
         install_limits=install_limits,

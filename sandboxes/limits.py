@@ -63,14 +63,20 @@ def path_is_valid(path: str) -> bool:
 
 
 def produced_files_admit(
-    files: dict[str, bytes], *, present: set[str]
+    files: dict[str, bytes],
+    *,
+    present: set[str],
+    sizes: dict[str, int] | None = None,
+    room: int | None = None,
 ) -> tuple[dict[str, bytes], list[tuple[str, str]]]:
     """The files a run wrote that a sandbox may keep, by the rules its owner's own files
-    follow (name, size, count with the `present` ones), in path order; and the others as
+    follow (name, size, count with the `present` ones, and the `room` in bytes its storage
+    has left, where `sizes` are the present files'), in path order; and the others as
     (path shown safely, reason)."""
     kept: dict[str, bytes] = {}
     skipped: list[tuple[str, str]] = []
     count = len(present)
+    sizes = sizes or {}
     for path in sorted(files):
         content = files[path]
         try:
@@ -87,11 +93,17 @@ def produced_files_admit(
         except UnicodeError:
             skipped.append((_shown(path), "The file name is not valid UTF-8."))
             continue
+        if path not in present and count >= MAX_FILES:
+            skipped.append((path, f"A sandbox may hold {MAX_FILES} files."))
+            continue
+        growth = len(content) - sizes.get(path, 0)
+        if room is not None and growth > room:
+            skipped.append((path, f"The sandbox's storage has {max(room, 0):,} bytes left."))
+            continue
         if path not in present:
-            if count >= MAX_FILES:
-                skipped.append((path, f"A sandbox may hold {MAX_FILES} files."))
-                continue
             count += 1
+        if room is not None:
+            room -= growth
         kept[path] = content
     return kept, skipped
 

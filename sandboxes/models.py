@@ -161,7 +161,8 @@ class Execution(models.Model):
     source = models.CharField(max_length=16, choices=Source, default=Source.API)
     # What ran, so a past run can be re-run exactly: {"files": {path: base64}, "entry": ...,
     # "packages": [...], "env_names": [...], "args": [...], "stdin": "...", "interactive":
-    # bool, "network": {"mode", "allow", "deny", "max_bytes"}}. Variable values are never
+    # bool, "network": {"mode", "allow", "deny", "max_bytes"}, "resources": {"vcpus",
+    # "memory_mb", "disk_mb", "max_processes", "output_kb"}}. Variable values are never
     # stored here.
     snapshot = models.JSONField()
     timeout_seconds = models.PositiveIntegerField()
@@ -240,6 +241,23 @@ class Execution(models.Model):
     def network(self) -> dict:
         """The network policy it ran with (runs recorded before policies existed: none)."""
         return self.snapshot.get("network") or {"mode": NetworkChoice.NONE, "allow": [], "deny": []}
+
+    @property
+    def resources(self) -> dict | None:
+        """The vCPUs, memory, disk, processes and output it was given (None for runs
+        recorded before runs had resources of their own)."""
+        return self.snapshot.get("resources")
+
+    @property
+    def vcpus(self) -> int:
+        return (self.resources or {}).get("vcpus", 1)
+
+    def output_limit_bytes(self) -> int:
+        """The output it could keep (its owner's tier's, for a run recorded before runs had
+        resources of their own)."""
+        if self.resources is not None:
+            return self.resources["output_kb"] * 1024
+        return self.owner.quota.tier.output_kb * 1024
 
     @property
     def is_interactive(self) -> bool:

@@ -24,11 +24,12 @@ from concurrent.futures import ThreadPoolExecutor
 from asgiref.sync import SyncToAsync
 from django.db import close_old_connections, connections
 
-from sandboxes.engine import CancelToken, EngineError, InputStream, Limits, RunSpec
-from sandboxes.engine_config import default_limits, get_engine
+from sandboxes.engine import CancelToken, EngineError, InputStream, RunSpec
+from sandboxes.engine_config import get_engine
 from sandboxes.events import execution_event_send
 from sandboxes.models import Execution
 from sandboxes.network import engine_policy, network_failure_in
+from sandboxes.resources import engine_limits, resources_for_run
 from sandboxes.services.executions import (
     execution_finish,
     execution_output_append,
@@ -166,16 +167,9 @@ def _load(execution_id) -> tuple[RunSpec, Execution] | None:
     if not execution.is_active:
         return None
     snapshot = execution.snapshot
-    limits = default_limits()
-    tier = execution.owner.quota.tier
-    limits = Limits(
-        **{
-            **limits.__dict__,
-            "timeout_seconds": execution.timeout_seconds,
-            "cpu_seconds": execution.timeout_seconds,
-            "disk_bytes": tier.storage_bytes,
-        }
-    )
+    # Recorded when the run started; a run queued before runs had resources gets its tier's.
+    resources = snapshot.get("resources") or resources_for_run(tier=execution.owner.quota.tier)
+    limits = engine_limits(resources, timeout_seconds=execution.timeout_seconds)
     spec = RunSpec(
         runtime=execution.runtime,
         files=snapshot_files(snapshot),

@@ -25,7 +25,7 @@ def judge0_config(*, user) -> dict:
     tier = quota_get(user=user).tier
     longest = float(tier.max_run_seconds)
     default = float(min(settings.SANDBOX_DEFAULT_TIMEOUT, tier.max_run_seconds))
-    memory_kb = settings.SANDBOX_MEMORY_MB * 1024
+    memory_kb = tier.memory_mb_default * 1024
     return {
         "maintenance_mode": False,
         "enable_wait_result": True,

@@ -9,7 +9,6 @@ import json
 import uuid
 
 from asgiref.sync import sync_to_async
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from api.body import request_body
@@ -25,7 +24,7 @@ from compat.judge0.submissions import Limits, fields_parse, judge0_request_parse
 from compat.models import Judge0Submission
 from compat.runtimes import languages_available
 from compat.selectors import run_output
-from quotas.selectors import quota_max_timeout
+from quotas.selectors import quota_get, quota_max_timeout
 from sandboxes.models import Execution
 
 MAX_BATCH = 20
@@ -145,7 +144,7 @@ def _start(user, data, encoded: bool) -> Execution:
         languages=languages_available(),
         limits=Limits(
             max_seconds=quota_max_timeout(user=user),
-            max_memory_kb=settings.SANDBOX_MEMORY_MB * 1024,
+            max_memory_kb=quota_get(user=user).tier.memory_mb_default * 1024,
         ),
     )
     return judge0_submission_start(user=user, request=request)

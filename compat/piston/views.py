@@ -6,7 +6,6 @@ from __future__ import annotations
 import functools
 
 from asgiref.sync import sync_to_async
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from api.body import request_body
@@ -16,7 +15,7 @@ from compat.endpoint import compat_endpoint, with_headers
 from compat.piston.execute import PistonRun, piston_result, piston_run_parse, piston_runtime
 from compat.runtimes import languages_available
 from compat.selectors import run_output
-from quotas.selectors import quota_max_timeout
+from quotas.selectors import quota_get, quota_max_timeout
 from sandboxes.models import Execution
 from sandboxes.services.executions import execution_start
 
@@ -63,7 +62,7 @@ def _start(request: HttpRequest) -> tuple[PistonRun, Execution]:
         request_body(request),
         languages=languages_available(),
         max_timeout_ms=quota_max_timeout(user=user) * 1000,
-        memory_limit=settings.SANDBOX_MEMORY_MB * MiB,
+        memory_limit=quota_get(user=user).tier.memory_mb_default * MiB,
     )
     execution = execution_start(
         user=user,

@@ -18,7 +18,6 @@ class EngineConfig:
     scratch_dir: Path  # run workspaces; must be reachable by the sandbox user
     sandbox_user: str = "codesandbox"  # unprivileged host user every run executes as
     cgroup_name: str = "codesandboxes"
-    default_limits: Limits = field(default_factory=Limits)
     bwrap: str = "/usr/bin/bwrap"
     setpriv: str = "/usr/bin/setpriv"
     runsc: str = "/usr/bin/runsc"

@@ -31,6 +31,7 @@ from sandboxes.limits import (
 )
 from sandboxes.models import Execution, ExecutionFile, OutputChunk, Sandbox, SandboxFile
 from sandboxes.network import network_for_run, network_hint
+from sandboxes.resources import resources_for_run
 from sandboxes.services.packages import package_usage_record, packages_check
 from sandboxes.services.workspaces import runtime_check
 
@@ -67,6 +68,8 @@ def execution_start(
     stdin: str = "",
     interactive: bool = False,
     network: dict | None = None,
+    vcpus: int | None = None,
+    memory_mb: int | None = None,
     source: str = Execution.Source.API,
 ) -> Execution:
     """Validate, reserve quota, record the run and hand it to the dispatcher.
@@ -74,7 +77,8 @@ def execution_start(
     `source` says what started it (Execution.Source: the editor, an API).
 
     `network` is the policy asked for ({"mode", "allow", "deny"}; None: the tier's
-    default), refused if the user's tier does not allow it.
+    default), refused if the user's tier does not allow it; so are `vcpus` and
+    `memory_mb` (None: the tier's default) over the tier's most.
 
     Variable values go to the dispatcher only (in memory, or sealed in a distributed
     job); the execution keeps their names. `args` and `stdin` are kept with the run (a
@@ -100,7 +104,9 @@ def execution_start(
         timeout_seconds = settings.SANDBOX_DEFAULT_TIMEOUT
     if timeout_seconds < 1:
         raise ValidationError({"timeout": "The timeout must be at least 1 second."})
-    network = network_for_run(tier=quota_get(user=user).tier, policy=network)
+    tier = quota_get(user=user).tier
+    network = network_for_run(tier=tier, policy=network)
+    resources = resources_for_run(tier=tier, vcpus=vcpus, memory_mb=memory_mb)
     snapshot = {
         "files": {path: base64.b64encode(data).decode() for path, data in files.items()},
         "entry": entry,
@@ -110,6 +116,7 @@ def execution_start(
         "stdin": stdin,
         "interactive": bool(interactive),
         "network": network,
+        "resources": resources,
     }
     fields = {"owner": user, "sandbox": sandbox, "runtime": runtime, "source": source}
     dispatcher = get_dispatcher()
@@ -192,8 +199,16 @@ def execution_rerun(*, execution: Execution) -> Execution:
         stdin=snapshot.get("stdin", ""),
         interactive=snapshot.get("interactive", False),
         network={key: execution.network[key] for key in ("mode", "allow", "deny")},
+        **_resources_asked(snapshot),
         source=execution.source,
     )
+
+
+def _resources_asked(snapshot: dict) -> dict:
+    """The vCPUs and memory a past run had, asked for again (a run from before runs had
+    resources gets the tier's defaults)."""
+    resources = snapshot.get("resources") or {}
+    return {"vcpus": resources.get("vcpus"), "memory_mb": resources.get("memory_mb")}
 
 
 def execution_transition(
@@ -315,12 +330,15 @@ def _keep_files(execution: Execution, result: RunResult) -> None:
     """Keep what the run wrote by the rules the sandbox's own files follow (a run must not
     leave its sandbox unable to run again); the rest is counted and named on the run."""
     sandbox = execution.sandbox
-    present: set[str] = set()
+    sizes: dict[str, int] = {}
+    room = None
     if sandbox is not None:
         deleted = sandbox.files.filter(path__in=result.deleted_files)
         deleted.exclude(path=sandbox.entry_file).delete()
-        present = set(sandbox.files.values_list("path", flat=True))
-    kept, skipped = produced_files_admit(result.files, present=present)
+        sizes = dict(sandbox.files.values_list("path", "size"))
+        # A run's disk may be larger than what its sandbox may keep.
+        room = quota_get(user=execution.owner).tier.storage_bytes - sum(sizes.values())
+    kept, skipped = produced_files_admit(result.files, present=set(sizes), sizes=sizes, room=room)
     execution.files_skipped_count = len(skipped)
     execution.files_skipped = [list(item) for item in skipped[:SKIPPED_LISTED]]
     ExecutionFile.objects.bulk_create(
@@ -329,8 +347,7 @@ def _keep_files(execution: Execution, result: RunResult) -> None:
     )
     if sandbox is None:
         return
-    # Persistent state: what the run wrote is there next run. The run's disk limit is the
-    # tier's storage limit, so this cannot outgrow it.
+    # Persistent state: what the run wrote is there next run, within the tier's storage.
     for path, content in kept.items():
         SandboxFile.objects.update_or_create(
             sandbox=sandbox, path=path, defaults={"content": content, "size": len(content)}

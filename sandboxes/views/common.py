@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from pathlib import PurePosixPath
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.urls import reverse
@@ -40,8 +39,9 @@ def execution_brief(execution: Execution) -> dict:
     }
 
 
-def console_config(latest) -> dict:
-    """What the console script needs to watch a run: which one, where, and how statuses read."""
+def console_config(latest, *, output_limit: int) -> dict:
+    """What the console script needs to watch a run: which one, where, how statuses read,
+    and the output a run keeps (`output_limit` bytes)."""
     return {
         "latest": execution_brief(latest) if latest else None,
         "urls": {
@@ -54,7 +54,7 @@ def console_config(latest) -> dict:
             status.value: {"label": status.label, "tone": Execution(status=status).tone}
             for status in Execution.Status
         },
-        "outputLimit": settings.SANDBOX_OUTPUT_KB * 1024,
+        "outputLimit": output_limit,
     }
 
 

@@ -114,7 +114,10 @@ def panel_answer(request: HttpRequest, sandbox, panel: str, form_name=None, form
 
 def _page_config(sandbox, latest: Execution | None) -> dict:
     entry = sandbox.files.filter(path=sandbox.entry_file).first()
-    config = console_config(latest)
+    # Runs started from this page get the tier's output limit.
+    config = console_config(
+        latest, output_limit=quota_get(user=sandbox.owner).tier.output_kb * 1024
+    )
     config["urls"].update(
         run=reverse("sandbox_run", args=[sandbox.pk]),
         save=reverse("sandbox_save", args=[sandbox.pk]),

@@ -36,7 +36,8 @@ def detail(request: HttpRequest, execution_id) -> HttpResponse:
     if request.htmx:
         part = "run_details" if request.GET.get("part") == "run_details" else "run_files"
         return render(request, f"{RUN_TEMPLATE}#{part}", context)
-    context.update(runtime_label=runtime_label(execution.runtime), config=console_config(execution))
+    config = console_config(execution, output_limit=execution.output_limit_bytes())
+    context.update(runtime_label=runtime_label(execution.runtime), config=config)
     return render(request, RUN_TEMPLATE, context)
 
 

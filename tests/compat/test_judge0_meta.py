@@ -15,8 +15,7 @@ def test_about_says_which_judge0_api_version_it_follows(judge0):
     assert response.json()["version"] == "1.13.1"
 
 
-def test_config_info_gives_the_callers_tier_limits(judge0, owner, settings):
-    settings.SANDBOX_MEMORY_MB = 256
+def test_config_info_gives_the_callers_tier_limits(judge0, owner):
 
     config = judge0.get("/judge0/config_info").json()
 

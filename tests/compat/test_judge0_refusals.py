@@ -35,8 +35,7 @@ def body(**fields) -> dict:
         ({"additional_files": "not base64!"}, "additional_files", "is not valid base64"),
     ],
 )
-def test_a_field_at_fault_is_a_422_naming_it(judge0, owner, settings, fields, field, message):
-    settings.SANDBOX_MEMORY_MB = 256
+def test_a_field_at_fault_is_a_422_naming_it(judge0, owner, fields, field, message):
     Tier.objects.filter(quotas__user=owner).update(max_run_seconds=30)
 
     response = post_json(judge0, URL, body(**fields))

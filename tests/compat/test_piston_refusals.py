@@ -36,8 +36,7 @@ def body(**fields) -> dict:
         ({"args": "a b"}, "args must be an array of strings"),
     ],
 )  # fmt: skip
-def test_a_bad_request_is_a_400_with_pistons_message(piston, owner, settings, fields, message):
-    settings.SANDBOX_MEMORY_MB = 256
+def test_a_bad_request_is_a_400_with_pistons_message(piston, owner, fields, message):
     Tier.objects.filter(quotas__user=owner).update(max_run_seconds=30)
 
     response = post_json(piston, URL, body(**fields))

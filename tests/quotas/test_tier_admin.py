@@ -28,6 +28,13 @@ def tier_form(**fields) -> dict:
         "network_default": "none",
         "network_max": "allow_list",
         "network_max_bytes": "1048576",
+        "vcpus_default": "1",
+        "vcpus_max": "2",
+        "memory_mb_default": "256",
+        "memory_mb_max": "1024",
+        "disk_mb": "128",
+        "max_processes": "64",
+        "output_kb": "1024",
         "ordering": "15",
     } | fields
 
@@ -108,3 +115,11 @@ def test_an_operator_sets_a_tiers_network(operator_client):
         "internet",
         None,
     )
+
+
+def test_an_operator_cannot_give_a_default_over_the_most_allowed(operator_client):
+    response = operator_client.post(ADD, tier_form(vcpus_default="4", vcpus_max="2"))
+
+    assert response.status_code == 200
+    assert "The default vCPUs cannot be more than the most allowed." in response.content.decode()
+    assert not Tier.objects.filter(name="team").exists()

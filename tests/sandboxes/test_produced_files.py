@@ -95,3 +95,18 @@ def test_files_the_run_deleted_make_room_for_those_it_wrote(python_sandbox, runn
     assert execution.files_skipped_count == 0
     assert python_sandbox.files.filter(path="new.txt").exists()
     assert python_sandbox.files.count() == MAX_FILES
+
+
+def test_files_past_the_tiers_storage_are_skipped_though_the_runs_disk_held_them(
+    python_sandbox, running
+):
+    # A free run's disk (64 MiB) is larger than what a free sandbox keeps (10 MiB).
+    written = {f"out/{n}.bin": b"x" * MAX_FILE_BYTES for n in range(12)}
+
+    execution = finish(running, written)
+
+    kept = python_sandbox.files.exclude(path="main.py")
+    assert kept.count() == 9
+    assert sum(python_sandbox.files.values_list("size", flat=True)) <= 10 * 1024 * 1024
+    assert execution.files_skipped_count == 3
+    assert execution.files_skipped[0][1].startswith("The sandbox's storage has ")
