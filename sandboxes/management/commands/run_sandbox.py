@@ -13,6 +13,7 @@ from sandboxes.engine import (
     EngineError,
     InvalidSpec,
     Isolation,
+    Limits,
     Network,
     NetworkPolicy,
     RunResult,
@@ -20,7 +21,7 @@ from sandboxes.engine import (
     Status,
 )
 from sandboxes.engine.spec import check_workspace_path
-from sandboxes.engine_config import default_limits, get_engine
+from sandboxes.engine_config import get_engine
 from sandboxes.network import CHANGE_POLICY, network_failure_in, network_hint
 
 NODE_SUFFIXES = (".js", ".mjs", ".cjs", ".ts", ".mts")
@@ -200,7 +201,7 @@ class Command(BaseCommand):
             name, file_path = _key_value("--file", item)
             files[name] = self._read(file_path, f"--file {name}")
         env = dict(_key_value("--env", item) for item in options["env"])
-        limits = default_limits()
+        limits = Limits()  # the engine's defaults: an operator's run belongs to no tier
         changes = {}
         if options["timeout"]:
             changes["timeout_seconds"] = _positive("--timeout", options["timeout"])
