@@ -56,6 +56,8 @@ def execution_result(
         "computeSecondsCharged": execution.compute_seconds_charged,
         "installSecondsCharged": execution.install_seconds_charged,
         "peakMemoryBytes": execution.peak_memory_bytes,
+        "vcpus": (execution.resources or {}).get("vcpus"),
+        "memoryMb": (execution.resources or {}).get("memory_mb"),
         "packages": execution.packages,
         "network": {key: execution.network[key] for key in ("mode", "allow", "deny")},
         "networkBytesIn": execution.network_bytes_in,

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 
+from quotas.models import MIN_MEMORY_MB
 from sandboxes.limits import (
     MAX_FILE_BYTES,
     MAX_FILES,
@@ -35,6 +36,8 @@ FIELDS = frozenset(
         "streaming",
         "timeout",
         "network",
+        "vcpus",
+        "memoryMb",
     }
 )
 NETWORK_KEYS = frozenset({"mode", "allow", "deny"})
@@ -57,6 +60,9 @@ class RunRequest:
     timeout: int | None = None
     # {"mode", "allow", "deny"}, or None for the tier's default
     network: dict | None = None
+    # None: the tier's default; over the tier's most is refused by the start service
+    vcpus: int | None = None
+    memory_mb: int | None = None
 
 
 def run_request_parse(body: bytes) -> RunRequest:
@@ -84,6 +90,8 @@ def run_request_parse(body: bytes) -> RunRequest:
         streaming=_boolean(data.get("streaming", False), "streaming"),
         timeout=_timeout(data.get("timeout")),
         network=_network(data.get("network")),
+        vcpus=_whole(data.get("vcpus"), "vcpus", least=1),
+        memory_mb=_whole(data.get("memoryMb"), "memoryMb", least=MIN_MEMORY_MB),
     )
 
 
@@ -189,6 +197,16 @@ def _timeout(value) -> int | None:
         raise ValidationError({"timeout": "`timeout` must be a whole number of seconds."})
     if value < 1:
         raise ValidationError({"timeout": "`timeout` must be at least 1 second."})
+    return value
+
+
+def _whole(value, name: str, *, least: int) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError({name: f"`{name}` must be a whole number."})
+    if value < least:
+        raise ValidationError({name: f"`{name}` must be at least {least}."})
     return value
 
 

@@ -130,7 +130,8 @@ class PackageForm(forms.Form):
 
 
 class RunSettingsForm(forms.Form):
-    """How Run starts the entry file: arguments as a shell would split them, and stdin."""
+    """How Run starts the entry file: arguments as a shell would split them, stdin, and
+    the vCPUs and memory its runs ask for (empty: the tier's default)."""
 
     args = forms.CharField(
         required=False,
@@ -147,6 +148,19 @@ class RunSettingsForm(forms.Form):
                    "placeholder": "Empty: type input in the console while the program runs."}
         ),
     )  # fmt: skip
+
+    vcpus = forms.IntegerField(
+        label="vCPUs",
+        required=False,
+        min_value=1,
+        error_messages={"invalid": "vCPUs is a whole number."},
+    )
+    memory_mb = forms.IntegerField(
+        label="Memory (MiB)",
+        required=False,
+        min_value=1,
+        error_messages={"invalid": "Memory is a whole number of MiB."},
+    )
 
 
 class NetworkForm(forms.Form):

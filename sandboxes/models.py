@@ -28,6 +28,9 @@ class Sandbox(models.Model):
     # (empty: the console takes what the user types).
     run_args = models.JSONField(default=list, blank=True)
     run_stdin = models.TextField(blank=True)
+    # The vCPUs and memory (MiB) its runs ask for; empty: the tier's default.
+    run_vcpus = models.PositiveSmallIntegerField(null=True, blank=True)
+    run_memory_mb = models.PositiveIntegerField(null=True, blank=True)
     # Its runs' network policy (sandboxes.network): a mode, and the domains an allow-list
     # allows and a deny-list refuses (normalised by the engine's rules).
     network_mode = models.CharField(

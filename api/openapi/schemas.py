@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from api.openapi.parts import JSON, _nullable, _ref
 from api.run_request import MAX_PACKAGES
-from quotas.models import NetworkChoice
+from quotas.models import MIN_MEMORY_MB, NetworkChoice
 from sandboxes.engine.network_policy import MAX_PATTERNS
 from sandboxes.limits import (
     MAX_ARG_BYTES,
@@ -73,6 +73,12 @@ def schemas() -> dict:
                         "(0 when they were cached).",
                     },
                     "peakMemoryBytes": _nullable("integer"),
+                    "vcpus": _nullable(
+                        "integer",
+                        description="The vCPUs it was given (null: recorded "
+                        "before runs had their own).",
+                    ),
+                    "memoryMb": _nullable("integer", description="Its memory limit, in MiB."),
                     "packages": {"type": "array", "items": {"type": "string"}},
                     "network": _ref("NetworkPolicy"),
                     "networkBytesIn": {
@@ -221,6 +227,22 @@ def schemas() -> dict:
                         {"type": "null"},
                     ],
                     "examples": ["internet", {"allow": ["api.github.com", "*.pypi.org"]}],
+                },
+                "vcpus": {
+                    "type": ["integer", "null"],
+                    "minimum": 1,
+                    "description": "vCPUs for the run: the program's CPU count "
+                    "(`os.process_cpu_count()`, `os.availableParallelism()`) and the CPU time "
+                    "it may use at once. Compute is charged in vCPU-seconds (wall time times "
+                    "vCPUs). Absent or null: your tier's default; over your tier's most is "
+                    "a 400 naming it.",
+                },
+                "memoryMb": {
+                    "type": ["integer", "null"],
+                    "minimum": MIN_MEMORY_MB,
+                    "description": "The run's memory limit in MiB; a run over it ends as "
+                    "`oom_killed`. Absent or null: your tier's default; over your tier's most "
+                    "is a 400 naming it.",
                 },
             },
         },

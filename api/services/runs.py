@@ -25,6 +25,16 @@ def api_run_start(*, user, run: RunRequest) -> Execution:
             {"files": f"{entry} is the entry file, whose content is `code`: rename it."}
         )
     _check_timeout(user, run.timeout)
+    try:
+        return _start(user, run, runtime, entry)
+    except ValidationError as error:
+        renamed = getattr(error, "error_dict", {}).keys() & API_NAMES.keys()
+        if not renamed:
+            raise  # as it is (RunsPaused, say, is a ValidationError answered otherwise)
+        raise _in_api_names(error) from None
+
+
+def _start(user, run: RunRequest, runtime: str, entry: str) -> Execution:
     return execution_start(
         user=user,
         runtime=runtime,
@@ -37,6 +47,18 @@ def api_run_start(*, user, run: RunRequest) -> Execution:
         stdin=run.stdin,
         interactive=run.interactive,
         network=run.network,
+        vcpus=run.vcpus,
+        memory_mb=run.memory_mb,
+    )
+
+
+# The services' field names that the API spells otherwise.
+API_NAMES = {"memory_mb": "memoryMb"}
+
+
+def _in_api_names(error: ValidationError) -> ValidationError:
+    return ValidationError(
+        {API_NAMES.get(field, field): errors for field, errors in error.error_dict.items()}
     )
 
 

@@ -155,8 +155,8 @@ def execution_start(
 
 
 def execution_start_for_sandbox(*, sandbox: Sandbox, timeout_seconds: int | None = None):
-    """A run from the editor: the sandbox's arguments and stdin text; with no stdin text,
-    the run is interactive (its console writes what the owner types)."""
+    """A run from the editor: the sandbox's arguments, stdin text, vCPUs and memory; with
+    no stdin text, the run is interactive (its console writes what the owner types)."""
     files = {f.path: bytes(f.content) for f in sandbox.files.all()}
     return execution_start(
         user=sandbox.owner,
@@ -171,6 +171,8 @@ def execution_start_for_sandbox(*, sandbox: Sandbox, timeout_seconds: int | None
         stdin=sandbox.run_stdin,
         interactive=not sandbox.run_stdin,
         network=sandbox.network_policy,
+        vcpus=sandbox.run_vcpus,
+        memory_mb=sandbox.run_memory_mb,
         source=Execution.Source.EDITOR,
     )
 

@@ -27,6 +27,7 @@ from sandboxes.limits import (
 )
 from sandboxes.models import EnvironmentVariable, Sandbox, SandboxFile
 from sandboxes.network import network_default, network_policy_check
+from sandboxes.resources import resources_for_run
 
 STARTER_CODE = {
     "python": 'import sys\n\nprint(f"Hello from Python {sys.version.split()[0]}!")\n',
@@ -279,9 +280,21 @@ def sandbox_variable_delete(*, sandbox: Sandbox, name: str) -> None:
     sandbox.variables.filter(name=name).delete()
 
 
-def sandbox_run_settings_save(*, sandbox: Sandbox, args: list[str], stdin: str) -> Sandbox:
-    """The arguments and stdin text Run gives the entry file (recorded with each run)."""
+def sandbox_run_settings_save(
+    *,
+    sandbox: Sandbox,
+    args: list[str],
+    stdin: str,
+    vcpus: int | None = None,
+    memory_mb: int | None = None,
+) -> Sandbox:
+    """The arguments and stdin text Run gives the entry file, and the vCPUs and memory its
+    runs ask for (None: the tier's default; refused over the tier's most, naming the field).
+    Recorded with each run."""
     sandbox.run_args = validate_args(args)
     sandbox.run_stdin = validate_stdin(stdin.replace("\r\n", "\n"))
-    sandbox.save(update_fields=["run_args", "run_stdin", "updated_at"])
+    resources_for_run(tier=quota_get(user=sandbox.owner).tier, vcpus=vcpus, memory_mb=memory_mb)
+    sandbox.run_vcpus, sandbox.run_memory_mb = vcpus, memory_mb
+    fields = ["run_args", "run_stdin", "run_vcpus", "run_memory_mb", "updated_at"]
+    sandbox.save(update_fields=fields)
     return sandbox

@@ -79,7 +79,12 @@ def panel_context(request: HttpRequest, sandbox, **forms) -> dict:
         # A spec refused without JavaScript comes back in the address (?spec=...).
         "package_form": PackageForm(initial={"spec": request.GET.get("spec", "")}),
         "run_settings_form": RunSettingsForm(
-            initial={"args": shlex.join(sandbox.run_args), "stdin": sandbox.run_stdin}
+            initial={
+                "args": shlex.join(sandbox.run_args),
+                "stdin": sandbox.run_stdin,
+                "vcpus": sandbox.run_vcpus,
+                "memory_mb": sandbox.run_memory_mb,
+            }
         ),
         "network_form": NetworkForm(
             initial={
@@ -240,7 +245,7 @@ def run(request: HttpRequest, sandbox_id: int) -> JsonResponse:
 @login_required
 @require_POST
 def run_settings(request: HttpRequest, sandbox_id: int) -> HttpResponse:
-    """Save the arguments and stdin text that Run gives the program."""
+    """Save the arguments and stdin text that Run gives the program, and its resources."""
     sandbox = sandbox_get(user=request.user, sandbox_id=sandbox_id)
     form = RunSettingsForm(request.POST)
     if form.is_valid():
@@ -251,7 +256,11 @@ def run_settings(request: HttpRequest, sandbox_id: int) -> HttpResponse:
         else:
             try:
                 sandbox_run_settings_save(
-                    sandbox=sandbox, args=args, stdin=form.cleaned_data["stdin"]
+                    sandbox=sandbox,
+                    args=args,
+                    stdin=form.cleaned_data["stdin"],
+                    vcpus=form.cleaned_data["vcpus"],
+                    memory_mb=form.cleaned_data["memory_mb"],
                 )
             except ValidationError as error:
                 add_service_errors(form, error)

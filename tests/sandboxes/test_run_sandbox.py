@@ -90,7 +90,7 @@ def test_collect_copies_produced_files_but_never_a_symlink_out(program, tmp_path
     [
         (["--timeout", "0"], "--timeout must be greater than 0"),
         (["--timeout", "soon"], "--timeout must be a number"),
-        (["--memory-mb", "-5"], "--memory-mb must be greater than 0"),
+        (["--memory-mb", "-5"], "--memory-mb must be at least 16, got -5"),
         (["--runtime", "ruby"], "unknown runtime 'ruby'"),
         (["--env", "NOVALUE"], "--env expects KEY=VALUE"),
         (["--env", "1BAD=x"], "environment variable name '1BAD'"),
@@ -130,3 +130,55 @@ def test_stdin_from_a_file(program, tmp_path):
 def test_stdin_dash_and_the_program_from_stdin_cannot_both_be_asked_for():
     with pytest.raises(CommandError, match="pick one"):
         run_command("-", "--stdin", "-", stdin=b"print(1)")
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--cpus", "0", "--cpus must be at least 1, got 0"),
+        ("--cpus", "1.5", "--cpus must be a whole number, got '1.5'"),
+        ("--cpus", "4096", "--cpus 4096: this host has"),
+        ("--memory-mb", "8", "--memory-mb must be at least 16, got 8"),
+        ("--disk-mb", "lots", "--disk-mb must be a whole number, got 'lots'"),
+        ("--max-processes", "-3", "--max-processes must be at least 1, got -3"),
+    ],
+)
+def test_a_bad_resource_option_is_refused_naming_it(program, option, value, message):
+    with pytest.raises(CommandError, match=message.replace(".", r"\.")):
+        run_command(program("print(1)"), f"{option}={value}")
+
+
+def test_memory_over_the_memory_option_ends_as_out_of_memory(program):
+    hog = program("blocks = []\nwhile True:\n    blocks.append(bytearray(8 * 1024 * 1024))\n")
+
+    _, printed = run_command(hog, "--memory-mb", "48", "--json")
+
+    result = json.loads(printed)
+    assert result["status"] == "oom_killed"
+    assert result["peak_memory_bytes"] <= 48 * 1024 * 1024
+
+
+def test_the_disk_and_process_options_limit_the_run(program):
+    source = (
+        "import os\n"
+        "try:\n"
+        "    open('/tmp/big', 'wb').write(b'x' * 12 * 1024 * 1024)\n"
+        "    print('wrote')\n"
+        "except OSError as error:\n"
+        "    print('disk full', error.errno)\n"
+        "import subprocess, sys\n"
+        "procs = []\n"
+        "try:\n"
+        "    for _ in range(40):\n"
+        "        sleeper = [sys.executable, '-c', 'import time; time.sleep(5)']\n"
+        "        procs.append(subprocess.Popen(sleeper))\n"
+        "except OSError:\n"
+        "    print('processes refused at', len(procs))\n"
+        "for p in procs:\n"
+        "    p.kill()\n"
+    )
+    _, printed = run_command(program(source), "--disk-mb", "8", "--max-processes", "10", "--json")
+
+    stdout = json.loads(printed)["stdout"]
+    assert "disk full 28" in stdout
+    assert "processes refused at" in stdout

@@ -80,3 +80,56 @@ def test_another_user_cannot_change_them(client, other_user, sandbox):
     client.force_login(other_user)
 
     assert client.post(url(sandbox), {"args": "x", "stdin": ""}).status_code == 404
+
+
+def test_saved_vcpus_and_memory_go_with_the_next_run(signed_in, sandbox, owner, tier):
+    owner.quota.tier = tier("pro")
+    owner.quota.save()
+
+    response = signed_in.post(
+        url(sandbox), {"args": "", "stdin": "", "vcpus": "2", "memory_mb": "1024"}
+    )
+
+    assert response.status_code == 302
+    sandbox.refresh_from_db()
+    assert (sandbox.run_vcpus, sandbox.run_memory_mb) == (2, 1024)
+    signed_in.post(reverse("sandbox_run", args=[sandbox.pk]))
+    resources = Execution.objects.get().snapshot["resources"]
+    assert (resources["vcpus"], resources["memory_mb"]) == (2, 1024)
+
+
+def test_empty_resources_are_the_tiers_defaults(signed_in, sandbox):
+    signed_in.post(url(sandbox), {"args": "", "stdin": "", "vcpus": "", "memory_mb": ""})
+
+    signed_in.post(reverse("sandbox_run", args=[sandbox.pk]))
+    resources = Execution.objects.get().snapshot["resources"]
+    assert (resources["vcpus"], resources["memory_mb"]) == (1, 256)
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"vcpus": "2"}, "Your Free tier&#x27;s runs may use at most 1 vCPU; this run asks for 2."),
+        ({"memory_mb": "4096"}, "at most 512 MiB of memory; this run asks for 4096 MiB."),
+        ({"vcpus": "two"}, "vCPUs is a whole number."),
+    ],
+)
+def test_resources_over_the_tier_are_refused_beside_their_field(
+    signed_in, sandbox, fields, message
+):
+    response = signed_in.post(
+        url(sandbox), {"args": "", "stdin": "", **fields}, HTTP_HX_REQUEST="true"
+    )
+
+    page = response.content.decode()
+    assert message in page
+    assert 'aria-invalid="true"' in page
+    sandbox.refresh_from_db()
+    assert (sandbox.run_vcpus, sandbox.run_memory_mb) == (None, None)
+
+
+def test_the_panel_says_what_the_tier_allows(signed_in, sandbox):
+    page = signed_in.get(sandbox.get_absolute_url()).content.decode()
+
+    assert 'name="vcpus" min="1" max="1"' in page
+    assert "at most 1 vCPU and 512 MiB" in page

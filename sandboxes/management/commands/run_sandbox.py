@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sys
@@ -26,6 +27,7 @@ from sandboxes.network import CHANGE_POLICY, network_failure_in, network_hint
 
 NODE_SUFFIXES = (".js", ".mjs", ".cjs", ".ts", ".mts")
 DEFAULT_ENTRY = {"python": "main.py", "node": "main.js"}
+MiB = 1024 * 1024
 
 
 def _key_value(option: str, text: str) -> tuple[str, str]:
@@ -43,6 +45,39 @@ def _positive(option: str, text: str) -> float:
     if value <= 0:
         raise CommandError(f"{option} must be greater than 0, got {text}")
     return value
+
+
+def _whole(option: str, text: str, *, least: int = 1) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise CommandError(f"{option} must be a whole number, got {text!r}") from None
+    if value < least:
+        raise CommandError(f"{option} must be at least {least}, got {text}")
+    return value
+
+
+def _limits(options) -> Limits:
+    """The run's limits: the engine's defaults, changed by the options given."""
+    limits = Limits()
+    changes = {}
+    if options["timeout"]:
+        changes["timeout_seconds"] = _positive("--timeout", options["timeout"])
+    if options["cpus"]:
+        cpus = _whole("--cpus", options["cpus"])
+        host = len(os.sched_getaffinity(0))
+        if cpus > host:
+            raise CommandError(f"--cpus {cpus}: this host has {host} CPU{'s' if host > 1 else ''}")
+        changes["cpus"] = cpus
+    if options["memory_mb"]:
+        changes["memory_bytes"] = _whole("--memory-mb", options["memory_mb"], least=16) * MiB
+    if options["disk_mb"]:
+        changes["disk_bytes"] = _whole("--disk-mb", options["disk_mb"]) * MiB
+    if options["max_processes"]:
+        changes["max_processes"] = _whole("--max-processes", options["max_processes"])
+    limits = dataclasses.replace(limits, **changes)
+    # CPU time: the wall-clock limit on each of its vCPUs.
+    return dataclasses.replace(limits, cpu_seconds=limits.timeout_seconds * limits.cpus)
 
 
 NO_NETWORK_HINT = (
@@ -86,7 +121,22 @@ class Command(BaseCommand):
             "(default: from the file extension, else python).",
         )
         parser.add_argument("--timeout", help="Wall-clock limit in seconds.")
-        parser.add_argument("--memory-mb", help="Memory limit in MiB.")
+        parser.add_argument(
+            "--cpus", metavar="N",
+            help="vCPUs for the run (default 1, at most this host's CPUs): what the program's "
+            "CPU count reports and the CPU time it may use at once.",
+        )  # fmt: skip
+        parser.add_argument(
+            "--memory-mb", metavar="MIB", help="Memory limit in MiB (default 256, at least 16)."
+        )
+        parser.add_argument(
+            "--disk-mb", metavar="MIB",
+            help="Disk for /workspace, /tmp and /dev/shm together, in MiB (default 64).",
+        )  # fmt: skip
+        parser.add_argument(
+            "--max-processes", metavar="N",
+            help="Processes and threads the run may have at once (default 64).",
+        )  # fmt: skip
         parser.add_argument(
             "--env", action="append", default=[], metavar="KEY=VALUE",
             help="An environment variable for the program (repeatable).",
@@ -201,15 +251,8 @@ class Command(BaseCommand):
             name, file_path = _key_value("--file", item)
             files[name] = self._read(file_path, f"--file {name}")
         env = dict(_key_value("--env", item) for item in options["env"])
-        limits = Limits()  # the engine's defaults: an operator's run belongs to no tier
-        changes = {}
-        if options["timeout"]:
-            changes["timeout_seconds"] = _positive("--timeout", options["timeout"])
-            changes["cpu_seconds"] = changes["timeout_seconds"]
-        if options["memory_mb"]:
-            changes["memory_bytes"] = int(_positive("--memory-mb", options["memory_mb"]) * 2**20)
+        limits = _limits(options)
         try:
-            limits = type(limits)(**{**limits.__dict__, **changes})
             get_engine().prepare()
             get_engine().runtimes.get(runtime)
             return RunSpec(
