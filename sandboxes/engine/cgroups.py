@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import math
 import os
 import signal
 import time
@@ -22,6 +23,15 @@ from .spec import Limits
 
 V1_CONTROLLERS = ("memory", "pids", "cpu", "cpuacct")
 CPU_PERIOD_US = 100_000
+# A run's share of contended CPU time among runs grows with its vCPUs (the kernel's
+# defaults, 1024 and 100, are one vCPU's).
+V1_SHARES_PER_VCPU = 1024
+V2_WEIGHT_PER_VCPU = 100
+V2_WEIGHT_MAX = 10_000
+
+
+def _vcpus(limits: Limits) -> int:
+    return max(1, math.ceil(limits.cpus))
 
 
 @dataclass(frozen=True)
@@ -104,6 +114,7 @@ class V1RunCgroup(RunCgroup):
         _write(self.dirs["pids"] / "pids.max", limits.max_processes)
         _write(self.dirs["cpu"] / "cpu.cfs_period_us", CPU_PERIOD_US)
         _write(self.dirs["cpu"] / "cpu.cfs_quota_us", int(limits.cpus * CPU_PERIOD_US))
+        _write(self.dirs["cpu"] / "cpu.shares", V1_SHARES_PER_VCPU * _vcpus(limits))
 
     def usage(self) -> Usage:
         memory = self.dirs["memory"]
@@ -142,6 +153,8 @@ class V2RunCgroup(RunCgroup):
             _write(self.path / "memory.swap.max", 0)
         _write(self.path / "pids.max", limits.max_processes)
         _write(self.path / "cpu.max", f"{int(limits.cpus * CPU_PERIOD_US)} {CPU_PERIOD_US}")
+        weight = min(V2_WEIGHT_MAX, V2_WEIGHT_PER_VCPU * _vcpus(limits))
+        _write(self.path / "cpu.weight", weight)
 
     def usage(self) -> Usage:
         cpu = dict(line.split() for line in (self.path / "cpu.stat").read_text().splitlines())

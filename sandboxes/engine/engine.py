@@ -21,6 +21,7 @@ from .bwrap import bwrap_arguments, launcher_command
 from .cancel import CancelToken
 from .cgroups import Cgroups, RunCgroup
 from .config import EngineConfig
+from .cpus import CpuSets
 from .errors import EngineError, EngineUnavailable, InstallFailed
 from .launcher import LauncherPool
 from .layout import GENERATED_ETC_FILES, SANDBOX_UID
@@ -52,6 +53,7 @@ class Engine:
         self._launchers: LauncherPool | None = None
         self.packages: PackageManager | None = None
         self.gvisor_platform: gvisor_platform.Platform | None = None
+        self.cpu_sets = CpuSets()
         self.network_tools = NetworkTools(
             slirp4netns=config.slirp4netns,
             nft=config.nft,
@@ -367,6 +369,10 @@ class Engine:
         self._watch(cleanup, launcher.cgroup)
         limits = spec.limits
         launcher.cgroup.apply(limits)
+        cpus = self.cpu_sets.take(limits.cpus)
+        with contextlib.suppress(ProcessLookupError):  # a launcher that died: the runner says
+            # bubblewrap has started nothing yet: everything it starts inherits this.
+            os.sched_setaffinity(launcher.process.pid, cpus)
         etc = layout.etc_dir(self.config.scratch_dir)
         binds = self._binds(runtime, workspace, packages, etc)
         if network is not None:
@@ -374,7 +380,9 @@ class Engine:
         arguments = bwrap_arguments(
             binds=binds,
             program=runtime.command(spec.entry, spec.argv),
-            env=layout.environment(runtime, spec.env, packages=packages is not None),
+            env=layout.environment(
+                runtime, spec.env, packages=packages is not None, cpus=len(cpus)
+            ),
             open_files=limits.open_files,
             open_files_soft=limits.open_files_soft,
             # Per process, a backstop a second past the run's limit: the runner's check of
@@ -421,12 +429,15 @@ class Engine:
         self._watch(cleanup, cgroup)
         limits = spec.limits
         cgroup.apply(gvisor.host_limits(limits))
+        cpus = self.cpu_sets.take(limits.cpus)
         etc = gvisor.etc_dir(self.config.scratch_dir)
         config = gvisor.oci_config(
             rootfs=container.rootfs,
             binds=self._binds(runtime, workspace, packages, etc),
             program=runtime.command(spec.entry, spec.argv),
-            env=layout.environment(runtime, spec.env, packages=packages is not None),
+            env=layout.environment(
+                runtime, spec.env, packages=packages is not None, cpus=len(cpus)
+            ),
             open_files=limits.open_files,
             open_files_soft=limits.open_files_soft,
             cpu_seconds=max(1, int(limits.cpu_seconds + 0.999)),
@@ -439,6 +450,7 @@ class Engine:
                 setpriv=self.config.setpriv,
                 procs_files=cgroup.procs_files,
                 platform=platform.name,
+                cpus=cpus,
             ),
             stdin=asyncio.subprocess.PIPE
             if spec.stdin or streamed_stdin

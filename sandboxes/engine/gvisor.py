@@ -32,6 +32,7 @@ from typing import Any
 
 from . import seccomp
 from .cgroups import owner_is_alive
+from .cpus import cpu_list
 from .layout import (
     GVISOR_ETC_FILES,
     HOST_ETC_FILES,
@@ -253,15 +254,26 @@ class Container:
         (self.dir / "config.json").write_text(json.dumps(config))
 
     def command(
-        self, *, runsc: str, setpriv: str, procs_files: Sequence[Path], platform: str = "ptrace"
+        self,
+        *,
+        runsc: str,
+        setpriv: str,
+        procs_files: Sequence[Path],
+        platform: str = "ptrace",
+        cpus: Iterable[int] = (),
+        taskset: str = "/usr/bin/taskset",
     ) -> list[str]:
         """A root shell joins the run's cgroups (runsc's sentry and gofer inherit them),
         then becomes runsc; cgroup limits, usage and kill_all work as for bubblewrap.
+        With `cpus`, all of it runs on those CPUs from its start (the sentry gives the
+        program as many as it has itself).
 
         runsc dies with the engine, as bubblewrap does (--die-with-parent), and its sentry
         and gofer with it (runsc starts them "attached").
         """
+        pinned = [taskset, "--cpu-list", cpu_list(cpus)] if cpus else []
         return [
+            *pinned,
             "/bin/sh", "-c", ENTER_CGROUPS_AND_EXEC, "sh",
             str(len(procs_files)), *map(str, procs_files), _runsc_open_files(),
             setpriv, "--pdeathsig", "KILL", "--",

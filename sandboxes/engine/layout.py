@@ -136,9 +136,11 @@ def package_bind(runtime: Runtime, environment_dir: Path) -> Bind:
 
 
 def environment(
-    runtime: Runtime, user_env: Mapping[str, str], *, packages: bool = False
+    runtime: Runtime, user_env: Mapping[str, str], *, packages: bool = False, cpus: int = 0
 ) -> dict[str, str]:
-    """The program's whole environment: nothing of the host's."""
+    """The program's whole environment: nothing of the host's. With `cpus`, Python's
+    os.cpu_count() says that many (3.13's PYTHON_CPU_COUNT; process_cpu_count() and Node
+    read the run's CPU affinity)."""
     path = f"{runtime.executable.parent}:/usr/local/bin:/usr/bin:/bin"
     extra: dict[str, str] = {}
     if packages and runtime.language == "python":
@@ -148,6 +150,8 @@ def environment(
         extra = {"PYTHONPATH": PYTHON_PACKAGES, "MPLBACKEND": "Agg"}
     elif packages:
         path = f"{path}:{NODE_MODULES}/.bin"
+    if cpus and runtime.language == "python":
+        extra["PYTHON_CPU_COUNT"] = str(cpus)
     return {
         "PATH": path,
         "HOME": HOME,

@@ -6,13 +6,14 @@ from __future__ import annotations
 import json
 
 import pytest
+from asgiref.sync import sync_to_async
 
 from api.run_request import run_request_parse
 from api.services.runs import api_run_start
 from sandboxes.models import Execution
 from tests.factories import UserFactory
 
-from .conftest import post_json, run_body
+from .conftest import async_client_for, post_json, run_body, token_for
 
 URL = "/api/sandbox"
 
@@ -80,3 +81,22 @@ async def test_memory_over_the_request_ends_the_run_as_out_of_memory(live_dispat
     assert result["status"] == "oom_killed"
     assert result["memoryMb"] == 64
     assert result["peakMemoryBytes"] <= 64 * 1024 * 1024
+
+
+@pytest.mark.sandbox
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.timeout(120)
+async def test_a_two_vcpu_run_reports_two_cpus_to_its_program(live_dispatcher, tier):
+    user = await sync_to_async(UserFactory)(
+        username="pro-user", tier=await sync_to_async(tier)("pro")
+    )
+    client = async_client_for(await sync_to_async(token_for)(user))
+    code = "import os\nprint(os.cpu_count(), os.process_cpu_count())\n"
+
+    response = await client.post(
+        URL, json.dumps(run_body(code, vcpus=2)), content_type="application/json"
+    )
+
+    result = response.json()
+    assert response.status_code == 200, result
+    assert (result["status"], result["stdout"], result["vcpus"]) == ("succeeded", "2 2\n", 2)

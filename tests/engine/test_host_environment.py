@@ -50,7 +50,8 @@ for (const pid of fs.readdirSync("/proc").filter((name) => /^\\d+$/.test(name)))
 }
 
 SANDBOX_VARIABLES = {"PATH", "HOME", "TMPDIR", "LANG", "USER", "PWD"}
-PYTHON_VARIABLES = {"PYTHONUNBUFFERED", "PYTHONDONTWRITEBYTECODE"}
+# PYTHON_CPU_COUNT: os.cpu_count() says the run's vCPUs (tests/engine/test_vcpus.py).
+PYTHON_VARIABLES = {"PYTHONUNBUFFERED", "PYTHONDONTWRITEBYTECODE", "PYTHON_CPU_COUNT"}
 
 
 def variables(output: str, where: str) -> dict[str, str]:
