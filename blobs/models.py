@@ -22,7 +22,7 @@ class Blob(models.Model):
     @classmethod
     def references(cls) -> list:
         """The relations that point at blobs (whoever declares a ForeignKey to Blob)."""
-        return [rel for rel in cls._meta.related_objects if rel.many_to_one or rel.one_to_one]
+        return [rel for rel in cls._meta.related_objects if rel.one_to_many or rel.one_to_one]
 
     def is_referenced(self) -> bool:
         return any(

@@ -66,13 +66,19 @@ def produced_files_admit(
     files: dict[str, bytes],
     *,
     present: set[str],
+    artifact_bytes: int,
     sizes: dict[str, int] | None = None,
     room: int | None = None,
 ) -> tuple[dict[str, bytes], list[tuple[str, str]]]:
-    """The files a run wrote that a sandbox may keep, by the rules its owner's own files
-    follow (name, size, count with the `present` ones, and the `room` in bytes its storage
-    has left, where `sizes` are the present files'), in path order; and the others as
-    (path shown safely, reason)."""
+    """The files a run wrote that it keeps, in path order, and (path shown safely, reason)
+    for those its sandbox does not keep.
+
+    Names follow the rules its owner's own files follow. A file up to MAX_FILE_BYTES is
+    kept with the run and in the sandbox, within the count a sandbox holds (with the
+    `present` ones) and the `room` in bytes its storage has left (`sizes`: the present
+    files'). A larger one, up to `artifact_bytes` (the tier's storage), is kept with the
+    run only, for download: a workspace file that large could not be run again. Larger
+    still, it is not kept."""
     kept: dict[str, bytes] = {}
     skipped: list[tuple[str, str]] = []
     count = len(present)
@@ -83,15 +89,23 @@ def produced_files_admit(
             path.encode()
             if validate_path(path) != path:
                 raise ValidationError("File names cannot begin or end with a space.")
-            if len(content) > MAX_FILE_BYTES:
+            if len(content) > artifact_bytes:
                 raise ValidationError(
-                    f"{len(content):,} bytes; a file may hold {MAX_FILE_BYTES:,}."
+                    f"{len(content):,} bytes; a file a run writes may hold {artifact_bytes:,} "
+                    "(the tier's storage)."
                 )
         except ValidationError as error:
             skipped.append((_shown(path), error.messages[0]))
             continue
         except UnicodeError:
             skipped.append((_shown(path), "The file name is not valid UTF-8."))
+            continue
+        if len(content) > MAX_FILE_BYTES:
+            skipped.append(
+                (path, f"{len(content):,} bytes; a workspace file may hold {MAX_FILE_BYTES:,}, "
+                 "so it is kept with this run only.")
+            )  # fmt: skip
+            kept[path] = content
             continue
         if path not in present and count >= MAX_FILES:
             skipped.append((path, f"A sandbox may hold {MAX_FILES} files."))

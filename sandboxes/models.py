@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import uuid
 
 from django.conf import settings
+from django.core.files import File
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from blobs.contents import content_open
+from blobs.models import Blob
 from quotas.models import NetworkChoice
 from sandboxes import filetypes
 from sandboxes.fields import SealedTextField
@@ -62,11 +66,39 @@ class Sandbox(models.Model):
         return self.files.aggregate(total=models.Sum("size"))["total"] or 0
 
 
-class SandboxFile(models.Model):
-    sandbox = models.ForeignKey(Sandbox, on_delete=models.CASCADE, related_name="files")
+class StoredFile(models.Model):
+    """A file's path and size; its bytes live in storage (blobs), named by their digest and
+    shared by every file holding the same bytes."""
+
     path = models.CharField(max_length=255)
-    content = models.BinaryField()
-    size = models.PositiveIntegerField()
+    blob = models.ForeignKey(
+        Blob, on_delete=models.PROTECT, null=True, related_name="%(app_label)s_%(class)s"
+    )
+    # Rows from before contents moved to storage hold them here until
+    # `manage.py move_files_to_storage` moves them (then it is NULL).
+    content = models.BinaryField(null=True, editable=False)
+    size = models.PositiveBigIntegerField()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def digest(self) -> str | None:
+        return self.blob_id
+
+    def open(self) -> File:
+        """The content, to read in chunks (close it, or use `with`)."""
+        if self.blob_id is not None:
+            return content_open(self.blob_id)
+        return File(io.BytesIO(bytes(self.content or b"")), name=self.path)
+
+    def read(self) -> bytes:
+        with self.open() as file:
+            return file.read()
+
+
+class SandboxFile(StoredFile):
+    sandbox = models.ForeignKey(Sandbox, on_delete=models.CASCADE, related_name="files")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -85,7 +117,7 @@ class SandboxFile(models.Model):
     def text(self) -> str | None:
         """The content as text, or None for a binary file."""
         try:
-            return bytes(self.content).decode()
+            return self.read().decode()
         except UnicodeDecodeError:
             return None
 
@@ -225,7 +257,8 @@ class Execution(models.Model):
         return sorted(self.snapshot.get("files") or self.snapshot.get("sizes", {}))
 
     def files_skipped_message(self) -> str:
-        """One sentence on the files it wrote that were not kept ("" when none)."""
+        """One sentence on the files it wrote that its sandbox did not keep ("" when none):
+        some not kept at all, some (too large for a workspace) kept with the run only."""
         count = self.files_skipped_count
         if not count:
             return ""
@@ -233,7 +266,7 @@ class Execution(models.Model):
         more = count - len(self.files_skipped)
         rest = f"; and {more} more" if more > 0 else ""
         noun = "file it wrote was" if count == 1 else "files it wrote were"
-        return f"{count} {noun} not kept ({listed}{rest})."
+        return f"{count} {noun} not kept in the sandbox ({listed}{rest})."
 
     @property
     def files_kept(self) -> bool:
@@ -296,13 +329,11 @@ class OutputChunk(models.Model):
         return f"{self.execution_id} #{self.seq} {self.stream}"
 
 
-class ExecutionFile(models.Model):
-    """A file the run created or changed, kept with the run (the sandbox keeps its own copy)."""
+class ExecutionFile(StoredFile):
+    """A file the run created or changed, kept with the run (the sandbox keeps its own copy
+    of those a workspace may hold: the same blob)."""
 
     execution = models.ForeignKey(Execution, on_delete=models.CASCADE, related_name="files")
-    path = models.CharField(max_length=255)
-    content = models.BinaryField()
-    size = models.PositiveIntegerField()
 
     class Meta:
         ordering = ["path"]

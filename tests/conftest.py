@@ -18,7 +18,7 @@ from sandboxes.engine_config import get_engine
 from sandboxes.services.workspaces import sandbox_create
 from tests.factories import UserFactory, seeded_tier
 from tests.nethosts import NetHosts, nethosts
-from tests.s3server import S3Server, s3_server
+from tests.s3server import S3Bucket, S3Server, s3_server
 
 
 @pytest.fixture(scope="session")
@@ -147,14 +147,14 @@ def s3(tmp_path_factory) -> S3Server:
 
 
 @pytest.fixture
-def blobs_on_s3(s3, settings) -> S3Server:
+def blobs_on_s3(s3, settings) -> S3Bucket:
     """File contents in a fresh bucket of the S3 server, for this test."""
-    bucket = s3.bucket(f"blobs-{uuid.uuid4().hex[:12]}")
+    bucket = s3.bucket(f"blobs-{uuid.uuid4().hex[:12]}", prefix="contents")
     settings.STORAGES = {
         **settings.STORAGES,
-        "blobs": storage_from_url(s3.storage_url(bucket, "contents"), data_dir=Path("/unused")),
+        "blobs": storage_from_url(bucket.storage_url, data_dir=Path("/unused")),
     }
-    return s3
+    return bucket
 
 
 @pytest.fixture(params=["filesystem", "s3"])

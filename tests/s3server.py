@@ -39,9 +39,24 @@ class S3Server:
             aws_secret_access_key=SECRET_KEY,
         )
 
-    def bucket(self, name: str) -> str:
+    def bucket(self, name: str, prefix: str = "") -> S3Bucket:
         self.client().create_bucket(Bucket=name)
-        return name
+        return S3Bucket(self, name, prefix)
+
+
+@dataclass(frozen=True)
+class S3Bucket:
+    server: S3Server
+    name: str
+    prefix: str
+
+    @property
+    def storage_url(self) -> str:
+        return self.server.storage_url(self.name, self.prefix)
+
+    def object_names(self) -> list[str]:
+        answer = self.server.client().list_objects_v2(Bucket=self.name)
+        return sorted(item["Key"] for item in answer.get("Contents", []))
 
 
 def _free_port() -> int:

@@ -7,7 +7,7 @@ from pathlib import PurePosixPath
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.csp import CSP
-from django.utils.http import content_disposition_header, urlencode
+from django.utils.http import urlencode
 from django.views.decorators.csp import csp_override
 
 from api.endpoint import api_endpoint
@@ -20,6 +20,7 @@ from api.selectors.executions import (
     execution_output,
     execution_page,
 )
+from blobs.responses import StoredFileResponse
 from config.numbers import ascii_int
 from sandboxes.models import Execution
 from sandboxes.selectors import execution_get
@@ -84,11 +85,12 @@ def execution_file(request: HttpRequest, execution_id, path: str) -> HttpRespons
     file = execution_file_get(execution=execution, path=path)
     if file is None:
         raise ApiError(404, f"This run produced no file {path!r}.")
-    response = HttpResponse(bytes(file.content), content_type="application/octet-stream")
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=PurePosixPath(file.path).name
+    return StoredFileResponse(
+        file.open(),
+        content_type="application/octet-stream",
+        as_attachment=True,
+        filename=PurePosixPath(file.path).name,
     )
-    return response
 
 
 def _statuses(values: list[str]) -> list[str]:

@@ -23,16 +23,22 @@ from quotas.services import quota_reserve, quota_roll_over, quota_settle
 from sandboxes.dispatch import get_dispatcher
 from sandboxes.engine import RunResult
 from sandboxes.limits import (
+    MAX_FILE_BYTES,
     produced_files_admit,
     validate_args,
     validate_files,
     validate_stdin,
     validate_variable,
 )
-from sandboxes.models import Execution, ExecutionFile, OutputChunk, Sandbox, SandboxFile
+from sandboxes.models import Execution, OutputChunk, Sandbox
 from sandboxes.network import network_for_run, network_hint
 from sandboxes.resources import resources_for_run
 from sandboxes.services.packages import package_usage_record, packages_check
+from sandboxes.services.stored_files import (
+    execution_files_add,
+    sandbox_file_put,
+    stored_files_delete,
+)
 from sandboxes.services.workspaces import runtime_check
 
 logger = logging.getLogger(__name__)
@@ -157,7 +163,7 @@ def execution_start(
 def execution_start_for_sandbox(*, sandbox: Sandbox, timeout_seconds: int | None = None):
     """A run from the editor: the sandbox's arguments, stdin text, vCPUs and memory; with
     no stdin text, the run is interactive (its console writes what the owner types)."""
-    files = {f.path: bytes(f.content) for f in sandbox.files.all()}
+    files = {f.path: f.read() for f in sandbox.files.all()}
     return execution_start(
         user=sandbox.owner,
         runtime=sandbox.runtime,
@@ -332,28 +338,29 @@ def _keep_files(execution: Execution, result: RunResult) -> None:
     """Keep what the run wrote by the rules the sandbox's own files follow (a run must not
     leave its sandbox unable to run again); the rest is counted and named on the run."""
     sandbox = execution.sandbox
+    storage_bytes = quota_get(user=execution.owner).tier.storage_bytes
     sizes: dict[str, int] = {}
     room = None
     if sandbox is not None:
         deleted = sandbox.files.filter(path__in=result.deleted_files)
-        deleted.exclude(path=sandbox.entry_file).delete()
+        stored_files_delete(deleted.exclude(path=sandbox.entry_file))
         sizes = dict(sandbox.files.values_list("path", "size"))
         # A run's disk may be larger than what its sandbox may keep.
-        room = quota_get(user=execution.owner).tier.storage_bytes - sum(sizes.values())
-    kept, skipped = produced_files_admit(result.files, present=set(sizes), sizes=sizes, room=room)
+        room = storage_bytes - sum(sizes.values())
+    kept, skipped = produced_files_admit(
+        result.files, present=set(sizes), artifact_bytes=storage_bytes, sizes=sizes, room=room
+    )
     execution.files_skipped_count = len(skipped)
     execution.files_skipped = [list(item) for item in skipped[:SKIPPED_LISTED]]
-    ExecutionFile.objects.bulk_create(
-        ExecutionFile(execution=execution, path=path, content=content, size=len(content))
-        for path, content in kept.items()
-    )
+    # Contents go to storage (blobs), not the database: a large file the run wrote goes
+    # from this process (a worker's) straight there.
+    execution_files_add(execution=execution, files=kept)
     if sandbox is None:
         return
     # Persistent state: what the run wrote is there next run, within the tier's storage.
     for path, content in kept.items():
-        SandboxFile.objects.update_or_create(
-            sandbox=sandbox, path=path, defaults={"content": content, "size": len(content)}
-        )
+        if len(content) <= MAX_FILE_BYTES:
+            sandbox_file_put(sandbox=sandbox, path=path, content=content)
 
 
 def execution_mark_lost(*, executions: QuerySet[Execution], reason: str) -> int:

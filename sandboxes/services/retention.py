@@ -1,5 +1,6 @@
 """Retention: runs older than their owner's tier keeps them (or than an operator's number
-of days) are deleted with their output and files, after their usage is added to the
+of days) are deleted with their output and files (their contents in storage once no
+other file holds them), after their usage is added to the
 daily totals the operations dashboard reads (UsageDay)."""
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from django.utils import timezone
 
 from quotas.models import Reservation, Tier
 from sandboxes.models import Execution, ExecutionFile, OutputChunk, UsageDay
+from sandboxes.services.stored_files import stored_files_delete
 
 BATCH = 500  # runs per transaction: a long prune never holds one huge transaction
 
@@ -66,6 +68,7 @@ def _prune_batch(ids: list) -> Pruned:
     _usage_add(batch)
     reservations = list(batch.exclude(reservation=None).values_list("reservation_id", flat=True))
     pruned = executions_prune_count(executions=batch)
+    stored_files_delete(ExecutionFile.objects.filter(execution__in=batch))
     batch.delete()
     Reservation.objects.filter(pk__in=reservations, settled_at__isnull=False).delete()
     return pruned

@@ -9,6 +9,7 @@ from django.db import transaction
 from quotas.models import NetworkChoice
 from sandboxes.models import Sandbox
 from sandboxes.services.packages import packages_check
+from sandboxes.services.stored_files import stored_files_delete
 from sandboxes.services.workspaces import (
     sandbox_create,
     sandbox_files_save,
@@ -31,7 +32,7 @@ def sandbox_create_from_starter(*, owner, slug: str, name: str = "") -> Sandbox:
     default network (the Network panel says what the tier allows)."""
     starter = starter_get(slug)
     sandbox = sandbox_create(owner=owner, name=name or starter.title, runtime=starter.language)
-    sandbox.files.exclude(path__in=list(starter.files)).delete()
+    stored_files_delete(sandbox.files.exclude(path__in=list(starter.files)))
     sandbox_files_save(
         sandbox=sandbox, files={path: text.encode() for path, text in starter.files.items()}
     )

@@ -28,6 +28,7 @@ from sandboxes.limits import (
 from sandboxes.models import EnvironmentVariable, Sandbox, SandboxFile
 from sandboxes.network import network_default, network_policy_check
 from sandboxes.resources import resources_for_run
+from sandboxes.services.stored_files import sandbox_file_put, stored_files_delete
 
 STARTER_CODE = {
     "python": 'import sys\n\nprint(f"Hello from Python {sys.version.split()[0]}!")\n',
@@ -71,8 +72,7 @@ def sandbox_create(*, owner, name: str, runtime: str) -> Sandbox:
     sandbox = Sandbox.objects.create(
         owner=owner, name=name, runtime=runtime, entry_file=entry, network_mode=network["mode"]
     )
-    starter = STARTER_CODE[language].encode()
-    SandboxFile.objects.create(sandbox=sandbox, path=entry, content=starter, size=len(starter))
+    sandbox_file_put(sandbox=sandbox, path=entry, content=STARTER_CODE[language].encode())
     return sandbox
 
 
@@ -85,6 +85,7 @@ def sandbox_rename(*, sandbox: Sandbox, name: str) -> Sandbox:
 
 @transaction.atomic
 def sandbox_delete(*, sandbox: Sandbox) -> None:
+    stored_files_delete(sandbox.files.all())
     sandbox.delete()
 
 
@@ -109,9 +110,7 @@ def sandbox_file_save(*, sandbox: Sandbox, path: str, content: bytes) -> Sandbox
     if existing is None and sandbox.files.count() >= MAX_FILES:
         raise ValidationError({"path": f"A sandbox may hold {MAX_FILES} files."})
     _check_storage(sandbox, adding=len(content), replacing=existing.size if existing else 0)
-    file, _ = SandboxFile.objects.update_or_create(
-        sandbox=sandbox, path=path, defaults={"content": content, "size": len(content)}
-    )
+    file = sandbox_file_put(sandbox=sandbox, path=path, content=content)
     sandbox.save(update_fields=["updated_at"])
     return file
 
@@ -147,9 +146,7 @@ def sandbox_files_save(
         field=field,
     )
     saved = [
-        SandboxFile.objects.update_or_create(
-            sandbox=sandbox, path=path, defaults={"content": content, "size": len(content)}
-        )[0]
+        sandbox_file_put(sandbox=sandbox, path=path, content=content)
         for path, content in cleaned.items()
     ]
     sandbox.save(update_fields=["updated_at"])
@@ -234,7 +231,7 @@ def sandbox_file_rename(*, sandbox: Sandbox, path: str, new_path: str) -> Sandbo
 def sandbox_file_delete(*, sandbox: Sandbox, path: str) -> None:
     if path == sandbox.entry_file:
         raise ValidationError({"path": "The entry file cannot be deleted; choose another first."})
-    sandbox.files.filter(path=path).delete()
+    stored_files_delete(sandbox.files.filter(path=path))
     sandbox.save(update_fields=["updated_at"])
 
 

@@ -10,9 +10,9 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.csp import CSP
-from django.utils.http import content_disposition_header
 from django.views.decorators.csp import csp_override
 
+from blobs.responses import StoredFileResponse
 from sandboxes import filetypes
 from sandboxes.forms import error_messages
 from sandboxes.models import Execution
@@ -70,7 +70,7 @@ def uploaded_bytes(upload) -> bytes:
 
 
 def file_response(file, *, inline: bool = False) -> HttpResponse:
-    """A stored file (SandboxFile or ExecutionFile) as a download.
+    """A stored file (SandboxFile or ExecutionFile) as a download, streamed from storage.
 
     Only PNG, JPEG and GIF are ever served inline (for <img>, when asked); everything else,
     SVG included, is an attachment of a type the browser will not render as a page.
@@ -80,10 +80,11 @@ def file_response(file, *, inline: bool = False) -> HttpResponse:
     image = filetypes.image_type(file.path)
     raster = image is not None and image != filetypes.SVG
     content_type = image or "application/octet-stream"
-    response = HttpResponse(bytes(file.content), content_type=content_type)
-    name = PurePosixPath(file.path).name
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=not (inline and raster), filename=name
+    response = StoredFileResponse(
+        file.open(),
+        content_type=content_type,
+        as_attachment=not (inline and raster),
+        filename=PurePosixPath(file.path).name,
     )
     response["Cache-Control"] = "private, no-cache"
     return response

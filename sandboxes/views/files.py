@@ -6,15 +6,14 @@ without it, with a redirect back to the editor.
 
 from __future__ import annotations
 
-import io
-import zipfile
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
+from blobs.responses import StreamedResponse, zip_stream
 from sandboxes.forms import (
     FileCreateForm,
     FilePathForm,
@@ -157,16 +156,16 @@ def download(request: HttpRequest, sandbox_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def download_all(request: HttpRequest, sandbox_id: int) -> FileResponse:
+def download_all(request: HttpRequest, sandbox_id: int) -> StreamedResponse:
     """Every file of the sandbox in one zip archive (a name no workspace may hold, such as
     one with '..' or a backslash from before the rules, is left out: unzipping never
     writes outside the folder)."""
     sandbox = sandbox_get(user=request.user, sandbox_id=sandbox_id)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for file in sandbox.files.all():
-            if path_is_valid(file.path):
-                archive.writestr(file.path, bytes(file.content))
-    buffer.seek(0)
+    files = [file for file in sandbox.files.all() if path_is_valid(file.path)]
     name = "".join(c if c.isalnum() or c in "-_" else "-" for c in sandbox.name) or "sandbox"
-    return FileResponse(buffer, as_attachment=True, filename=f"{name}.zip")
+    # Made as it is sent, from storage: no archive (or file) whole in memory.
+    return StreamedResponse(
+        zip_stream((file.path, file.size, file.open) for file in files),
+        content_type="application/zip",
+        headers={"Content-Disposition": content_disposition_header(True, f"{name}.zip")},
+    )

@@ -13,7 +13,8 @@ from django.db import close_old_connections
 from django.test import AsyncClient, Client
 
 from api.services.tokens import api_token_create
-from sandboxes.models import Execution, ExecutionFile, OutputChunk
+from sandboxes.models import Execution, OutputChunk
+from sandboxes.services.stored_files import execution_files_add
 
 # The dispatcher bound to the test's own loop, as in the sandboxes tests.
 
@@ -124,10 +125,7 @@ def recorded_run(
         OutputChunk(execution=execution, seq=seq, stream=stream, data=data)
         for seq, (stream, data) in enumerate(output, start=1)
     )
-    for path, content in (files or {}).items():
-        ExecutionFile.objects.create(
-            execution=execution, path=path, content=content, size=len(content)
-        )
+    execution_files_add(execution=execution, files=files or {})
     return execution
 
 

@@ -13,7 +13,7 @@ def test_the_owner_downloads_a_produced_file(api, owner):
     response = api.get(f"/api/executions/{run.pk}/files/charts/plot.png")
 
     assert response.status_code == 200
-    assert response.content == PNG
+    assert response.getvalue() == PNG
     assert response["Content-Type"] == "application/octet-stream"
     assert response["Content-Disposition"] == 'attachment; filename="plot.png"'
     assert "sandbox" in response["Content-Security-Policy"]
@@ -47,5 +47,5 @@ def test_a_file_named_with_a_line_break_is_listed_and_downloads(api, owner):
 
     response = api.get(listed["url"])
     assert response.status_code == 200
-    assert response.content == b"data"
+    assert response.getvalue() == b"data"
     assert "Set-Cookie" not in response.headers

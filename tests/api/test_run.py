@@ -83,7 +83,7 @@ async def test_files_the_run_wrote_are_listed_with_their_url(live_dispatcher, as
     assert produced["path"] == "out.csv"
     assert produced["size"] == 4
     download = await async_api.get(produced["url"])
-    assert download.content == b"a,b\n"
+    assert b"".join([block async for block in aiter(download)]) == b"a,b\n"
 
 
 async def test_a_run_over_its_timeout_ends_as_timed_out(live_dispatcher, async_api):

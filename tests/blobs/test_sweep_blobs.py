@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -19,8 +20,11 @@ from django.utils import timezone
 from blobs.contents import blob_storage, content_name, content_write, contents_listed
 from blobs.models import Blob
 from blobs.services import blob_store
+from blobs.sweep import blobs_sweep
+from sandboxes.services.workspaces import sandbox_create, sandbox_file_save
 
 ROOT = Path(__file__).resolve().parents[2]
+APPLICATION_NAME = "killed-between-writes"  # its PostgreSQL sessions, by name
 
 # A real process storing a blob, paused (then killed) between the content's write and
 # its row's commit.
@@ -39,6 +43,16 @@ with transaction.atomic():
     services.blob_store(sys.argv[1].encode())
 """
 
+# The same, through the service the editor's Save calls.
+SAVE_AND_PAUSE = STORE_AND_PAUSE.replace(
+    """with transaction.atomic():
+    services.blob_store(sys.argv[1].encode())""",
+    """from sandboxes.models import Sandbox
+from sandboxes.services.workspaces import sandbox_file_save
+sandbox_file_save(sandbox=Sandbox.objects.get(pk=sys.argv[2]), path="data.txt",
+                  content=sys.argv[1].encode())""",
+)
+
 
 def database_url() -> str:
     settings = connection.settings_dict
@@ -56,6 +70,7 @@ def killed_between_the_writes(script: str, *args: str, storage_url: str) -> str:
         "DATABASE_URL": database_url(),
         "STORAGE_URL": storage_url,
         "PYTHONUNBUFFERED": "1",
+        "PGAPPNAME": APPLICATION_NAME,
     }
     process = subprocess.Popen(
         [sys.executable, "-c", script, *args], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True
@@ -69,7 +84,26 @@ def killed_between_the_writes(script: str, *args: str, storage_url: str) -> str:
         if process.poll() is None:
             process.kill()
             process.wait()
+    _wait_for_its_session_to_end()
     return line.split()[1]
+
+
+def _wait_for_its_session_to_end() -> None:
+    """PostgreSQL ends a dead client's session (rolling back its transaction) on its own
+    time: the checks after, and dropping the test database, wait for it."""
+    if connection.vendor != "postgresql":
+        return
+    query = (
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+        f"AND application_name = '{APPLICATION_NAME}'"
+    )
+    for _ in range(300):
+        with connection.cursor() as cursor:
+            cursor.execute(query)
+            if cursor.fetchone()[0] == 0:
+                return
+        time.sleep(0.05)
+    raise AssertionError("the killed process's database session did not end in 15 s")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -127,3 +161,32 @@ def test_a_blob_whose_content_is_missing_is_reported(blob_backend):
         call_command("sweep_blobs")
 
     assert Blob.objects.filter(pk=blob.pk).exists()  # never deleted: it is evidence
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_save_killed_between_the_two_writes_leaves_the_sandbox_whole(settings, owner):
+    sandbox = sandbox_create(owner=owner, name="Crash", runtime="python")
+    before = {f.path: f.read() for f in sandbox.files.all()}
+    location = settings.STORAGES["blobs"]["OPTIONS"]["location"]
+
+    digest = killed_between_the_writes(
+        SAVE_AND_PAUSE, "never saved", str(sandbox.pk), storage_url=f"file://{location}"
+    )
+
+    assert digest in {d for d, _ in contents_listed()}
+    sweep = blobs_sweep(grace=timedelta(0))
+    assert sweep.orphaned == [digest]
+    assert sweep.dangling == [] and sweep.unreferenced == []
+    assert {d for d, _ in contents_listed()} == set(Blob.objects.values_list("pk", flat=True))
+    assert {f.path: f.read() for f in sandbox.files.all()} == before
+
+
+@pytest.mark.django_db
+def test_contents_files_hold_are_never_swept(sandbox):
+    sandbox_file_save(sandbox=sandbox, path="kept.txt", content=b"held")
+    Blob.objects.update(created_at=timezone.now() - timedelta(days=1))
+
+    sweep = blobs_sweep(grace=timedelta(0))
+
+    assert sweep.orphaned == sweep.unreferenced == sweep.dangling == []
+    assert sandbox.files.get(path="kept.txt").read() == b"held"

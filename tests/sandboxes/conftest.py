@@ -32,7 +32,7 @@ def make_execution():
     (nothing is executed)."""
 
     def make(sandbox, **fields) -> Execution:
-        files = {f.path: base64.b64encode(bytes(f.content)).decode() for f in sandbox.files.all()}
+        files = {f.path: base64.b64encode(f.read()).decode() for f in sandbox.files.all()}
         defaults = {
             "owner": sandbox.owner,
             "sandbox": sandbox,

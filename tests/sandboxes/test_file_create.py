@@ -18,7 +18,7 @@ def test_the_owner_adds_an_empty_file_and_the_editor_is_told_to_open_it(signed_i
     response = signed_in.post(url(sandbox), {"path": "lib/utils.py"}, headers=HTMX)
 
     file = sandbox.files.get(path="lib/utils.py")
-    assert bytes(file.content) == b""
+    assert file.read() == b""
     assert json.loads(response["HX-Trigger"]) == {"files:open": {"path": "lib/utils.py"}}
     assert 'data-open-file="lib/utils.py"' in response.content.decode()
 
@@ -37,7 +37,7 @@ def test_an_existing_name_is_not_overwritten(signed_in, sandbox):
     response = signed_in.post(url(sandbox), {"path": "main.py"}, headers=HTMX)
 
     assert "main.py already exists." in response.content.decode()
-    assert bytes(sandbox.files.get(path="main.py").content).startswith(b"import sys")
+    assert sandbox.files.get(path="main.py").read().startswith(b"import sys")
 
 
 def test_without_htmx_it_returns_to_the_editor(signed_in, sandbox):

@@ -21,7 +21,7 @@ def test_a_file_is_an_attachment_that_cannot_run_in_our_origin(signed_in, sandbo
     response = signed_in.get(url(sandbox, "page.html"))
 
     assert response.status_code == 200
-    assert response.content == b"<script>alert(1)</script>"
+    assert response.getvalue() == b"<script>alert(1)</script>"
     assert response["Content-Type"] == "application/octet-stream"
     assert response["Content-Disposition"] == 'attachment; filename="page.html"'
     assert "sandbox" in response["Content-Security-Policy"]

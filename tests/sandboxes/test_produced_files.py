@@ -47,13 +47,31 @@ def test_a_run_writing_more_files_than_a_sandbox_holds_keeps_what_fits(python_sa
     execution_start_for_sandbox(sandbox=python_sandbox)  # it can still run
 
 
-def test_a_file_over_the_size_limit_is_skipped_and_the_others_kept(python_sandbox, running):
-    execution = finish(running, {"big.bin": b"x" * (3 * 1024 * 1024), "small.txt": b"ok"})
+def test_a_file_over_the_tiers_storage_is_skipped_and_the_others_kept(python_sandbox, running):
+    limit = python_sandbox.owner.quota.tier.storage_bytes
+    execution = finish(running, {"huge.bin": b"x" * (limit + 1), "small.txt": b"ok"})
 
     assert sorted(python_sandbox.files.values_list("path", flat=True)) == ["main.py", "small.txt"]
+    assert list(execution.files.values_list("path", flat=True)) == ["small.txt"]
     assert execution.files_skipped == [
-        ["big.bin", f"3,145,728 bytes; a file may hold {MAX_FILE_BYTES:,}."]
+        [
+            "huge.bin",
+            f"{limit + 1:,} bytes; a file a run writes may hold {limit:,} (the tier's storage).",
+        ]
     ]
+
+
+def test_a_file_too_large_for_a_workspace_is_kept_with_the_run_only(python_sandbox, running):
+    big = b"x" * (3 * 1024 * 1024)
+    execution = finish(running, {"big.bin": big, "small.txt": b"ok"})
+
+    assert sorted(python_sandbox.files.values_list("path", flat=True)) == ["main.py", "small.txt"]
+    assert execution.files.get(path="big.bin").read() == big
+    assert execution.files_skipped == [
+        ["big.bin", f"3,145,728 bytes; a workspace file may hold {MAX_FILE_BYTES:,}, "
+         "so it is kept with this run only."]
+    ]  # fmt: skip
+    execution_start_for_sandbox(sandbox=python_sandbox)  # it can still run
 
 
 @pytest.mark.parametrize(
@@ -81,7 +99,7 @@ def test_the_run_and_its_end_event_say_what_was_not_kept(running):
     execution = finish(running, {"a\\b.txt": b"x", "big.bin": b"x" * (MAX_FILE_BYTES + 1)})
 
     message = execution.files_skipped_message()
-    assert message.startswith("2 files it wrote were not kept (")
+    assert message.startswith("2 files it wrote were not kept in the sandbox (")
     assert "big.bin: 1,048,577 bytes" in message
     assert exit_event(execution)["files_skipped"] == message
 

@@ -60,7 +60,7 @@ def test_other_files_download_as_bytes(signed_in, execution):
 
     assert response["Content-Type"] == "application/octet-stream"
     assert response["Content-Disposition"] == 'attachment; filename="out.html"'
-    assert response.content == b"<script>alert(1)</script>"
+    assert response.getvalue() == b"<script>alert(1)</script>"
 
 
 def test_a_missing_file_is_not_found(signed_in, execution):

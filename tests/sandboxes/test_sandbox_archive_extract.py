@@ -53,7 +53,7 @@ def test_files_and_folders_are_unpacked_and_existing_names_replaced(sandbox):
 
     assert sorted(f.path for f in saved) == ["data/in.csv", "main.py"]
     assert paths(sandbox) == {"main.py", "data/in.csv"}
-    assert bytes(sandbox.files.get(path="main.py").content) == b"print('new')"
+    assert sandbox.files.get(path="main.py").read() == b"print('new')"
 
 
 def test_a_leading_dot_slash_and_macos_metadata_are_tidied_away(sandbox):

@@ -50,7 +50,7 @@ def test_the_entry_file_opens_in_the_editor_through_the_page_config(signed_in, s
 
     assert config["file"] == {
         "path": "main.py",
-        "text": bytes(sandbox.files.get().content).decode(),
+        "text": sandbox.files.get().read().decode(),
         "language": "python",
     }
     assert config["latest"] is None

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def contents(sandbox) -> dict[str, bytes]:
-    return {f.path: bytes(f.content) for f in sandbox.files.all()}
+    return {f.path: f.read() for f in sandbox.files.all()}
 
 
 def test_new_and_changed_files_are_written_together(sandbox):

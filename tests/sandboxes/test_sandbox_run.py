@@ -32,7 +32,7 @@ def test_the_typed_code_is_saved_and_a_run_of_it_is_queued(signed_in, owner, san
     assert answer["execution"]["status"] == "queued"
     assert answer["execution"]["active"] is True
     assert answer["execution"]["interactive"] is True  # no stdin text: the console types it
-    assert bytes(sandbox.files.get(path="main.py").content) == b"print('typed')\n"
+    assert sandbox.files.get(path="main.py").read() == b"print('typed')\n"
     assert execution.sandbox == sandbox
     assert execution.snapshot["entry"] == "main.py"
 
@@ -51,7 +51,7 @@ def test_empty_code_is_refused_but_what_was_typed_is_kept(signed_in, owner, sand
     assert response.json()["errors"] == {
         "code": ["There is no code to run: the entry file is empty."]
     }
-    assert bytes(sandbox.files.get(path="main.py").content) == b"   \n"
+    assert sandbox.files.get(path="main.py").read() == b"   \n"
     assert not Execution.objects.filter(owner=owner).exists()
 
 
@@ -69,7 +69,7 @@ def test_a_run_over_quota_is_refused_with_the_limit_and_when_it_resets(
         "Monthly executions used up: 50 of 50. Resets on 2026-12-29 14:00 UTC."
     )
     assert quota["resets_at"] == "2026-12-29T14:00:00+00:00"
-    assert bytes(sandbox.files.get(path="main.py").content) == b"print('kept')\n"
+    assert sandbox.files.get(path="main.py").read() == b"print('kept')\n"
     assert Execution.objects.get(owner=owner).status == "rejected"
 
 

@@ -23,7 +23,7 @@ def files(**contents: bytes) -> dict:
 
 
 def stored(sandbox) -> dict[str, bytes]:
-    return {f.path: bytes(f.content) for f in sandbox.files.all()}
+    return {f.path: f.read() for f in sandbox.files.all()}
 
 
 def test_the_owners_files_are_saved(signed_in, sandbox):

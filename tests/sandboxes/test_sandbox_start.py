@@ -58,7 +58,7 @@ def test_a_template_creates_a_sandbox_with_its_files_and_packages(signed_in, own
     assert sandbox.entry_file == "main.py"
     assert sandbox.packages == ["matplotlib", "pandas"]
     assert sorted(sandbox.files.values_list("path", flat=True)) == ["main.py", "sales.csv"]
-    main = bytes(sandbox.files.get(path="main.py").content).decode()
+    main = sandbox.files.get(path="main.py").read().decode()
     assert "import pandas as pd" in main
     assert sandbox.network_mode == NetworkChoice.NONE  # it needs none
 
