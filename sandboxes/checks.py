@@ -7,6 +7,7 @@ import os
 from django.conf import settings
 from django.core.checks import Error, Info, Warning, register
 
+from config.storage_url import FILESYSTEM
 from sandboxes.engine import EngineUnavailable
 from sandboxes.engine_config import get_engine
 
@@ -162,3 +163,24 @@ def dispatcher_problems(
             )
         )
     return problems
+
+
+@register("sandboxes")
+def check_shared_storage(app_configs, **kwargs):
+    """Distributed workers write what runs produce, and web nodes serve it: with the
+    default folder under DATA_DIR, each host would hold its own contents."""
+    blobs = settings.STORAGES["blobs"]
+    default_folder = str(settings.DATA_DIR / "blobs")
+    if settings.SANDBOX_DISPATCHER != "distributed" or blobs["BACKEND"] != FILESYSTEM:
+        return []
+    if blobs.get("OPTIONS", {}).get("location") != default_folder:
+        return []  # a folder the operator chose (a shared mount, say)
+    return [
+        Warning(
+            f"File contents are kept in {default_folder}, a folder of this host, while runs "
+            "execute on worker processes that may be on other hosts.",
+            hint="Set STORAGE_URL=s3://... (one bucket every web and worker node shares), or "
+            "file:///path to a folder every host mounts; see docs/deployment.md.",
+            id="sandboxes.W006",
+        )
+    ]

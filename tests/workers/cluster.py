@@ -59,6 +59,8 @@ def cluster_env(data_dir: Path) -> dict[str, str]:
         "SANDBOX_DISPATCHER": "distributed",
         "SECRET_KEY": settings.SECRET_KEY,  # the same key opens the sealed variables
         "DATA_DIR": str(data_dir),
+        # What runs produce is written by the workers and read here: the test's own folder.
+        "STORAGE_URL": f"file://{settings.STORAGES['blobs']['OPTIONS']['location']}",
         "SANDBOX_WORKER_HEARTBEAT_SECONDS": str(HEARTBEAT_SECONDS),
         "SANDBOX_WORKER_STALL_SECONDS": str(STALL_SECONDS),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
