@@ -7,6 +7,8 @@ A snapshot's "resources" are {"vcpus", "memory_mb", "disk_mb", "max_processes",
 
 from __future__ import annotations
 
+import math
+
 from django.core.exceptions import ValidationError
 
 from quotas.models import MIN_MEMORY_MB, Tier
@@ -54,6 +56,14 @@ def resources_for_run(
         "max_processes": tier.max_processes,
         "output_kb": tier.output_kb,
     }
+
+
+def memory_mb_asked(size_bytes: float | None) -> int | None:
+    """A memory limit given in bytes (as Judge0's and Piston's clients give it) as the MiB
+    a run asks for: rounded up, and at least the least a run gets. None: none asked."""
+    if size_bytes is None:
+        return None
+    return max(MIN_MEMORY_MB, math.ceil(size_bytes / MiB))
 
 
 def engine_limits(resources: dict, *, timeout_seconds: float) -> Limits:

@@ -25,7 +25,7 @@ def judge0_config(*, user) -> dict:
     tier = quota_get(user=user).tier
     longest = float(tier.max_run_seconds)
     default = float(min(settings.SANDBOX_DEFAULT_TIMEOUT, tier.max_run_seconds))
-    memory_kb = tier.memory_mb_default * 1024
+    memory_kb, most_kb = tier.memory_mb_default * 1024, tier.memory_mb_max * 1024
     return {
         "maintenance_mode": False,
         "enable_wait_result": True,
@@ -45,9 +45,9 @@ def judge0_config(*, user) -> dict:
         "wall_time_limit": default,
         "max_wall_time_limit": longest,
         "memory_limit": memory_kb,
-        "max_memory_limit": memory_kb,
+        "max_memory_limit": most_kb,
         "stack_limit": memory_kb,
-        "max_stack_limit": memory_kb,
+        "max_stack_limit": most_kb,
         "max_processes_and_or_threads": 0,
         "max_max_processes_and_or_threads": 0,
         "enable_per_process_and_thread_time_limit": False,

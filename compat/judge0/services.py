@@ -5,6 +5,7 @@ from __future__ import annotations
 from compat.judge0.submissions import Judge0Request
 from compat.models import Judge0Submission
 from sandboxes.models import Execution
+from sandboxes.resources import memory_mb_asked
 from sandboxes.services.executions import execution_start
 
 
@@ -20,6 +21,9 @@ def judge0_submission_start(*, user, request: Judge0Request) -> Execution:
         args=request.args,
         stdin=request.stdin,
         timeout_seconds=request.timeout_seconds,
+        memory_mb=None
+        if request.memory_limit is None
+        else memory_mb_asked(request.memory_limit * 1024),
         source=Execution.Source.JUDGE0,
     )
     Judge0Submission.objects.create(

@@ -16,6 +16,7 @@ from compat.piston.versions import version_satisfies
 from compat.runtimes import Language
 from compat.selectors import RunOutput
 from sandboxes.models import Execution
+from sandboxes.resources import memory_mb_asked
 
 ENCODINGS = ("utf8", "base64", "hex")
 # Fields Piston accepts for its compile stage, which interpreted languages do not have:
@@ -31,6 +32,7 @@ class PistonRun:
     stdin: str
     args: list[str]
     timeout_seconds: int | None
+    memory_mb: int | None  # None: the tier's default
 
 
 def refuse(message: str) -> ApiError:
@@ -84,6 +86,7 @@ def piston_run_parse(
         stdin=_string(data, "stdin"),
         args=_args(data.get("args")),
         timeout_seconds=None if timeout_ms is None else max(1, math.ceil(timeout_ms / 1000)),
+        memory_mb=None if memory in (None, -1) else memory_mb_asked(memory),
     )
 
 

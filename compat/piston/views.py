@@ -62,7 +62,7 @@ def _start(request: HttpRequest) -> tuple[PistonRun, Execution]:
         request_body(request),
         languages=languages_available(),
         max_timeout_ms=quota_max_timeout(user=user) * 1000,
-        memory_limit=quota_get(user=user).tier.memory_mb_default * MiB,
+        memory_limit=quota_get(user=user).tier.memory_mb_max * MiB,
     )
     execution = execution_start(
         user=user,
@@ -72,6 +72,7 @@ def _start(request: HttpRequest) -> tuple[PistonRun, Execution]:
         args=run.args,
         stdin=run.stdin,
         timeout_seconds=run.timeout_seconds,
+        memory_mb=run.memory_mb,
         source=Execution.Source.PISTON,
     )
     return run, execution

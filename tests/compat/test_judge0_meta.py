@@ -20,7 +20,9 @@ def test_config_info_gives_the_callers_tier_limits(judge0, owner):
     config = judge0.get("/judge0/config_info").json()
 
     assert config["max_wall_time_limit"] == owner.quota.tier.max_run_seconds
-    assert config["max_memory_limit"] == 256 * 1024
+    tier = owner.quota.tier
+    assert config["memory_limit"] == tier.memory_mb_default * 1024  # a run's own default
+    assert config["max_memory_limit"] == tier.memory_mb_max * 1024  # what one may ask for
     assert config["enable_batched_submissions"] is True
     assert config["enable_network"] is False
 

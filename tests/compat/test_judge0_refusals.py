@@ -29,7 +29,7 @@ def body(**fields) -> dict:
         ({"language_id": 62}, "language_id", "language with id 62 doesn't exist"),
         ({"wall_time_limit": 31}, "wall_time_limit", "must be less than or equal to 30"),
         ({"cpu_time_limit": "1s"}, "cpu_time_limit", "is not a number"),
-        ({"memory_limit": 10**9}, "memory_limit", "must be less than or equal to 262144"),
+        ({"memory_limit": 10**9}, "memory_limit", "must be less than or equal to 524288"),
         ({"enable_network": True}, "enable_network", "enabling network is not allowed"),
         ({"number_of_runs": 3}, "number_of_runs", "must be less than or equal to 1"),
         ({"additional_files": "not base64!"}, "additional_files", "is not valid base64"),

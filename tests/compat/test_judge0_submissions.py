@@ -130,3 +130,16 @@ async def test_a_batch_is_created_and_read_back_in_order(live_dispatcher, async_
         await asyncio.sleep(0.05)
     assert batch["submissions"][0]["stdout"] == "1\n"
     assert batch["submissions"][1] is None
+
+
+async def test_a_memory_limit_asked_for_is_the_runs(live_dispatcher, async_judge0):
+    code = "data = b'x' * (100 * 1024 * 1024)\nprint('allocated')"
+
+    small = await submit(async_judge0, source_code=code, memory_limit=48 * 1024)
+    roomy = await submit(async_judge0, source_code="print('fits')", memory_limit=48 * 1024)
+
+    assert "allocated" not in (small.json()["stdout"] or "")
+    assert small.json()["status"]["description"] != "Accepted"
+    assert roomy.json()["stdout"] == "fits\n"
+    execution = await Execution.objects.aget(pk=small.json()["token"])
+    assert (execution.status, execution.snapshot["resources"]["memory_mb"]) == ("oom_killed", 48)

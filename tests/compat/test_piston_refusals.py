@@ -30,7 +30,7 @@ def body(**fields) -> dict:
         ({"run_timeout": "3s"}, "If specified, run_timeout must be a number"),
         ({"run_timeout": 10**9}, "run_timeout cannot exceed the configured limit of 30000"),
         ({"run_memory_limit": 10**12},
-         "run_memory_limit cannot exceed the configured limit of 268435456"),
+         "run_memory_limit cannot exceed the configured limit of 536870912"),
         ({"language": "cobol"}, "cobol-* runtime is unknown"),
         ({"version": "2.7"}, "python-2.7 runtime is unknown"),
         ({"args": "a b"}, "args must be an array of strings"),
