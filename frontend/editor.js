@@ -121,9 +121,11 @@ function createEditor(parent, { doc = "", language = "python", onRun, onChange, 
   };
 }
 
-// ansi_up puts bold/italic/underline/faint and 24-bit colours in style="" attributes, which
-// the CSP blocks. Its text is already escaped (a quote is &quot;), so every style="..." in
-// the output is ansi_up's own: turn the markers below into classes and drop the rest.
+// ansi_up puts bold/italic/underline/faint and 256-colour / 24-bit colours in style=""
+// attributes, which the CSP blocks. Its text is already escaped (a quote is &quot;), so
+// every style="..." in the output is ansi_up's own: the markers below become classes, the
+// colours data-fg / data-bg attributes that paintAnsi() applies through the CSSOM (which
+// the CSP allows), and the rest is dropped.
 const styleClasses = {
   boldStyle: "ansi-bold",
   faintStyle: "ansi-faint",
@@ -131,6 +133,11 @@ const styleClasses = {
   underlineStyle: "ansi-underline",
 };
 const SPAN_OPEN = /<span(?: style="([^"]*)")?(?: class="([^"]*)")?>/g;
+const RGB = /^(color|background-color):rgb\((\d{1,3}),(\d{1,3}),(\d{1,3})\)$/;
+
+function hex(r, g, b) {
+  return [r, g, b].map((n) => Math.min(255, Number(n)).toString(16).padStart(2, "0")).join("");
+}
 
 function createAnsiConverter() {
   const ansiUp = new AnsiUp();
@@ -141,17 +148,33 @@ function createAnsiConverter() {
   return {
     toHtml(text) {
       return ansiUp.ansi_to_html(text).replace(SPAN_OPEN, (_, style = "", cls = "") => {
-        const markers = style.split(";").filter((s) => s.startsWith("ansi-"));
-        const classes = [...cls.split(" "), ...markers].filter(Boolean);
-        return classes.length ? `<span class="${classes.join(" ")}">` : "<span>";
+        const rules = style.split(";");
+        const classes = [...cls.split(" "), ...rules.filter((s) => s.startsWith("ansi-"))].filter(Boolean);
+        let attributes = classes.length ? ` class="${classes.join(" ")}"` : "";
+        for (const rule of rules) {
+          const match = rule.match(RGB);
+          if (match) attributes += ` data-${match[1] === "color" ? "fg" : "bg"}="${hex(match[2], match[3], match[4])}"`;
+        }
+        return `<span${attributes}>`;
       });
     },
   };
 }
 
-/** ansiToHtml(text) -> escaped HTML whose colours are ansi-* classes (static/vendor/ansi.css). */
+/** ansiToHtml(text) -> escaped HTML whose colours are ansi-* classes (static/vendor/ansi.css)
+ * and, for 256-colour and 24-bit ones, data-fg / data-bg attributes (see paintAnsi). */
 function ansiToHtml(text) {
   return createAnsiConverter().toHtml(text);
 }
 
-window.CodeSandboxes = Object.freeze({ createEditor, ansiToHtml, createAnsiConverter });
+/** paintAnsi(root): gives the data-fg / data-bg spans under `root` their colours (once). */
+function paintAnsi(root) {
+  for (const span of root.querySelectorAll("[data-fg], [data-bg]")) {
+    if (span.dataset.fg) span.style.color = `#${span.dataset.fg}`;
+    if (span.dataset.bg) span.style.backgroundColor = `#${span.dataset.bg}`;
+    delete span.dataset.fg;
+    delete span.dataset.bg;
+  }
+}
+
+window.CodeSandboxes = Object.freeze({ createEditor, ansiToHtml, createAnsiConverter, paintAnsi });

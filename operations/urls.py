@@ -7,4 +7,5 @@ from operations import views
 urlpatterns = [
     path("operations/", views.dashboard, name="operations_dashboard"),
     path("metrics", views.metrics, name="metrics"),
+    path("quota-banner/", views.quota_banner, name="quota_banner"),
 ]

@@ -262,6 +262,17 @@ class Quota(models.Model):
         used = 0 if now is not None and self.is_period_over(now) else self.compute_seconds_used
         return max(0, limit - used - self.compute_seconds_reserved)
 
+    def used_up(self, now: datetime | None = None) -> str:
+        """Why no new run may start now ("" if one may): its runs or its compute time are
+        used up for this period (one that is over counts as reset). Concurrency is not
+        counted: a slot frees itself."""
+        now = now or timezone.now()
+        if self.runs_left(now) == 0:
+            return "You have no runs left this period."
+        if self.compute_seconds_left(now) == 0:
+            return "You have no compute time left this period."
+        return ""
+
     def runs_used_percent(self) -> int | None:
         return _percent(self.runs_used, self.tier.monthly_executions)
 

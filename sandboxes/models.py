@@ -252,6 +252,13 @@ class Execution(models.Model):
         return self.snapshot.get("packages", [])
 
     @property
+    def error_note(self) -> str:
+        """Its error, unless that only repeats its status ("Cancelled." beside Cancelled)."""
+        if self.error.rstrip(".!").lower() == self.get_status_display().lower():
+            return ""
+        return self.error
+
+    @property
     def file_names(self) -> list[str]:
         """The workspace's files when it ran (a refused run kept their names and sizes only)."""
         return sorted(self.snapshot.get("files") or self.snapshot.get("sizes", {}))

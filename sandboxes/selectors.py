@@ -66,7 +66,11 @@ def runtime_label(runtime: str) -> str:
 def sandbox_list(*, user, sandbox_id: int | None = None) -> list[Sandbox]:
     """The user's sandboxes (or just one), each with its runtime's label, its file count
     and how its last run went."""
-    last_run = Execution.objects.filter(sandbox=OuterRef("pk")).order_by("-created_at")
+    last_run = (
+        Execution.objects.filter(sandbox=OuterRef("pk"))
+        .exclude(status=Execution.Status.REJECTED)
+        .order_by("-created_at")
+    )
     sandboxes: QuerySet[Sandbox] = Sandbox.objects.filter(owner=user)
     if sandbox_id is not None:
         sandboxes = sandboxes.filter(pk=sandbox_id)
@@ -109,11 +113,14 @@ def execution_history(*, sandbox: Sandbox, limit: int = 25) -> list[Execution]:
 def execution_latest(*, sandbox: Sandbox) -> Execution | None:
     """The run the editor's console shows: one in progress, else the last one."""
     runs = sandbox.executions.defer("snapshot").order_by("-created_at")
+    # A refused run (quota, concurrency) never ran: it does not replace the last one.
+    runs = runs.exclude(status=Execution.Status.REJECTED)
     return runs.filter(status__in=Execution.ACTIVE).first() or runs.first()
 
 
 def execution_last_finished(*, sandbox: Sandbox) -> Execution | None:
     finished = sandbox.executions.exclude(status__in=Execution.ACTIVE).exclude(wall_ms=None)
+    finished = finished.exclude(status=Execution.Status.REJECTED)
     return finished.defer("snapshot").order_by("-created_at").first()
 
 

@@ -7,10 +7,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from quotas.exceptions import QuotaExceeded
+from quotas.selectors import quota_get
 from sandboxes.network import describe
 from sandboxes.selectors import execution_get, runtime_label
 from sandboxes.services.executions import execution_cancel, execution_rerun
@@ -32,9 +34,11 @@ def detail(request: HttpRequest, execution_id) -> HttpResponse:
         "snapshot_files": execution.file_names,
         "entry": execution.snapshot.get("entry", ""),
         "network_policy": describe(execution.network),
+        "quota": SimpleLazyObject(lambda: quota_get(user=request.user)),
     }
     if request.htmx:
-        part = "run_details" if request.GET.get("part") == "run_details" else "run_files"
+        part = request.GET.get("part")
+        part = part if part in ("run_details", "rerun_form") else "run_files"
         return render(request, f"{RUN_TEMPLATE}#{part}", context)
     config = console_config(execution, output_limit=execution.output_limit_bytes())
     context.update(runtime_label=runtime_label(execution.runtime), config=config)

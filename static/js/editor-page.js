@@ -170,9 +170,21 @@
     }
   }
 
+  // Why no run may start ("" if one may): the quota stats say, reloaded after each run.
+  function usedUp() {
+    const stats = document.getElementById("run-stats");
+    return stats ? stats.dataset.usedUp || "" : "";
+  }
+
+  function showRunnable() {
+    const reason = running ? "" : usedUp();
+    runButton.disabled = running || Boolean(reason);
+    runButton.title = reason || `Save and run ${entry} (Ctrl+Enter)`;
+  }
+
   function setRunning(value) {
     running = value;
-    runButton.disabled = value;
+    showRunnable();
     runButton.classList.toggle("is-running", value);
     runLabel.textContent = value ? "Running…" : "Run";
     showStop(value);
@@ -195,6 +207,10 @@
 
   async function run() {
     if (running) return;
+    if (usedUp()) {
+      showMessage(usedUp(), "warn");
+      return;
+    }
     setRunning(true);
     clearMessage();
     // The last run's output stays until this one is accepted.
@@ -270,7 +286,7 @@
   function setEntry(path) {
     entry = path;
     $("#entry-name").textContent = path;
-    runButton.title = `Save and run ${path} (Ctrl+Enter)`;
+    showRunnable();
   }
 
   // Panels: tabs, file links, and what the HTMX answers of the files panel tell us.
@@ -316,6 +332,7 @@
   document.body.addEventListener("htmx:afterSettle", () => {
     markFiles();
     showDirty();
+    showRunnable();
   });
 
   runButton.addEventListener("click", run);

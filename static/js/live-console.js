@@ -71,7 +71,16 @@
         ({ stream, html }) => `<span class="out-${stream}">${html}</span>`,
       );
       this.pending = [];
-      this.output.insertAdjacentHTML("beforeend", parts.join(""));
+      const html = parts.join("");
+      if (html.includes(" data-")) {
+        // 256-colour and 24-bit colours: painted before the text goes in.
+        const template = document.createElement("template");
+        template.innerHTML = html;
+        CodeSandboxes.paintAnsi(template.content);
+        this.output.append(template.content);
+      } else {
+        this.output.insertAdjacentHTML("beforeend", html);
+      }
       this.afterAppend();
     }
 
@@ -101,7 +110,9 @@
       this.end.replaceChildren(line);
       // An install failure's error is the installer's output, already on stderr above. A
       // run that succeeded has an error only to say its network stopped something.
-      if (event.error && event.status !== "install_failed") {
+      // Nor is an error that only repeats the status ("Cancelled" once, not twice).
+      const repeats = event.error && event.error.replace(/[.!]$/, "").toLowerCase() === info.label.toLowerCase();
+      if (event.error && event.status !== "install_failed" && !repeats) {
         const why = document.createElement("div");
         why.className = "exit-error";
         why.textContent = event.error;
@@ -323,6 +334,7 @@
       const { id: executionId, active } = run;
       if (stream) stream.close();
       consoleView.reset();
+      consoleView.box.dataset.runId = executionId; // names a download of the output
       consoleView.placeholder.hidden = !active;
       if (active) consoleView.placeholder.textContent = "Waiting for output…";
       input.open = Boolean(active && run.interactive);

@@ -200,7 +200,28 @@ def test_ansi_to_html_uses_classes_and_escapes_html(page):
     assert html == '<span class="ansi-red-fg">red</span> &lt;b&gt;'
 
     bold = page.evaluate(r"CodeSandboxes.ansiToHtml('\u001b[1;38;2;1;2;3mbold\u001b[0m')")
-    assert bold == '<span class="ansi-bold">bold</span>'
+    assert bold == '<span class="ansi-bold" data-fg="010203">bold</span>'
+
+
+def test_256_colour_and_truecolour_are_painted_within_the_csp(page):
+    spans = page.evaluate(r"""(() => {
+        const box = document.createElement("pre");
+        box.innerHTML = CodeSandboxes.ansiToHtml(
+            '\u001b[38;5;208morange\u001b[0m ' +
+            '\u001b[38;2;10;20;30;48;2;200;100;50mrgb\u001b[0m \u001b[31mred\u001b[0m');
+        document.body.append(box);
+        CodeSandboxes.paintAnsi(box);
+        return [...box.querySelectorAll("span")].map((s) => [
+            s.textContent, getComputedStyle(s).color, getComputedStyle(s).backgroundColor,
+            Object.keys(s.dataset).length]);
+    })()""")
+
+    assert spans == [
+        ["orange", "rgb(255, 135, 0)", "rgba(0, 0, 0, 0)", 0],
+        ["rgb", "rgb(10, 20, 30)", "rgb(200, 100, 50)", 0],
+        ["red", "rgb(248, 113, 113)", "rgba(0, 0, 0, 0)", 0],
+    ]
+    assert page.evaluate("problems") == []
 
 
 def test_ansi_classes_are_coloured_by_ansi_css(page):

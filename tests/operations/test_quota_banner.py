@@ -42,3 +42,19 @@ def test_signed_out_visitors_see_no_quota_banner(client):
     page = client.get(reverse("login")).content.decode()
 
     assert "banner-quota" not in page
+
+
+def test_the_banner_comes_alone_for_the_pages_that_reload_it(client, owner):
+    Quota.objects.filter(user=owner).update(runs_used=50)
+    client.force_login(owner)
+
+    response = client.get(reverse("quota_banner"))
+
+    html = response.content.decode().strip()
+    assert html.startswith('<div id="quota-banner"')
+    assert "Quota used up: 50 of 50 runs." in html
+    assert "<html" not in html
+
+
+def test_the_banner_alone_needs_a_signed_in_user(client):
+    assert client.get(reverse("quota_banner")).status_code == 302

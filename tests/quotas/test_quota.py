@@ -61,3 +61,17 @@ def test_a_zero_limit_reads_as_fully_used():
     zero = Quota(tier=TierFactory.build(monthly_executions=0), runs_used=0)
 
     assert zero.runs_used_percent() == 100
+
+
+def test_used_up_says_why_no_run_may_start():
+    during = START + timedelta(days=1)
+
+    assert quota(runs_used=49).used_up(during) == ""
+    assert quota(runs_used=50).used_up(during) == "You have no runs left this period."
+    assert quota(compute_seconds_used=7_200).used_up(during) == (
+        "You have no compute time left this period."
+    )
+
+
+def test_a_period_that_is_over_is_not_used_up():
+    assert quota(runs_used=50).used_up(START + timedelta(days=31)) == ""

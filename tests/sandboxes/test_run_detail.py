@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from quotas.models import Quota
 from sandboxes.models import ExecutionFile
 
 pytestmark = pytest.mark.django_db
@@ -83,3 +84,30 @@ def test_the_page_says_what_started_the_run(signed_in, sandbox, make_execution):
     page = signed_in.get(url(execution)).content.decode()
 
     assert "Piston API" in page
+
+
+def test_a_cancelled_run_says_so_once(signed_in, sandbox, make_execution):
+    execution = make_execution(sandbox, status="cancelled", exit_code=None, error="Cancelled.")
+
+    page = signed_in.get(url(execution)).content.decode()
+
+    assert "Cancelled." not in page
+    assert page.count(">Cancelled<") == 2  # the status pill and the details' status
+
+
+def test_run_again_is_disabled_while_the_run_goes_and_when_no_runs_are_left(
+    signed_in, owner, sandbox, make_execution
+):
+    running = make_execution(sandbox, status="running", exit_code=None, wall_ms=None)
+    page = signed_in.get(url(running)).content.decode()
+    assert 'id="rerun-button" disabled title="This run is still going"' in page
+
+    done = make_execution(sandbox)
+    page = signed_in.get(url(done)).content.decode()
+    assert 'id="rerun-button" title="The same files' in page
+
+    Quota.objects.filter(user=owner).update(runs_used=50)
+    part = signed_in.get(url(done) + "?part=rerun_form", headers={"HX-Request": "true"})
+    html = part.content.decode().strip()
+    assert html.startswith('<form method="post"')
+    assert 'disabled title="You have no runs left this period."' in html

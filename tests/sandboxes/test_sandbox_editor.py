@@ -124,3 +124,34 @@ def test_it_needs_a_signed_in_user(client, sandbox):
 
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
+
+
+def test_a_refused_run_does_not_replace_the_last_run(signed_in, owner, sandbox, make_execution):
+    ran = make_execution(sandbox, status="succeeded", wall_ms=1234)
+    make_execution(sandbox, status="rejected", exit_code=None, wall_ms=None)
+
+    response = signed_in.get(url(sandbox))
+
+    assert page_config(response)["latest"]["id"] == str(ran.pk)
+    assert "1.23 s" in response.content.decode()
+    home = signed_in.get(reverse("home")).content.decode()
+    assert "Succeeded" in home
+    assert "Rejected" not in home
+
+
+def test_run_is_disabled_with_the_reason_when_no_runs_are_left(signed_in, owner, sandbox):
+    Quota.objects.filter(user=owner).update(runs_used=50)
+
+    page = signed_in.get(url(sandbox)).content.decode()
+
+    assert 'title="You have no runs left this period." disabled>' in page
+    assert 'data-used-up="You have no runs left this period."' in page
+
+
+def test_run_is_enabled_while_runs_are_left(signed_in, owner, sandbox):
+    Quota.objects.filter(user=owner).update(runs_used=49)
+
+    page = signed_in.get(url(sandbox)).content.decode()
+
+    assert 'title="Save and run main.py (Ctrl+Enter)">' in page
+    assert 'data-used-up=""' in page
