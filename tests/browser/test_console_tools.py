@@ -141,7 +141,8 @@ def test_run_and_run_again_are_disabled_when_no_runs_are_left(page, app, tmp_pat
 def test_run_again_waits_for_the_run_it_started(page):
     sign_in(page)
     create_sandbox(page, "Again")
-    set_code(page, "import time\ntime.sleep(1.5)\nprint('done')\n")
+    code = "import time\nfor n in range(8):\n    print(n, flush=True)\n    time.sleep(0.2)\n"
+    set_code(page, code)
     run_and_wait(page)
     page.goto(page.locator("#run-link").get_attribute("href"))
     expect(page.locator("#rerun-button")).to_be_enabled()
