@@ -1,8 +1,9 @@
 """Cost arithmetic: operator-set prices applied to what runs used.
 
-A run costs its charged compute hours times the compute price, plus its peak memory in
-GiB held for its wall time (GB-hours, as cloud providers bill memory) times the memory
-price, plus a flat price per run. Rejected runs never reached a sandbox and cost nothing.
+A run costs its charged compute hours (vCPU-hours: wall time times vCPUs) times the
+compute price, plus its peak memory in GiB held for its wall time (GB-hours, as cloud
+providers bill memory) times the memory price, plus a flat price per run. Rejected runs
+never reached a sandbox and cost nothing.
 Money is Decimal throughout; amounts are rounded only when shown.
 """
 

@@ -32,8 +32,10 @@ class OperatorSettings(models.Model):
         help_text="Shown to users while runs are paused. Empty: a default message.",
     )
     price_per_compute_hour = models.DecimalField(
+        "price per vCPU-hour",
         max_digits=10, decimal_places=4, default=Decimal("0.0500"),
-        help_text="What an hour of charged compute (wall time in a sandbox) costs you.",
+        help_text="What an hour of charged compute costs you: one vCPU for an hour (a run's "
+        "wall time times its vCPUs).",
     )  # fmt: skip
     price_per_gb_hour = models.DecimalField(
         "price per GB-hour of memory",

@@ -10,13 +10,15 @@ def quota_get(*, user) -> Quota:
     return Quota.objects.select_related("tier", "user").get(user=user)
 
 
-def quota_max_timeout(*, user) -> int:
-    """The longest run the user may start now: the tier's longest run, capped by the
-    compute seconds left (0 when none are left)."""
+def quota_max_timeout(*, user, vcpus: int | None = None) -> int:
+    """The longest run (wall seconds) the user may start now at `vcpus` (None: the tier's
+    default): the tier's longest run, capped by the compute left, both in vCPU-seconds
+    (0 when none are left)."""
     quota = quota_get(user=user)
     left = quota.compute_seconds_left(now=clock.now())
     longest = quota.tier.max_run_seconds
-    return longest if left is None else min(longest, left)
+    seconds = longest if left is None else min(longest, left)
+    return seconds // (vcpus or quota.tier.vcpus_default)
 
 
 def quota_list(

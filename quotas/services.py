@@ -40,11 +40,14 @@ def quota_roll_over(*, user) -> bool:
     return _roll_over(Quota.objects.filter(user=user)) == 1
 
 
-def quota_reserve(*, user, timeout_seconds: int | None = None) -> Reservation:
+def quota_reserve(*, user, timeout_seconds: int | None = None, vcpus: int = 1) -> Reservation:
     """Hold one run's worth of quota: a monthly execution, a concurrency slot and the run's
-    seconds. Raises QuotaExceeded. The reservation's seconds are the run's timeout."""
+    vCPU-seconds (its wall time times its `vcpus`). Raises QuotaExceeded. The reservation's
+    seconds are a whole number of seconds at `vcpus`: divided by them, the run's timeout."""
     if timeout_seconds is not None and timeout_seconds < 1:
         raise ValueError("timeout_seconds must be at least 1")
+    if vcpus < 1:
+        raise ValueError("vcpus must be at least 1")
     quota = Quota.objects.select_related("tier").get(user=user)
     if quota.is_period_over(clock.now()):
         # Only then: a write that changes nothing still takes SQLite's write lock. (Inside
@@ -55,8 +58,14 @@ def quota_reserve(*, user, timeout_seconds: int | None = None) -> Reservation:
         for _attempt in range(RESERVE_ATTEMPTS):
             if quota is None:
                 quota = Quota.objects.select_related("tier").get(user=user)
-            _raise_if_exhausted(quota)
-            seconds = _run_seconds(quota, timeout_seconds)
+            _raise_if_exhausted(quota, vcpus)
+            seconds = _run_seconds(quota, timeout_seconds, vcpus)
+            if seconds == 0:  # only a tier whose longest run is under a second per vCPU
+                raise QuotaExceeded(
+                    limit="max_run_seconds",
+                    message=f"Your tier's longest run ({quota.tier.max_run_seconds} s of vCPU "
+                    f"time) is less than one second at {vcpus} vCPUs: ask for fewer.",
+                )
             claimed = Quota.objects.filter(_room_for(quota, seconds)).update(
                 runs_used=F("runs_used") + 1,
                 runs_active=F("runs_active") + 1,
@@ -67,7 +76,7 @@ def quota_reserve(*, user, timeout_seconds: int | None = None) -> Reservation:
                     quota=quota, seconds_reserved=seconds, created_at=clock.now()
                 )
             quota = None  # someone else moved it: read it again
-        _raise_if_exhausted(Quota.objects.select_related("tier").get(user=user))
+        _raise_if_exhausted(Quota.objects.select_related("tier").get(user=user), vcpus)
         raise QuotaExceeded(
             limit="concurrency", message="Too many runs are starting at once. Try again."
         )
@@ -75,17 +84,21 @@ def quota_reserve(*, user, timeout_seconds: int | None = None) -> Reservation:
 
 @transaction.atomic
 def quota_settle(
-    *, reservation: Reservation, compute_seconds: float, install_seconds: int = 0
+    *,
+    reservation: Reservation,
+    compute_seconds: float,
+    vcpus: int = 1,
+    install_seconds: int = 0,
 ) -> bool:
-    """Charge a finished run (rounded up to whole seconds, never above what it reserved)
-    and free its slot and reserved seconds. Exactly once: returns whether this call
-    settled it.
+    """Charge a finished run its `compute_seconds` of wall time times its `vcpus` (rounded
+    up to whole vCPU-seconds, never above what it reserved) and free its slot and reserved
+    seconds. Exactly once: returns whether this call settled it.
 
     `install_seconds`, building the run's packages, is charged on top: an install's
     length is not known when the run reserves, so a quota can be overrun by at most one
     install (SANDBOX_INSTALL_TIMEOUT) per concurrent run; the next run is then refused."""
     seconds_reserved = reservation.seconds_reserved
-    charged = min(math.ceil(max(compute_seconds, 0.0)), seconds_reserved)
+    charged = min(math.ceil(max(compute_seconds, 0.0) * vcpus), seconds_reserved)
     settled_at = clock.now()
     claimed = Reservation.objects.filter(pk=reservation.pk, settled_at__isnull=True).update(
         settled_at=settled_at, seconds_charged=charged
@@ -118,13 +131,16 @@ def _roll_over(quotas: QuerySet[Quota]) -> int:
     return quotas.period_over(now).update(runs_used=0, compute_seconds_used=0, period_start=now)
 
 
-def _run_seconds(quota: Quota, timeout_seconds: int | None) -> int:
-    tier = quota.tier
-    seconds = tier.max_run_seconds
+def _run_seconds(quota: Quota, timeout_seconds: int | None, vcpus: int) -> int:
+    """The vCPU-seconds to hold: the tier's longest run, the timeout at `vcpus` and what is
+    left, whichever is least, in whole seconds of the run's wall time."""
+    seconds = quota.tier.max_run_seconds
     if timeout_seconds is not None:
-        seconds = min(seconds, timeout_seconds)
+        seconds = min(seconds, timeout_seconds * vcpus)
     left = quota.compute_seconds_left()
-    return seconds if left is None else min(seconds, left)
+    if left is not None:
+        seconds = min(seconds, left)
+    return seconds // vcpus * vcpus
 
 
 def _room_for(quota: Quota, seconds: int) -> Q:
@@ -140,7 +156,7 @@ def _room_for(quota: Quota, seconds: int) -> Q:
     return room
 
 
-def _raise_if_exhausted(quota: Quota) -> None:
+def _raise_if_exhausted(quota: Quota, vcpus: int = 1) -> None:
     tier = quota.tier
     resets_at = quota.period_end()
     resets = f"Resets on {format_moment(resets_at)}."
@@ -153,7 +169,17 @@ def _raise_if_exhausted(quota: Quota) -> None:
                 f"{tier.monthly_executions}. {resets}"
             ),
         )
-    if quota.compute_seconds_left() == 0:
+    left = quota.compute_seconds_left()
+    if left is not None and 0 < left < vcpus:
+        raise QuotaExceeded(
+            limit="compute_seconds",
+            resets_at=resets_at,
+            message=(
+                f"Compute time left ({format_duration(left)} of vCPU time) is less than one "
+                f"second at {vcpus} vCPUs: ask for fewer. {resets}"
+            ),
+        )
+    if left == 0:
         held = quota.compute_seconds_reserved
         in_flight = f" ({format_duration(held)} held by runs in progress)" if held else ""
         raise QuotaExceeded(

@@ -24,7 +24,7 @@ def api_run_start(*, user, run: RunRequest) -> Execution:
         raise ValidationError(
             {"files": f"{entry} is the entry file, whose content is `code`: rename it."}
         )
-    _check_timeout(user, run.timeout)
+    _check_timeout(user, run.timeout, run.vcpus)
     try:
         return _start(user, run, runtime, entry)
     except ValidationError as error:
@@ -62,14 +62,18 @@ def _in_api_names(error: ValidationError) -> ValidationError:
     )
 
 
-def _check_timeout(user, timeout: int | None) -> None:
-    """A timeout over what the user may run now is refused, not silently shortened.
+def _check_timeout(user, timeout: int | None, vcpus: int | None) -> None:
+    """A timeout over what the user may run now (at its vCPUs: the longest run and the
+    compute left are vCPU-seconds) is refused, not silently shortened.
 
     With no compute time left at all, the quota refuses the run instead (a 429, which
     says when it resets)."""
-    longest = quota_max_timeout(user=user)
-    if timeout is not None and 0 < longest < timeout:
+    if timeout is None:
+        return
+    longest = quota_max_timeout(user=user, vcpus=vcpus)
+    if 0 < longest < timeout:
+        at = f" at {vcpus} vCPUs" if vcpus and vcpus > 1 else ""
         raise ValidationError(
-            {"timeout": f"The longest run you may start now is {format_duration(longest)} "
-             f"({longest} s); `timeout` asks for {timeout} s."}
+            {"timeout": f"The longest run you may start now{at} is "
+             f"{format_duration(longest)} ({longest} s); `timeout` asks for {timeout} s."}
         )  # fmt: skip

@@ -130,12 +130,15 @@ def execution_start(
         # One transaction: a reservation never outlives a failure before its run is
         # recorded (a held concurrency slot nobody would ever free).
         with transaction.atomic():
-            reservation = quota_reserve(user=user, timeout_seconds=timeout_seconds)
+            reservation = quota_reserve(
+                user=user, timeout_seconds=timeout_seconds, vcpus=resources["vcpus"]
+            )
             execution = Execution.objects.create(
                 **fields,
                 snapshot=snapshot,
                 reservation=reservation,
-                timeout_seconds=reservation.seconds_reserved,
+                # Reserved in vCPU-seconds: the run's wall time is that over its vCPUs.
+                timeout_seconds=reservation.seconds_reserved // resources["vcpus"],
                 timeline=[[Execution.Status.QUEUED, _now_iso()]],
                 worker=dispatcher.holder,
             )
@@ -320,11 +323,13 @@ def execution_finish(
         quota_settle(
             reservation=execution.reservation,
             compute_seconds=wall_seconds,
+            vcpus=execution.vcpus,
             install_seconds=installed,
         )
         execution.install_seconds_charged = installed
+        # In vCPU-seconds: wall time times vCPUs, rounded up, within what it reserved.
         execution.compute_seconds_charged = installed + min(
-            math.ceil(wall_seconds), execution.reservation.seconds_reserved
+            math.ceil(wall_seconds * execution.vcpus), execution.reservation.seconds_reserved
         )
     execution.save()
     events.execution_finished(execution)

@@ -28,6 +28,14 @@ def test_it_shows_who_the_user_is_and_their_tier(client, owner):
     assert "Free" in page
 
 
+def test_compute_reads_as_vcpu_time(client, owner):
+    client.force_login(owner)
+
+    page = client.get(PROFILE).content.decode()
+
+    assert "(vCPU time: a run's time × its vCPUs)" in page
+
+
 def test_it_shows_this_periods_usage(clock, client, owner):
     Quota.objects.filter(user=owner).update(runs_used=12, compute_seconds_used=5_400)
     quota_reserve(user=owner, timeout_seconds=60)

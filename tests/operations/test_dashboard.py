@@ -139,6 +139,8 @@ def test_the_page_shows_totals_and_charts_for_the_range(fixture_runs, staff_clie
     page = response.content.decode()
     assert page.count('<svg class="chart"') == 6  # runs, latency, rates, cost, compute, network
     assert "ada" in page and "Runs per day" in page
+    # Compute is charged in vCPU-seconds (wall time times vCPUs), and shown as such.
+    assert "Compute (vCPU-hours)" in page and "vCPU-hours charged to quotas" in page
 
 
 def test_the_compute_axis_labels_differ_when_a_day_charges_little(fixture_runs, staff_client):

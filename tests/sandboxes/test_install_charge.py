@@ -64,4 +64,4 @@ def test_the_run_page_shows_the_install_part(client, running, runner_user):
 
     page = client.get(reverse("run_detail", args=[running.pk])).content.decode()
 
-    assert "39 s of compute (37 s installing packages)" in page
+    assert "39 vCPU-seconds of compute (37 s installing packages)" in page

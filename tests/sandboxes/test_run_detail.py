@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from quotas.models import Quota
-from sandboxes.models import ExecutionFile
+from sandboxes.models import Execution, ExecutionFile
 
 pytestmark = pytest.mark.django_db
 
@@ -111,3 +111,33 @@ def test_run_again_is_disabled_while_the_run_goes_and_when_no_runs_are_left(
     html = part.content.decode().strip()
     assert html.startswith('<form method="post"')
     assert 'disabled title="You have no runs left this period."' in html
+
+
+def test_the_page_shows_a_runs_resources_and_its_charge_in_vcpu_seconds(signed_in, owner, sandbox):
+    execution = Execution.objects.create(
+        owner=owner,
+        sandbox=sandbox,
+        runtime="python3.13",
+        snapshot={
+            "files": {},
+            "entry": "main.py",
+            "packages": [],
+            "env_names": [],
+            "resources": {
+                "vcpus": 2,
+                "memory_mb": 1024,
+                "disk_mb": 512,
+                "max_processes": 128,
+                "output_kb": 4096,
+            },
+        },
+        timeout_seconds=60,
+        status="succeeded",
+        wall_ms=10_200,
+        compute_seconds_charged=21,
+    )
+
+    page = signed_in.get(execution.get_absolute_url()).content.decode()
+
+    assert "2 vCPUs, 1024 MiB memory, 512 MiB disk" in page
+    assert "21 vCPU-seconds of compute (its time × 2 vCPUs)" in page

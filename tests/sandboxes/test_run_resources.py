@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 
 from quotas.models import Tier
+from sandboxes.engine import RunResult, Status
 from sandboxes.pipeline import _load
-from sandboxes.services.executions import execution_rerun, execution_start
+from sandboxes.services.executions import execution_finish, execution_rerun, execution_start
 from tests.factories import UserFactory, seeded_tier
 
 pytestmark = pytest.mark.django_db
@@ -67,3 +68,28 @@ def test_a_rerun_asks_for_what_the_run_had(db):
 
     assert again.snapshot["resources"]["vcpus"] == 2
     assert again.snapshot["resources"]["memory_mb"] == 1024
+
+
+def test_a_run_is_charged_its_wall_time_times_its_vcpus(db):
+    user = UserFactory(username="pro-user", tier=seeded_tier("pro"))
+    execution = start(user, vcpus=2, timeout_seconds=30)
+    assert execution.timeout_seconds == 30
+    assert execution.reservation.seconds_reserved == 60
+    result = RunResult(
+        status=Status.SUCCEEDED,
+        exit_code=0,
+        signal=None,
+        wall_seconds=3.2,
+        cpu_seconds=6.1,
+        peak_memory_bytes=1,
+        output_truncated=False,
+        files={},
+        deleted_files=(),
+        runtime_version="3.13",
+    )
+
+    finished = execution_finish(execution_id=execution.pk, status="succeeded", result=result)
+
+    assert finished.compute_seconds_charged == 7  # 6.4 vCPU-seconds, rounded up
+    user.quota.refresh_from_db()
+    assert user.quota.compute_seconds_used == 7
