@@ -83,7 +83,7 @@ def check_retired_limit_variables(app_configs, **kwargs):
             f"{name} is set but no longer read: a run's vCPUs, memory, disk, processes and "
             "output are its tier's.",
             hint="Set them per tier in the admin (Quotas > Tiers), then remove the variable.",
-            id="sandboxes.W006",
+            id="sandboxes.W007",
         )
         for name in RETIRED_LIMIT_VARIABLES
         if name in os.environ
