@@ -5,17 +5,66 @@ import { basicSetup } from "codemirror";
 import { indentWithTab } from "@codemirror/commands";
 import { javascript } from "@codemirror/lang-javascript";
 import { python } from "@codemirror/lang-python";
-import { HighlightStyle, indentUnit, syntaxHighlighting } from "@codemirror/language";
+import { HighlightStyle, ensureSyntaxTree, indentUnit, syntaxHighlighting } from "@codemirror/language";
+import { linter, lintGutter } from "@codemirror/lint";
 import { Compartment, EditorState, Prec } from "@codemirror/state";
 import { EditorView, keymap } from "@codemirror/view";
 import { tags as t } from "@lezer/highlight";
 import { AnsiUp } from "ansi_up";
 
+// Syntax errors as you type: the language's own parser marks what it could not parse
+// with error nodes (Lezer's error recovery); each becomes an underlined diagnostic. Only
+// the first few are shown: after one real mistake the rest are mostly its echoes.
+const MAX_SYNTAX_ERRORS = 5;
+
+// Where to underline an error node: itself, or for a zero-width one (something missing)
+// the last character written before it, since the end of a line has no width to mark.
+function errorRange(state, from, to) {
+  if (from !== to) return { from, to, missing: false };
+  const next = state.sliceDoc(from, from + 1);
+  if (next && !/\s/.test(next)) return { from, to: from + 1, missing: true };
+  let at = from;
+  while (at > 0 && /\s/.test(state.sliceDoc(at - 1, at))) at -= 1;
+  return { from: Math.max(0, at - 1), to: Math.max(at, 1), missing: true };
+}
+
+function describeError(state, { from, to, missing }) {
+  const line = state.doc.lineAt(from).number;
+  const text = state.sliceDoc(from, to).trim().slice(0, 20);
+  if (!text) return `Syntax error on line ${line}.`;
+  return missing
+    ? `Syntax error: something is missing after “${text}” (line ${line}).`
+    : `Syntax error at “${text}” (line ${line}).`;
+}
+
+const syntaxErrors = linter(
+  (view) => {
+    const { state } = view;
+    if (!state.doc.length) return [];
+    const tree = ensureSyntaxTree(state, state.doc.length, 200);
+    if (!tree) return [];
+    const diagnostics = [];
+    tree.iterate({
+      enter(node) {
+        if (!node.type.isError || diagnostics.length >= MAX_SYNTAX_ERRORS) return;
+        const range = errorRange(state, node.from, node.to);
+        const last = diagnostics[diagnostics.length - 1];
+        if (last && last.to >= range.from) return; // the same place, reported once
+        diagnostics.push({ ...range, severity: "error", source: "syntax", message: describeError(state, range) });
+      },
+    });
+    return diagnostics.map(({ missing, ...diagnostic }) => diagnostic);
+  },
+  { delay: 300 },
+);
+
+const checked = () => [syntaxErrors, lintGutter()];
+
 // PEP 8 indents by four spaces; JavaScript and TypeScript code mostly by two.
 const languages = {
-  python: () => [python(), indentUnit.of("    ")],
-  javascript: () => [javascript(), indentUnit.of("  ")],
-  typescript: () => [javascript({ typescript: true }), indentUnit.of("  ")],
+  python: () => [python(), indentUnit.of("    "), checked()],
+  javascript: () => [javascript(), indentUnit.of("  "), checked()],
+  typescript: () => [javascript({ typescript: true }), indentUnit.of("  "), checked()],
   // Data and notes (.txt, .csv, .json, .md...): no highlighting to get wrong.
   text: () => [indentUnit.of("    ")],
 };
@@ -69,7 +118,7 @@ const lightHighlight = HighlightStyle.define([
 
 /**
  * createEditor(parent, {doc, language, onRun, onChange?, nonce?}) mounts an editor in
- * `parent` and returns {getDoc, setDoc, setLanguage, focus, destroy}.
+ * `parent` and returns {getDoc, setDoc, setLanguage, focus, goToLine, destroy}.
  */
 function createEditor(parent, { doc = "", language = "python", onRun, onChange, nonce } = {}) {
   const languageSlot = new Compartment();
@@ -117,6 +166,13 @@ function createEditor(parent, { doc = "", language = "python", onRun, onChange, 
     setLanguage: (name) =>
       view.dispatch({ effects: languageSlot.reconfigure(languageExtension(name)) }),
     focus: () => view.focus(),
+    // A traceback's line (1-based) and column: the cursor there, scrolled into view.
+    goToLine: (number, column = 1) => {
+      const line = view.state.doc.line(Math.min(Math.max(1, number), view.state.doc.lines));
+      const at = Math.min(line.from + Math.max(0, column - 1), line.to);
+      view.dispatch({ selection: { anchor: at }, effects: EditorView.scrollIntoView(at, { y: "center" }) });
+      view.focus();
+    },
     destroy: () => view.destroy(),
   };
 }

@@ -51,7 +51,9 @@ def create(request: HttpRequest, sandbox_id: int) -> HttpResponse:
             add_service_errors(form, error)
         else:
             response = _answer(request, sandbox)
-            return trigger_client_event(response, "files:open", {"path": file.path})
+            return trigger_client_event(
+                response, "files:open", {"path": file.path, "language": file.editor_language}
+            )
     return _answer(request, sandbox, "file_form", form)
 
 
@@ -70,7 +72,11 @@ def rename(request: HttpRequest, sandbox_id: int) -> HttpResponse:
             add_service_errors(form, error)
         else:
             response = _answer(request, sandbox)
-            return trigger_client_event(response, "files:renamed", {"from": old, "to": file.path})
+            return trigger_client_event(
+                response,
+                "files:renamed",
+                {"from": old, "to": file.path, "language": file.editor_language},
+            )
     return _answer(request, sandbox, "rename_form", form)
 
 

@@ -270,7 +270,14 @@
     }
   }
 
+  // The editor mode of a listed file ("python", "typescript"...), as the server decided it.
+  function languageOf(path) {
+    const opener = document.querySelector(`.file-item[data-path="${CSS.escape(path)}"] [data-language]`);
+    return opener ? opener.dataset.language : null;
+  }
+
   async function openFile(path, language) {
+    language = language || languageOf(path);
     if (path === current) return;
     if (!buffers.has(path)) {
       const text = await fetchText(path);
@@ -281,6 +288,11 @@
     clearMessage();
     mountEditor(path);
     editor.focus();
+  }
+
+  async function openFrame(path, line, column) {
+    await openFile(path, null);
+    if (current === path) editor.goToLine(line, column);
   }
 
   function setEntry(path) {
@@ -304,6 +316,12 @@
   document.addEventListener("click", (event) => {
     const opener = event.target.closest("[data-open-file]");
     if (opener) openFile(opener.dataset.openFile, opener.dataset.language);
+    // A traceback's `File "main.py", line 7` / `main.js:7:3` in the console.
+    const frame = event.target.closest(".trace-link");
+    if (frame) {
+      event.preventDefault();
+      openFrame(frame.dataset.path, Number(frame.dataset.line), Number(frame.dataset.column || 1));
+    }
     // The header's package count opens the packages panel.
     const panel = event.target.closest("[data-open-panel]");
     if (panel) {
@@ -312,13 +330,22 @@
     }
   });
 
-  document.addEventListener("files:open", (event) => openFile(event.detail.path, null));
+  // The server names a new or renamed file's language: its highlighting and icon follow at
+  // once (the list itself is swapped in after these events).
+  document.addEventListener("files:open", (event) => openFile(event.detail.path, event.detail.language));
   document.addEventListener("files:renamed", (event) => {
-    const { from, to } = event.detail;
+    const { from, to, language } = event.detail;
     const buffer = buffers.get(from);
     if (buffer) {
       buffers.delete(from);
       buffers.set(to, buffer);
+      if (language && buffer.language !== language) {
+        buffer.language = language;
+        if (current === from) {
+          current = to;
+          mountEditor(to);
+        }
+      }
     }
     if (current === from) current = to;
     if (entry === from) setEntry(to);

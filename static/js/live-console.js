@@ -12,6 +12,32 @@
   const STREAMS = ["stdout", "stderr", "install", "stdin"];
   const { config, $, csrfToken, formatDuration, formatBytes, statusInfo, capitalize } = page;
 
+  // --- Links from tracebacks to the files ----------------------------------------------
+
+  // Python's `File "/workspace/main.py", line 7` and Node's `/workspace/main.js:7:3` (or
+  // `main.js:7`), in the converter's escaped HTML, become links to that file and line,
+  // for the files this page lists (the editor's; the run page lists none).
+  const WORKSPACE = "(?:/workspace/)?";
+  const PYTHON_FRAME = new RegExp(`File &quot;${WORKSPACE}([^&<>"]+?)&quot;, line (\\d+)`, "g");
+  const NODE_FRAME = new RegExp(`(?<![\\w/.-])(?:file://)?${WORKSPACE}([\\w][\\w./-]*\\.(?:[cm]?js|[cm]?ts)):(\\d+)(?::(\\d+))?`, "g");
+
+  function isListedFile(path) {
+    return Boolean(document.querySelector(`.file-item[data-path="${CSS.escape(path)}"]`));
+  }
+
+  function link(text, path, line, column) {
+    if (!isListedFile(path)) return text;
+    const col = column ? ` data-column="${column}"` : "";
+    return `<a class="trace-link" href="#" data-path="${path}" data-line="${line}"${col} title="Open ${path} at line ${line}">${text}</a>`;
+  }
+
+  function linkFrames(html) {
+    if (!html.includes("line ") && !html.includes(":")) return html;
+    return html
+      .replace(PYTHON_FRAME, (text, path, line) => link(text, path, line))
+      .replace(NODE_FRAME, (text, path, line, column) => link(text, path, line, column));
+  }
+
   // --- Console ------------------------------------------------------------------------
 
   // Output is converted per stream (ANSI colour state carries over between chunks) and
@@ -68,7 +94,7 @@
       if (!this.pending.length) return;
       this.placeholder.hidden = true;
       const parts = this.pending.map(
-        ({ stream, html }) => `<span class="out-${stream}">${html}</span>`,
+        ({ stream, html }) => `<span class="out-${stream}">${stream === "stdin" ? html : linkFrames(html)}</span>`,
       );
       this.pending = [];
       const html = parts.join("");

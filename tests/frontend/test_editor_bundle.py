@@ -195,6 +195,32 @@ def test_set_language_switches_the_highlighting(page):
     assert page.evaluate("problems") == []
 
 
+def test_syntax_errors_are_underlined_as_you_type_and_go_when_fixed(page):
+    errors = page.locator(".cm-lintRange-error")
+    assert errors.count() == 0  # the page's Python parses
+
+    page.evaluate("editor.setDoc('print(\"hi\"\\nx = = 2\\n')")
+    errors.first.wait_for()
+    assert page.locator(".cm-lint-marker-error").count() >= 1
+
+    page.evaluate("editor.setDoc('print(\"hi\")\\nx = 2\\n')")
+    errors.first.wait_for(state="detached")
+
+    page.evaluate("editor.setLanguage('typescript'); editor.setDoc('const x: number = ;')")
+    errors.first.wait_for()
+    page.evaluate("editor.setLanguage('text'); editor.setDoc('not ( code')")
+    errors.first.wait_for(state="detached")
+    assert page.evaluate("problems") == []
+
+
+def test_go_to_line_puts_the_cursor_on_that_line(page):
+    page.evaluate("editor.goToLine(3, 5)")
+
+    assert page.locator(".cm-activeLine").inner_text() == "    if not name:"
+    page.evaluate("editor.goToLine(999)")  # past the end: the last line
+    assert page.locator(".cm-activeLine").inner_text().startswith("    print(greet")
+
+
 def test_ansi_to_html_uses_classes_and_escapes_html(page):
     html = page.evaluate(r"CodeSandboxes.ansiToHtml('\u001b[31mred\u001b[0m <b>')")
     assert html == '<span class="ansi-red-fg">red</span> &lt;b&gt;'

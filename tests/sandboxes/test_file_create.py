@@ -19,7 +19,9 @@ def test_the_owner_adds_an_empty_file_and_the_editor_is_told_to_open_it(signed_i
 
     file = sandbox.files.get(path="lib/utils.py")
     assert file.read() == b""
-    assert json.loads(response["HX-Trigger"]) == {"files:open": {"path": "lib/utils.py"}}
+    assert json.loads(response["HX-Trigger"]) == {
+        "files:open": {"path": "lib/utils.py", "language": "python"}
+    }
     assert 'data-open-file="lib/utils.py"' in response.content.decode()
 
 
@@ -58,3 +60,11 @@ def test_another_users_sandbox_is_not_found(client, other_user, sandbox):
 def test_it_needs_a_signed_in_user(client, sandbox):
     assert client.post(url(sandbox), {"path": "x.py"}).status_code == 302
     assert not sandbox.files.filter(path="x.py").exists()
+
+
+def test_a_new_typescript_file_is_opened_as_typescript(signed_in, sandbox):
+    response = signed_in.post(url(sandbox), {"path": "app.ts"}, headers={"HX-Request": "true"})
+
+    assert json.loads(response["HX-Trigger"]) == {
+        "files:open": {"path": "app.ts", "language": "typescript"}
+    }

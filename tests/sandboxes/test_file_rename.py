@@ -23,7 +23,7 @@ def test_renaming_the_entry_file_keeps_it_the_entry(signed_in, sandbox):
     assert sandbox.entry_file == "app.py"
     assert list(sandbox.files.values_list("path", flat=True)) == ["app.py"]
     assert json.loads(response["HX-Trigger"]) == {
-        "files:renamed": {"from": "main.py", "to": "app.py"}
+        "files:renamed": {"from": "main.py", "to": "app.py", "language": "python"}
     }
 
 
