@@ -15,7 +15,6 @@ import functools
 import inspect
 
 from asgiref.sync import sync_to_async
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -26,6 +25,7 @@ from api.errors import ApiError, invalid, quota_refused, runs_paused
 from api.ratelimit import rate_limit_hit
 from operations.exceptions import RunsPaused
 from quotas.exceptions import QuotaExceeded
+from quotas.selectors import quota_rate_limit
 
 
 def api_endpoint(*methods: str):
@@ -72,19 +72,15 @@ def _admit(request, allowed: frozenset[str]) -> None:
 
 
 def client_admit(request, client: ApiClient) -> None:
-    """Let an authenticated `client` in, within the per-client rate limit (ApiError 429)."""
+    """Let an authenticated `client` in, within its tier's rate limit (ApiError 429)."""
     request.user = client.user
     request.api_client = client
-    request.rate_limit = rate_limit_hit(
-        client.rate_key,
-        limit=settings.API_RATE_LIMIT,
-        window_seconds=settings.API_RATE_LIMIT_WINDOW,
-    )
+    limit, window = quota_rate_limit(user=client.user)
+    request.rate_limit = rate_limit_hit(client.rate_key, limit=limit, window_seconds=window)
     if not request.rate_limit.allowed:
         raise ApiError(
             429,
-            f"Too many requests: {request.rate_limit.limit} per "
-            f"{settings.API_RATE_LIMIT_WINDOW} s. Slow down.",
+            f"Too many requests: {limit} per {window} s. Slow down.",
             headers={"Retry-After": str(request.rate_limit.reset_seconds)},
             limit="rate",
             resetsAt=request.rate_limit.resets_at.isoformat(),

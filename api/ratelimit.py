@@ -52,7 +52,7 @@ def rate_limit_hit(client: str, *, limit: int, window_seconds: int) -> RateLimit
     """Count one request of `client` in the current window and say whether it may go on."""
     now = _now()
     window_start = int(now // window_seconds) * window_seconds
-    key = f"api:rate:{client}:{window_start}"
+    key = f"api:rate:{client}:{window_seconds}:{window_start}"
     # Lives past the window's end, so it cannot expire between add() and incr().
     cache.add(key, 0, timeout=window_seconds + 1)
     count = cache.incr(key)

@@ -337,9 +337,7 @@ LOGGING.setdefault("loggers", {})["codesandboxes.events"] = {
 }
 
 # --- HTTP API --------------------------------------------------------------------------
-# Requests per user (their API tokens and session together) per window, on top of the quotas.
-API_RATE_LIMIT = env.int("API_RATE_LIMIT", default=120)
-API_RATE_LIMIT_WINDOW = env.int("API_RATE_LIMIT_WINDOW", default=60)
+# The request rate limit is each tier's (the admin).
 # The largest request body the API reads (code and files); larger ones get a 413.
 API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=10 * 1024 * 1024)
 # The largest body any other request may send (pages' forms and uploads: a 10 MiB archive

@@ -117,6 +117,18 @@ class Tier(models.Model):
         validators=[MinValueValidator(1, "A run needs at least 1 KiB of output.")],
         help_text="Output (stdout and stderr together) a run may print, in KiB.",
     )
+    # The API's request rate limit per user (all their tokens and their session together).
+    rate_limit_requests = models.PositiveIntegerField(
+        default=120,
+        validators=[MinValueValidator(1, "At least one request per window must be allowed.")],
+        help_text="API requests a user may make per window (all their tokens and their "
+        "session together); more get a 429.",
+    )
+    rate_limit_window_seconds = models.PositiveIntegerField(
+        default=60,
+        validators=[MinValueValidator(1, "A window lasts at least one second.")],
+        help_text="The rate limit's window, in seconds.",
+    )
     ordering = models.PositiveSmallIntegerField(default=0, help_text="Lower tiers first.")
 
     class Meta:
@@ -158,6 +170,12 @@ class Tier(models.Model):
                 condition=Q(disk_mb__gt=0) & Q(max_processes__gt=0) & Q(output_kb__gt=0),
                 name="tier_run_limits_positive",
                 violation_error_message="Disk, processes and output must be at least 1.",
+            ),
+            models.CheckConstraint(
+                condition=Q(rate_limit_requests__gt=0) & Q(rate_limit_window_seconds__gt=0),
+                name="tier_rate_limit_positive",
+                violation_error_message="A rate limit allows at least one request in a "
+                "window of at least a second.",
             ),
             models.CheckConstraint(
                 condition=Q(max_concurrent_runs__gt=0),

@@ -10,6 +10,16 @@ def quota_get(*, user) -> Quota:
     return Quota.objects.select_related("tier", "user").get(user=user)
 
 
+def quota_rate_limit(*, user) -> tuple[int, int]:
+    """The user's API rate limit: (requests, window in seconds). One query: it is read on
+    every API request."""
+    return (
+        Quota.objects.filter(user=user)
+        .values_list("tier__rate_limit_requests", "tier__rate_limit_window_seconds")
+        .get()
+    )
+
+
 def quota_max_timeout(*, user, vcpus: int | None = None) -> int:
     """The longest run (wall seconds) the user may start now at `vcpus` (None: the tier's
     default): the tier's longest run, capped by the compute left, both in vCPU-seconds

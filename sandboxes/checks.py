@@ -65,14 +65,18 @@ def check_sandbox_engine(app_configs, **kwargs):
     return warnings
 
 
-# Read before runs had resources of their own; each tier's now (the admin).
-RETIRED_LIMIT_VARIABLES = (
-    "SANDBOX_MEMORY_MB",
-    "SANDBOX_DISK_MB",
-    "SANDBOX_MAX_PROCESSES",
-    "SANDBOX_OUTPUT_KB",
-    "SANDBOX_CPUS",
-)
+# Once read from the environment; each tier's now (the admin), and what became of them.
+RUN_LIMITS = "a run's vCPUs, memory, disk, processes and output are its tier's"
+RATE_LIMIT = "the API's rate limit is each tier's"
+RETIRED_LIMIT_VARIABLES = {
+    "SANDBOX_MEMORY_MB": RUN_LIMITS,
+    "SANDBOX_DISK_MB": RUN_LIMITS,
+    "SANDBOX_MAX_PROCESSES": RUN_LIMITS,
+    "SANDBOX_OUTPUT_KB": RUN_LIMITS,
+    "SANDBOX_CPUS": RUN_LIMITS,
+    "API_RATE_LIMIT": RATE_LIMIT,
+    "API_RATE_LIMIT_WINDOW": RATE_LIMIT,
+}
 
 
 @register("sandboxes")
@@ -80,12 +84,11 @@ def check_retired_limit_variables(app_configs, **kwargs):
     """A variable that is no longer read must not look as if it still limited runs."""
     return [
         Warning(
-            f"{name} is set but no longer read: a run's vCPUs, memory, disk, processes and "
-            "output are its tier's.",
+            f"{name} is set but no longer read: {instead}.",
             hint="Set them per tier in the admin (Quotas > Tiers), then remove the variable.",
             id="sandboxes.W007",
         )
-        for name in RETIRED_LIMIT_VARIABLES
+        for name, instead in RETIRED_LIMIT_VARIABLES.items()
         if name in os.environ
     ]
 

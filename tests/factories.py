@@ -30,6 +30,8 @@ SEEDED_TIERS = {
         "disk_mb": 64,
         "max_processes": 64,
         "output_kb": 1024,
+        "rate_limit_requests": 120,
+        "rate_limit_window_seconds": 60,
         "ordering": 0,
     },
     "pro": {
@@ -49,6 +51,8 @@ SEEDED_TIERS = {
         "disk_mb": 512,
         "max_processes": 128,
         "output_kb": 4096,
+        "rate_limit_requests": 600,
+        "rate_limit_window_seconds": 60,
         "ordering": 10,
     },
     "premium": {
@@ -68,6 +72,8 @@ SEEDED_TIERS = {
         "disk_mb": 1024,
         "max_processes": 256,
         "output_kb": 8192,
+        "rate_limit_requests": 1_200,
+        "rate_limit_window_seconds": 60,
         "ordering": 20,
     },
     "enterprise": {
@@ -87,6 +93,8 @@ SEEDED_TIERS = {
         "disk_mb": 4096,
         "max_processes": 512,
         "output_kb": 16384,
+        "rate_limit_requests": 60_000,
+        "rate_limit_window_seconds": 60,
         "ordering": 30,
     },
 }

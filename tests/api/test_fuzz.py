@@ -35,13 +35,16 @@ pytestmark = [
 
 @pytest.fixture
 def fuzz_token(fresh_dispatcher, settings):
-    settings.API_RATE_LIMIT = 100_000  # the fuzzer is not the flood the limit is for
     # Its bad tokens (checking that they get a 401) are not the guessing that locks out.
     settings.LOGIN_FAILURE_LIMIT = settings.AXES_FAILURE_LIMIT = 100_000
     user = UserFactory(
         username="fuzzer",
         tier=TierFactory(
-            monthly_executions=None, compute_seconds=None, max_run_seconds=3, max_concurrent_runs=50
+            monthly_executions=None,
+            compute_seconds=None,
+            max_run_seconds=3,
+            max_concurrent_runs=50,
+            rate_limit_requests=100_000,  # the fuzzer is not the flood the limit is for
         ),
     )
     yield token_for(user)

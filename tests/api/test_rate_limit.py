@@ -9,6 +9,7 @@ from django.test import Client
 
 from api import ratelimit
 from api.ratelimit import rate_limit_hit
+from quotas.models import Tier
 
 from .conftest import bearer, token_for
 
@@ -24,9 +25,11 @@ def now(monkeypatch):
 
 
 @pytest.fixture
-def limit(settings):
-    settings.API_RATE_LIMIT = 3
-    settings.API_RATE_LIMIT_WINDOW = 60
+def limit(owner):
+    """The owner's tier allows 3 requests a minute."""
+    Tier.objects.filter(quotas__user=owner).update(
+        rate_limit_requests=3, rate_limit_window_seconds=60
+    )
     return 3
 
 

@@ -35,6 +35,8 @@ def tier_form(**fields) -> dict:
         "disk_mb": "128",
         "max_processes": "64",
         "output_kb": "1024",
+        "rate_limit_requests": "300",
+        "rate_limit_window_seconds": "60",
         "ordering": "15",
     } | fields
 
