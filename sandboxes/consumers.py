@@ -104,7 +104,7 @@ class ExecutionConsumer(AsyncJsonWebsocketConsumer):
         executions = Execution.objects.filter(pk=self.execution_id, owner=user)
         try:
             return executions.exists()
-        except Exception:  # a malformed id is a missing execution, not a server error
+        except (ValueError, ValidationError):  # a malformed id is a missing execution
             return False
 
     @database_sync_to_async

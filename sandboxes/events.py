@@ -16,8 +16,13 @@ def execution_group(execution_id) -> str:
     return f"execution.{execution_id}"
 
 
-def execution_stdin_group(execution_id) -> str:
-    """Where what the owner types goes: the task running the execution listens there."""
+def execution_stdin_channel(execution_id) -> str:
+    """Where what the owner types goes: the task running the execution listens there.
+
+    A channel of its own, not one of a process's "!" channels: channels_redis pops all of a
+    process's "!" channels in one shared receive, and cancelling the relay's receive when
+    its run ended could drop a message popped for another socket of the same process (a
+    watching page lost its run's exit event)."""
     return f"execution.{execution_id}.stdin"
 
 

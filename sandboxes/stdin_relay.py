@@ -1,6 +1,6 @@
 """An interactive run's standard input, from its owner to the program.
 
-What the owner types (in the console, or posted to the API) is sent to the group
+What the owner types (in the console, or posted to the API) is sent to the channel
 ``execution.<id>.stdin``; the task running the execution (in the web server, or in a
 worker on another host) listens there from before the run is "preparing", records each
 piece in the run's output as stream "stdin" (replays show it where the program got it),
@@ -16,7 +16,7 @@ import contextlib
 from channels.layers import get_channel_layer
 
 from sandboxes.engine import InputStream
-from sandboxes.events import execution_stdin_group
+from sandboxes.events import execution_stdin_channel
 from sandboxes.limits import MAX_STDIN_BYTES
 
 
@@ -29,8 +29,7 @@ class StdinRelay:
         self.output = output  # the pipeline's OutputStream
         self.stream = InputStream()
         self.layer = get_channel_layer()
-        self.group = execution_stdin_group(execution_id)
-        self.channel: str | None = None
+        self.channel = execution_stdin_channel(execution_id)
         self.task: asyncio.Task | None = None
         self.left = MAX_STDIN_BYTES
 
@@ -38,8 +37,6 @@ class StdinRelay:
         if self.layer is None:  # no channel layer: nobody can type; EOF at once
             self.stream.close()
             return self
-        self.channel = await self.layer.new_channel()
-        await self.layer.group_add(self.group, self.channel)
         self.task = asyncio.create_task(self._relay())
         return self
 
@@ -48,9 +45,6 @@ class StdinRelay:
             self.task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self.task
-        if self.channel is not None:
-            with contextlib.suppress(Exception):
-                await self.layer.group_discard(self.group, self.channel)
 
     async def _relay(self) -> None:
         while not self.stream.closed:

@@ -1,16 +1,17 @@
 """Writing to an interactive run's standard input (its owner's console, or the API).
 
-The write goes to the group the run's task listens on (stdin_relay.py), wherever that
+The write goes to the channel the run's task listens on (stdin_relay.py), wherever that
 task runs; the task records it in the run's output and hands it to the program.
 """
 
 from __future__ import annotations
 
 from asgiref.sync import sync_to_async
+from channels.exceptions import ChannelFull
 from channels.layers import get_channel_layer
 from django.http import Http404
 
-from sandboxes.events import execution_stdin_group
+from sandboxes.events import execution_stdin_channel
 from sandboxes.limits import MAX_STDIN_WRITE_BYTES, validate_stdin
 from sandboxes.models import Execution
 
@@ -59,7 +60,11 @@ async def execution_stdin_write(*, user, execution_id, data: str = "", eof: bool
     validate_stdin(data, field="data", limit=MAX_STDIN_WRITE_BYTES)
     status = await sync_to_async(execution_stdin_check)(user=user, execution_id=execution_id)
     if data or eof:
-        await get_channel_layer().group_send(
-            execution_stdin_group(execution_id), {"type": "stdin.write", "data": data, "eof": eof}
-        )
+        message = {"type": "stdin.write", "data": data, "eof": eof}
+        try:
+            await get_channel_layer().send(execution_stdin_channel(execution_id), message)
+        except ChannelFull:  # the run's task has stopped taking input
+            raise StdinRefused(
+                "This run is not reading its input now; try again in a moment.", status=status
+            ) from None
     return status

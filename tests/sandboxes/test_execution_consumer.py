@@ -189,7 +189,7 @@ async def test_a_sandbox_run_keeps_the_files_it_wrote_for_the_next_run(
             sandbox=python_sandbox
         )
         communicator = await connect(python_sandbox.owner, execution)
-        await communicator.connect(timeout=15)
+        assert (await communicator.connect(timeout=15))[0]
         _, text = output_of(await collect_until_exit(communicator))
         await communicator.disconnect(timeout=15)
         assert text == expected

@@ -40,6 +40,14 @@ async def until(communicator, predicate) -> list[dict]:
             return events
 
 
+async def until_printed(communicator, text: str) -> list[dict]:
+    """Events until the output so far holds `text` (a print may come in several parts)."""
+    events = []
+    while text not in printed(events):
+        events.append(await communicator.receive_json_from(timeout=15))
+    return events
+
+
 def printed(events) -> str:
     return "".join(c[2] for e in events if e["event"] == "output" for c in e["chunks"])
 
@@ -50,10 +58,10 @@ async def test_a_line_typed_reaches_the_program_and_closing_the_page_ends_its_in
     execution = await start(runner_user, READ_ALL, interactive=True)
     page = socket(runner_user, execution, "&stdin=1")
     assert (await page.connect(timeout=15))[0]
-    await until(page, lambda e: "ready" in printed([e]))
+    await until_printed(page, "ready\n")
 
     await page.send_json_to({"action": "stdin", "data": "typed line\n"})
-    await until(page, lambda e: "typed line" in printed([e]))
+    await until_printed(page, "typed line")
     await page.disconnect(timeout=10)  # the tab closed: end-of-file (its handler may take a while)
 
     watcher = socket(runner_user, execution)
@@ -92,7 +100,7 @@ async def test_another_user_cannot_open_the_socket_to_write(live_dispatcher, run
     assert not connected and code == 4404
     owner_page = socket(runner_user, execution)
     await owner_page.connect(timeout=15)
-    await until(owner_page, lambda e: "ready" in printed([e]))
+    await until_printed(owner_page, "ready\n")
     await owner_page.send_json_to({"action": "cancel"})
     events = await until(owner_page, lambda e: e["event"] == "exit")
     assert events[-1]["status"] == "cancelled"  # still waiting for input: nobody closed it

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sandboxes.models import Execution
-from tests.workers.cluster import output_of, requires_cluster, start_run, wait_until
+from tests.workers.cluster import output_of, requires_cluster, start_run, wait_for, wait_until
 
 pytestmark = requires_cluster
 
@@ -41,5 +41,6 @@ def test_variables_travel_sealed_and_reach_the_program(cluster, runner):
     wait_until(execution, "succeeded")
     assert output_of(execution) == "hunter2-secret\n"
     assert execution.snapshot["env_names"] == ["API_KEY"]
-    assert not ProcrastinateJob.objects.exists()  # a finished run's job is gone
+    # A finished run's job is gone (the worker deletes it just after the run ends).
+    wait_for(lambda: not ProcrastinateJob.objects.exists(), 60, "the finished job deleted")
     assert Execution.objects.get(pk=execution.pk).worker == "worker-a"

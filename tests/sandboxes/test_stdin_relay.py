@@ -1,0 +1,44 @@
+"""The relay from an owner's typing to their run's program, on the real channel layer."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+from channels.layers import get_channel_layer
+
+from sandboxes.events import execution_stdin_channel
+from sandboxes.stdin_relay import StdinRelay
+
+
+class Recorder:
+    """Stands in for the pipeline's OutputStream: what the relay recorded as the run's."""
+
+    def __init__(self) -> None:
+        self.recorded: list[tuple[str, bytes]] = []
+
+    def record(self, stream: str, data: bytes) -> None:
+        self.recorded.append((stream, data))
+
+
+async def test_input_sent_before_the_relay_listens_still_reaches_the_program():
+    execution_id = uuid.uuid4()
+    await get_channel_layer().send(
+        execution_stdin_channel(execution_id), {"type": "stdin.write", "data": "early\n"}
+    )
+    output = Recorder()
+
+    async with StdinRelay(execution_id, output) as relay:
+        given = await asyncio.wait_for(relay.stream.read(), timeout=30)
+
+    assert given == b"early\n"  # what the program reads
+    assert output.recorded == [("stdin", b"early\n")]  # and the run's output shows
+
+
+def test_the_relay_listens_on_a_channel_of_its_own_not_the_processs_shared_one():
+    """channels_redis receives all of a process's "!" channels in one shared pop: a relay
+    cancelled at its run's end while holding that pop could drop a message popped for a
+    page's socket in the same process (its run's exit event: the page stayed "Running")."""
+    relay = StdinRelay(uuid.uuid4(), Recorder())
+
+    assert "!" not in relay.channel
