@@ -8,13 +8,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.fields.json import KT
 from django.http import Http404
 from packaging.utils import canonicalize_name
 
 from sandboxes.engine import EngineError, EngineUnavailable, RunSpec
 from sandboxes.engine.packages.specs import name_of
 from sandboxes.engine_config import get_engine
-from sandboxes.models import Execution, PackageUsage, Sandbox
+from sandboxes.models import Execution, OutputChunk, PackageUsage, Sandbox
 
 FALLBACK_LABELS = {"python": "Python", "node": "Node.js"}
 # A package name one user typed may be private (an internal package, a project's name):
@@ -106,8 +107,53 @@ def execution_get(*, user, execution_id) -> Execution:
     return found
 
 
+ANSI_SEQUENCE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+LABEL_LENGTH = 60
+
+
+LABEL_CHUNKS = 8  # a line printed in pieces (print's arguments one by one) is put together
+
+
+def _labelled(runs: list[Execution]) -> list[Execution]:
+    """Each run with `label`: the first line it printed, else how it ended."""
+    first_output: dict = {}
+    chunks = OutputChunk.objects.filter(
+        execution__in=runs, seq__lte=LABEL_CHUNKS, stream__in=("stdout", "stderr")
+    ).order_by("execution_id", "seq")
+    for execution_id, data in chunks.values_list("execution_id", "data"):
+        first_output[execution_id] = first_output.get(execution_id, "") + data
+    for run in runs:
+        run.label = run_label(run, first_output.get(run.pk, ""))
+    return runs
+
+
+def run_label(run: Execution, output: str) -> str:
+    """The first line it printed (colours dropped, shortened), else how it ended."""
+    text = ANSI_SEQUENCE.sub("", output)
+    line = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    if line:
+        return line if len(line) <= LABEL_LENGTH else line[: LABEL_LENGTH - 1] + "…"
+    if run.is_active:
+        return "no output yet"
+    if run.exit_code is not None:
+        return f"no output, exit {run.exit_code}"
+    return "no output"
+
+
+def _with_entry(runs: QuerySet[Execution]) -> QuerySet[Execution]:
+    return runs.defer("snapshot").annotate(entry_file=KT("snapshot__entry"))
+
+
 def execution_history(*, sandbox: Sandbox, limit: int = 25) -> list[Execution]:
-    return list(sandbox.executions.defer("snapshot").order_by("-created_at")[:limit])
+    return _labelled(list(_with_entry(sandbox.executions.order_by("-created_at"))[:limit]))
+
+
+def execution_list(*, user, source: str = "", limit: int = 100) -> list[Execution]:
+    """The user's runs, newest first, all or those started by one source ("api"...)."""
+    runs = Execution.objects.filter(owner=user).select_related("sandbox")
+    if source:
+        runs = runs.filter(source=source)
+    return _labelled(list(_with_entry(runs.order_by("-created_at"))[:limit]))
 
 
 def execution_latest(*, sandbox: Sandbox) -> Execution | None:

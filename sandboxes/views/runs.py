@@ -13,9 +13,12 @@ from django.views.decorators.vary import vary_on_headers
 
 from quotas.exceptions import QuotaExceeded
 from quotas.selectors import quota_get
+from sandboxes.models import Execution
 from sandboxes.network import describe
-from sandboxes.selectors import execution_get, runtime_label
+from sandboxes.selectors import execution_get, execution_list, runtime_label
 from sandboxes.services.executions import execution_cancel, execution_rerun
+from sandboxes.services.restore import sandbox_files_restore
+from sandboxes.snapshots import snapshot_compare
 from sandboxes.views.common import console_config, file_csp, file_response
 
 RUN_TEMPLATE = "sandboxes/run.html"
@@ -41,8 +44,43 @@ def detail(request: HttpRequest, execution_id) -> HttpResponse:
         part = part if part in ("run_details", "rerun_form") else "run_files"
         return render(request, f"{RUN_TEMPLATE}#{part}", context)
     config = console_config(execution, output_limit=execution.output_limit_bytes())
-    context.update(runtime_label=runtime_label(execution.runtime), config=config)
+    context.update(
+        runtime_label=runtime_label(execution.runtime),
+        config=config,
+        code=snapshot_compare(execution=execution),
+    )
     return render(request, RUN_TEMPLATE, context)
+
+
+@login_required
+@require_GET
+def runs(request: HttpRequest) -> HttpResponse:
+    """All the user's runs, the API's included; ?source=editor|api|judge0|piston filters."""
+    source = request.GET.get("source", "")
+    if source not in Execution.Source.values:
+        source = ""
+    context = {
+        "runs": execution_list(user=request.user, source=source),
+        "source": source,
+        "sources": Execution.Source.choices,
+    }
+    return render(request, "sandboxes/runs.html", context)
+
+
+@login_required
+@require_POST
+def restore(request: HttpRequest, execution_id) -> HttpResponse:
+    """Put the run's files back into its sandbox and open the editor."""
+    execution = execution_get(user=request.user, execution_id=execution_id)
+    try:
+        sandbox = sandbox_files_restore(execution=execution)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect(execution)
+    count = len(execution.file_names)
+    messages.success(request, f"Restored {count} file{'s' if count != 1 else ''} from this run.")
+    return redirect(sandbox)
 
 
 @login_required
