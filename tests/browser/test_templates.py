@@ -71,6 +71,7 @@ def test_the_hello_world_template_runs_as_it_is(page, tmp_path):
     page.locator(".starters > summary, .empty-state").first.click()
     page.click(".starter-card[data-starter=hello-world]")
     expect(page.locator(".sandbox-title")).to_have_text("Hello world")
+    expect(page.locator(".cm-content")).to_be_visible()  # the page's scripts are running
 
     page.click("#run-button")
     expect(page.locator("#run-status")).to_have_text("Succeeded", timeout=30_000)
