@@ -18,7 +18,7 @@ from typing import BinaryIO
 
 from django.db import transaction
 
-from blobs.contents import content_delete, content_present, content_write, measure
+from blobs.contents import content_delete, content_write, measure
 from blobs.models import Blob
 
 logger = logging.getLogger(__name__)
@@ -27,16 +27,28 @@ logger = logging.getLogger(__name__)
 @transaction.atomic
 def blob_store(content: bytes | BinaryIO) -> Blob:
     """The blob holding `content` (bytes, or a seekable file read in chunks), written to
-    storage unless it is there already. Call it in the transaction that creates the row
+    storage unless its row exists. Call it in the transaction that creates the row
     pointing at the blob: the blob's row is locked until then, so it cannot be released
     meanwhile."""
-    stream, digest, size = measure(content)
-    blob = Blob.objects.select_for_update().filter(pk=digest).first()
-    if blob is None or not content_present(digest, size):
-        content_write(digest, stream)
-        if blob is None:
-            blob, _ = Blob.objects.get_or_create(digest=digest, defaults={"size": size})
-    return blob
+    return blobs_store({None: content})[None]
+
+
+@transaction.atomic
+def blobs_store(contents: dict) -> dict:
+    """`blob_store` for several contents at once ({key: content} -> {key: Blob}): the rows
+    that exist are locked in one query; only contents without a row are written.
+
+    A row exists only once its content was written whole (the content is written before
+    the row is created, in this same order), so an existing row is trusted; content with
+    no row, even a stored one, is written again (a crash may have cut it short)."""
+    measured = {key: measure(content) for key, content in contents.items()}
+    digests = {digest for _, digest, _ in measured.values()}
+    blobs = {blob.pk: blob for blob in Blob.objects.select_for_update().filter(pk__in=digests)}
+    for stream, digest, size in measured.values():
+        if digest not in blobs:
+            content_write(digest, stream)
+            blobs[digest], _ = Blob.objects.get_or_create(digest=digest, defaults={"size": size})
+    return {key: blobs[digest] for key, (_, digest, _) in measured.items()}
 
 
 def blobs_release(digests: Iterable[str]) -> int:

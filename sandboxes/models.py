@@ -194,7 +194,8 @@ class Execution(models.Model):
     runtime = models.CharField(max_length=32)
     runtime_version = models.CharField(max_length=32, blank=True)
     source = models.CharField(max_length=16, choices=Source, default=Source.API)
-    # What ran, so a past run can be re-run exactly: {"files": {path: base64}, "entry": ...,
+    # What ran, so a past run can be re-run exactly: {"inputs": {path: size} (the contents
+    # are ExecutionInput rows; runs from before those: "files": {path: base64}), "entry": ...,
     # "packages": [...], "env_names": [...], "args": [...], "stdin": "...", "interactive":
     # bool, "network": {"mode", "allow", "deny", "max_bytes"}, "resources": {"vcpus",
     # "memory_mb", "disk_mb", "max_processes", "output_kb"}}. Variable values are never
@@ -261,7 +262,8 @@ class Execution(models.Model):
     @property
     def file_names(self) -> list[str]:
         """The workspace's files when it ran (a refused run kept their names and sizes only)."""
-        return sorted(self.snapshot.get("files") or self.snapshot.get("sizes", {}))
+        snapshot = self.snapshot
+        return sorted(snapshot.get("inputs") or snapshot.get("files") or snapshot.get("sizes", {}))
 
     def files_skipped_message(self) -> str:
         """One sentence on the files it wrote that its sandbox did not keep ("" when none):
@@ -354,6 +356,23 @@ class ExecutionFile(StoredFile):
     @property
     def image_type(self) -> str | None:
         return filetypes.image_type(self.path)
+
+
+class ExecutionInput(StoredFile):
+    """A workspace file as the run was given it: what the engine writes into its sandbox,
+    and what a re-run runs again. (Runs recorded before these existed keep their files in
+    their snapshot, base64-encoded.)"""
+
+    execution = models.ForeignKey(Execution, on_delete=models.CASCADE, related_name="inputs")
+
+    class Meta:
+        ordering = ["path"]
+        constraints = [
+            models.UniqueConstraint(fields=["execution", "path"], name="execution_input_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.path
 
 
 class PackageUsage(models.Model):

@@ -34,8 +34,8 @@ from sandboxes.services.executions import (
     execution_finish,
     execution_output_append,
     execution_transition,
-    snapshot_files,
 )
+from sandboxes.services.stored_files import execution_input_files
 from sandboxes.stdin_relay import StdinRelay
 
 FLUSH_SECONDS = 0.02
@@ -172,7 +172,7 @@ def _load(execution_id) -> tuple[RunSpec, Execution] | None:
     limits = engine_limits(resources, timeout_seconds=execution.timeout_seconds)
     spec = RunSpec(
         runtime=execution.runtime,
-        files=snapshot_files(snapshot),
+        files=execution_input_files(execution),
         entry=snapshot["entry"],
         argv=tuple(snapshot.get("args", ())),
         stdin=snapshot.get("stdin", "").encode(),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import logging
 import math
 import os
@@ -36,6 +35,8 @@ from sandboxes.resources import resources_for_run
 from sandboxes.services.packages import package_usage_record, packages_check
 from sandboxes.services.stored_files import (
     execution_files_add,
+    execution_input_files,
+    execution_inputs_add,
     sandbox_file_put,
     stored_files_delete,
 )
@@ -50,14 +51,11 @@ def _now_iso() -> str:
     return timezone.now().isoformat()
 
 
-def snapshot_files(snapshot: dict) -> dict[str, bytes]:
-    return {path: base64.b64decode(data) for path, data in snapshot["files"].items()}
-
-
 def _refused_snapshot(snapshot: dict, files: dict[str, bytes]) -> dict:
     """What a refused run keeps: names and sizes, not contents (a refusal costs the user
     nothing, so it must cost the server little: no megabytes stored per 429)."""
-    return {**snapshot, "files": {}, "sizes": {path: len(data) for path, data in files.items()}}
+    kept = {key: value for key, value in snapshot.items() if key != "inputs"}
+    return {**kept, "files": {}, "sizes": {path: len(data) for path, data in files.items()}}
 
 
 def execution_start(
@@ -114,7 +112,8 @@ def execution_start(
     network = network_for_run(tier=tier, policy=network)
     resources = resources_for_run(tier=tier, vcpus=vcpus, memory_mb=memory_mb)
     snapshot = {
-        "files": {path: base64.b64encode(data).decode() for path, data in files.items()},
+        # Names and sizes: the contents go to storage (execution_inputs_add).
+        "inputs": {path: len(data) for path, data in files.items()},
         "entry": entry,
         "packages": packages,
         "env_names": sorted(env),
@@ -142,6 +141,7 @@ def execution_start(
                 timeline=[[Execution.Status.QUEUED, _now_iso()]],
                 worker=dispatcher.holder,
             )
+            execution_inputs_add(execution=execution, files=files)
             package_usage_record(runtime=runtime, packages=packages, user=user)
             # In this transaction: the distributed dispatcher's job is recorded with the
             # run (the inline one waits for the commit itself).
@@ -200,7 +200,7 @@ def execution_rerun(*, execution: Execution) -> Execution:
     return execution_start(
         user=execution.owner,
         runtime=execution.runtime,
-        files=snapshot_files(snapshot),
+        files=execution_input_files(execution),
         entry=snapshot["entry"],
         packages=snapshot["packages"],
         env={name: variables[name] for name in snapshot["env_names"] if name in variables},

@@ -14,7 +14,7 @@ from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
 
 from quotas.models import Reservation, Tier
-from sandboxes.models import Execution, ExecutionFile, OutputChunk, UsageDay
+from sandboxes.models import Execution, ExecutionFile, ExecutionInput, OutputChunk, UsageDay
 from sandboxes.services.stored_files import stored_files_delete
 
 BATCH = 500  # runs per transaction: a long prune never holds one huge transaction
@@ -69,6 +69,7 @@ def _prune_batch(ids: list) -> Pruned:
     reservations = list(batch.exclude(reservation=None).values_list("reservation_id", flat=True))
     pruned = executions_prune_count(executions=batch)
     stored_files_delete(ExecutionFile.objects.filter(execution__in=batch))
+    stored_files_delete(ExecutionInput.objects.filter(execution__in=batch))
     batch.delete()
     Reservation.objects.filter(pk__in=reservations, settled_at__isnull=False).delete()
     return pruned

@@ -3,14 +3,16 @@ before the row that points at them, released once the last row pointing at them 
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
+from functools import partial
 from typing import BinaryIO
 
 from django.db import transaction
 from django.db.models import Count, QuerySet, Sum
 
-from blobs.services import blob_store, blobs_release_on_commit
-from sandboxes.models import ExecutionFile, Sandbox, SandboxFile
+from blobs.services import blob_store, blobs_release_on_commit, blobs_store
+from sandboxes.models import Execution, ExecutionFile, ExecutionInput, Sandbox, SandboxFile
 
 
 @transaction.atomic
@@ -27,11 +29,31 @@ def sandbox_file_put(*, sandbox: Sandbox, path: str, content: bytes) -> SandboxF
 
 
 @transaction.atomic
+def execution_inputs_add(*, execution, files: dict[str, bytes]) -> list[ExecutionInput]:
+    """Keep the files a run is given (its snapshot names them: {"inputs": {path: size}})."""
+    blobs = blobs_store(files)
+    return ExecutionInput.objects.bulk_create(
+        ExecutionInput(execution=execution, path=path, blob=blob, size=blob.size)
+        for path, blob in blobs.items()
+    )
+
+
+def execution_input_files(execution) -> dict[str, bytes]:
+    """The files the run was given, read from storage (a run recorded before they were
+    kept there has them in its snapshot, base64-encoded)."""
+    if "inputs" not in execution.snapshot:
+        legacy = execution.snapshot.get("files", {})
+        return {path: base64.b64decode(data) for path, data in legacy.items()}
+    return {file.path: file.read() for file in execution.inputs.all()}
+
+
+@transaction.atomic
 def execution_files_add(*, execution, files: dict[str, bytes | BinaryIO]) -> list[ExecutionFile]:
     """Keep these files with the run (bytes, or seekable files read in chunks)."""
+    blobs = blobs_store(files)
     return ExecutionFile.objects.bulk_create(
         ExecutionFile(execution=execution, path=path, blob=blob, size=blob.size)
-        for path, blob in ((path, blob_store(content)) for path, content in files.items())
+        for path, blob in blobs.items()
     )
 
 
@@ -47,48 +69,81 @@ def stored_files_delete(files: QuerySet) -> int:
 
 @dataclass(frozen=True)
 class Moved:
-    files: int = 0
+    files: int = 0  # SandboxFile and ExecutionFile rows
     bytes: int = 0
+    runs: int = 0  # runs whose snapshot held their files, base64-encoded
 
 
 STORED_MODELS = (SandboxFile, ExecutionFile)
 
 
+def _legacy_runs() -> QuerySet[Execution]:
+    """Runs recorded before their files were kept in storage (refused runs kept none)."""
+    return (
+        Execution.objects.filter(snapshot__has_key="files")
+        .exclude(snapshot__has_key="inputs")
+        .exclude(snapshot__has_key="sizes")
+    )
+
+
 def stored_files_unmoved() -> Moved:
-    """Rows whose contents are still in the database (from before storage held them)."""
+    """Contents still in the database (from before storage held them); a run's snapshot's
+    bytes are not counted."""
     files = size = 0
     for model in STORED_MODELS:
         totals = model.objects.filter(blob=None).aggregate(files=Count("pk"), size=Sum("size"))
         files += totals["files"]
         size += totals["size"] or 0
-    return Moved(files, size)
+    return Moved(files, size, _legacy_runs().count())
 
 
 def stored_files_move(*, limit: int | None = None, batch: int = 500) -> Moved:
-    """Move rows' contents from the database into storage, one row per transaction: an
-    interrupted move goes on where it stopped when run again. At most `limit` rows."""
-    files = size = 0
-    for model in STORED_MODELS:
-        while limit is None or files < limit:
-            take = batch if limit is None else min(batch, limit - files)
-            unmoved = model.objects.filter(blob=None).order_by("pk")
-            ids = list(unmoved.values_list("pk", flat=True)[:take])
+    """Move contents from the database into storage, one row (or run) per transaction: an
+    interrupted move goes on where it stopped when run again. At most `limit` of them."""
+    moved = Moved()
+    movers = [(_unmoved(model), partial(_move_file, model)) for model in STORED_MODELS]
+    movers.append((_legacy_runs, _move_run))
+    for unmoved, move in movers:
+        while limit is None or moved.files + moved.runs < limit:
+            done = moved.files + moved.runs
+            take = batch if limit is None else min(batch, limit - done)
+            ids = list(unmoved().order_by("pk").values_list("pk", flat=True)[:take])
             if not ids:
                 break
             for pk in ids:
-                moved = _move_one(model, pk)
-                if moved is not None:
-                    files += 1
-                    size += moved
-    return Moved(files, size)
+                moved = _plus(moved, move(pk))
+    return moved
+
+
+def _unmoved(model):
+    return lambda: model.objects.filter(blob=None)
+
+
+def _plus(total: Moved, one: Moved | None) -> Moved:
+    if one is None:
+        return total
+    return Moved(total.files + one.files, total.bytes + one.bytes, total.runs + one.runs)
 
 
 @transaction.atomic
-def _move_one(model, pk) -> int | None:
+def _move_file(model, pk) -> Moved | None:
     file = model.objects.select_for_update().filter(pk=pk, blob=None).first()
     if file is None:  # moved (or deleted) meanwhile
         return None
     blob = blob_store(bytes(file.content or b""))
     file.blob, file.content, file.size = blob, None, blob.size
     file.save(update_fields=["blob", "content", "size"])
-    return blob.size
+    return Moved(files=1, bytes=blob.size)
+
+
+@transaction.atomic
+def _move_run(pk) -> Moved | None:
+    execution = _legacy_runs().select_for_update().filter(pk=pk).first()
+    if execution is None:
+        return None
+    files = execution_input_files(execution)
+    execution_inputs_add(execution=execution, files=files)
+    snapshot = {key: value for key, value in execution.snapshot.items() if key != "files"}
+    execution.snapshot = {**snapshot, "inputs": {path: len(data) for path, data in files.items()}}
+    execution.save(update_fields=["snapshot"])
+    return Moved(runs=1, bytes=sum(map(len, files.values())))

@@ -56,6 +56,7 @@ def test_a_refused_run_keeps_the_names_and_sizes_of_its_files_not_their_contents
     execution = Execution.objects.get(pk=refused.value.execution.pk)
     assert execution.status == "rejected"
     assert execution.snapshot["files"] == {}
+    assert not execution.inputs.exists()
     assert execution.snapshot["sizes"] == {"main.py": 12, "data.bin": 5000}
     assert execution.file_names == ["data.bin", "main.py"]
 

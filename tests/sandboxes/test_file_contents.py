@@ -8,9 +8,10 @@ import pytest
 from blobs.contents import blob_storage, content_name, content_read, contents_listed
 from blobs.models import Blob
 from sandboxes.engine import RunResult, Status
-from sandboxes.models import ExecutionFile, SandboxFile
-from sandboxes.services.executions import execution_finish
+from sandboxes.models import Execution, ExecutionFile, SandboxFile
+from sandboxes.services.executions import execution_finish, execution_start_for_sandbox
 from sandboxes.services.retention import executions_prune
+from sandboxes.services.stored_files import execution_input_files
 from sandboxes.services.workspaces import (
     sandbox_create,
     sandbox_delete,
@@ -110,8 +111,39 @@ def test_rows_from_before_the_move_still_read_from_the_database(sandbox):
 
 
 def _run(sandbox):
-    from sandboxes.models import Execution
-
     return Execution.objects.create(
         owner=sandbox.owner, sandbox=sandbox, runtime="python3.13", snapshot={}, timeout_seconds=1
     )
+
+
+def test_a_runs_files_are_kept_in_storage_and_its_snapshot_names_them(sandbox):
+    sandbox_file_save(sandbox=sandbox, path="data.csv", content=b"a,b\n")
+
+    run = execution_start_for_sandbox(sandbox=sandbox)
+
+    assert "files" not in run.snapshot
+    assert run.snapshot["inputs"] == {
+        "data.csv": 4,
+        "main.py": sandbox.files.get(path="main.py").size,
+    }
+    assert {f.path: f.blob_id for f in run.inputs.all()} == {
+        f.path: f.blob_id for f in sandbox.files.all()
+    }  # the same contents: nothing stored twice
+    assert execution_input_files(run)["data.csv"] == b"a,b\n"
+    assert run.file_names == ["data.csv", "main.py"]
+
+
+def test_pruning_a_run_releases_the_files_it_was_given(owner, django_capture_on_commit_callbacks):
+    sandbox = sandbox_create(owner=owner, name="Once", runtime="python")
+    sandbox_file_save(sandbox=sandbox, path="only.txt", content=b"given once")
+    run = execution_start_for_sandbox(sandbox=sandbox)
+    digest = run.inputs.get(path="only.txt").blob_id
+    Execution.objects.filter(pk=run.pk).update(status="succeeded")
+    with django_capture_on_commit_callbacks(execute=True):
+        sandbox_delete(sandbox=sandbox)
+    assert content_read(digest) == b"given once"  # the run still holds it
+
+    with django_capture_on_commit_callbacks(execute=True):
+        executions_prune(executions=Execution.objects.filter(pk=run.pk))
+
+    assert not Blob.objects.filter(pk=digest).exists()

@@ -3,6 +3,8 @@ before storage) get them moved into storage, resumably, with a dry run first."""
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -12,6 +14,7 @@ from blobs.contents import contents_listed
 from blobs.models import Blob
 from blobs.services import blobs_release
 from sandboxes.models import Execution, ExecutionFile, SandboxFile
+from sandboxes.services.stored_files import execution_input_files
 
 BEFORE = [("sandboxes", "0012_sandbox_run_resources")]
 
@@ -29,6 +32,12 @@ def rows_from_before(sandbox):
         SandboxFile.objects.create(sandbox=sandbox, path=f"f{n}.txt", content=b"x%d" % n, size=2)
     ExecutionFile.objects.create(execution=run, path="f0.txt", content=b"x0", size=2)
     ExecutionFile.objects.create(execution=run, path="image.png", content=b"\x89PNG\0", size=5)
+    Execution.objects.create(  # a run that kept the files it was given in its snapshot
+        owner=sandbox.owner,
+        runtime="python3.13",
+        snapshot={"files": {"main.py": base64.b64encode(b"print(1)").decode()}, "entry": "main.py"},
+        timeout_seconds=1,
+    )
     return sandbox, run
 
 
@@ -40,7 +49,7 @@ def contents(model) -> dict[str, bytes]:
 def test_a_dry_run_counts_and_moves_nothing(rows_from_before, capsys):
     call_command("move_files_to_storage", "--dry-run")
 
-    assert "Would move 7 files (17 bytes)" in capsys.readouterr().out
+    assert "Would move 7 files (17 bytes) and the files of 1 runs" in capsys.readouterr().out
     assert SandboxFile.objects.filter(blob=None).count() == 5
     assert list(contents_listed()) == []
 
@@ -52,21 +61,33 @@ def test_contents_move_into_storage_and_out_of_the_rows(rows_from_before, capsys
 
     call_command("move_files_to_storage")
 
-    assert "Moved 7 files (17 bytes) to storage; 0 left." in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert (
+        "Moved 7 files and the files of 1 runs (25 bytes) to storage; 0 files and 0 runs left"
+        in out
+    )
     assert (contents(SandboxFile), contents(ExecutionFile)) == before
     assert not SandboxFile.objects.filter(content__isnull=False).exists()
     assert not ExecutionFile.objects.filter(content__isnull=False).exists()
-    assert Blob.objects.count() == 6  # f0.txt's x0 is stored once for both rows
+    assert Blob.objects.count() == 7  # f0.txt's x0 is stored once for both rows
+    legacy = Execution.objects.get(snapshot__entry="main.py")
+    assert "files" not in legacy.snapshot and legacy.snapshot["inputs"] == {"main.py": 8}
+    assert execution_input_files(legacy) == {"main.py": b"print(1)"}
     assert {d for d, _ in contents_listed()} == set(Blob.objects.values_list("pk", flat=True))
 
 
 @pytest.mark.django_db
 def test_an_interrupted_move_goes_on_where_it_stopped(rows_from_before, capsys):
     call_command("move_files_to_storage", "--limit", "3")
-    assert "Moved 3 files (6 bytes) to storage; 4 left." in capsys.readouterr().out
+    assert (
+        "Moved 3 files and the files of 0 runs (6 bytes) to storage; 4 files and 1 runs left"
+        in (capsys.readouterr().out)
+    )
 
     call_command("move_files_to_storage")
-    assert "Moved 4 files (11 bytes) to storage; 0 left." in capsys.readouterr().out
+    assert "Moved 4 files and the files of 1 runs (19 bytes) to storage; 0 files and 0 runs" in (
+        capsys.readouterr().out
+    )
 
     call_command("move_files_to_storage")
     assert "Moved 0 files" in capsys.readouterr().out

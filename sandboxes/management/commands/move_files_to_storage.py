@@ -7,9 +7,10 @@ from sandboxes.services.stored_files import stored_files_move, stored_files_unmo
 
 class Command(BaseCommand):
     help = (
-        "Move workspace and produced files' contents from database rows (where they were "
-        "kept before STORAGE_URL) into storage, one row per transaction: interrupted, it "
-        "goes on where it stopped when run again. Run it once after upgrading."
+        "Move workspace and produced files' contents, and the files runs were given (in "
+        "their snapshots), from the database (where they were kept before STORAGE_URL) into "
+        "storage, one row or run per transaction: interrupted, it goes on where it stopped "
+        "when run again. Run it once after upgrading."
     )
 
     def add_arguments(self, parser):
@@ -17,7 +18,7 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="Only print how many rows would move."
         )
         parser.add_argument(
-            "--limit", type=int, help="Move at most this many rows now (the rest stay)."
+            "--limit", type=int, help="Move at most this many rows and runs now (the rest stay)."
         )
 
     def handle(self, *args, dry_run: bool, limit: int | None, **options):
@@ -25,10 +26,14 @@ class Command(BaseCommand):
             raise CommandError("--limit must be at least 1.")
         if dry_run:
             left = stored_files_unmoved()
-            self.stdout.write(f"Would move {left.files} files ({left.bytes:,} bytes) to storage.")
+            self.stdout.write(
+                f"Would move {left.files} files ({left.bytes:,} bytes) and the files of "
+                f"{left.runs} runs to storage."
+            )
             return
         moved = stored_files_move(limit=limit)
         left = stored_files_unmoved()
         self.stdout.write(
-            f"Moved {moved.files} files ({moved.bytes:,} bytes) to storage; {left.files} left."
+            f"Moved {moved.files} files and the files of {moved.runs} runs "
+            f"({moved.bytes:,} bytes) to storage; {left.files} files and {left.runs} runs left."
         )
