@@ -10,6 +10,7 @@ from compat.judge0.submissions import ENCODED
 from compat.models import Judge0Submission
 from compat.selectors import RunOutput
 from sandboxes.models import Execution
+from sandboxes.services.stored_files import execution_input_read
 
 STATUSES = {
     1: "In Queue",
@@ -96,7 +97,9 @@ def judge0_submission(
     status_id = judge0_status(execution, judge, output.stdout)
     snapshot = execution.snapshot
     entry = snapshot.get("entry", "")
-    source = base64.b64decode(snapshot.get("files", {}).get(entry, "")).decode(errors="replace")
+    # Read from storage only when asked for (a listing of many submissions rarely is).
+    source = execution_input_read(execution, entry) if "source_code" in fields else b""
+    source = source.decode(errors="replace")
     ended = not execution.is_active
     language_id = judge.language_id if judge else None
     values = {

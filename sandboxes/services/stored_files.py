@@ -47,6 +47,14 @@ def execution_input_files(execution) -> dict[str, bytes]:
     return {file.path: file.read() for file in execution.inputs.all()}
 
 
+def execution_input_read(execution, path: str) -> bytes:
+    """One of the files the run was given (b"" when it had none of that name)."""
+    if "inputs" not in execution.snapshot:
+        return base64.b64decode(execution.snapshot.get("files", {}).get(path, ""))
+    file = execution.inputs.filter(path=path).first()
+    return file.read() if file is not None else b""
+
+
 @transaction.atomic
 def execution_files_add(*, execution, files: dict[str, bytes | BinaryIO]) -> list[ExecutionFile]:
     """Keep these files with the run (bytes, or seekable files read in chunks)."""

@@ -77,6 +77,8 @@ async def test_base64_mode_encodes_both_ways(live_dispatcher, async_judge0):
     assert set(result) == {"stdout", "stdin", "source_code", "status"}
     assert base64.b64decode(result["stdout"]).decode() == "É\n"
     assert base64.b64decode(result["stdin"]).decode() == "é"
+    source = base64.b64decode(result["source_code"]).decode()
+    assert source == "import sys\nprint(sys.stdin.read().upper())"  # read back from storage
 
 
 async def test_a_program_over_its_time_limit_is_time_limit_exceeded(live_dispatcher, async_judge0):
