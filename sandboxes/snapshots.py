@@ -7,7 +7,7 @@ import difflib
 from dataclasses import dataclass, field
 
 from sandboxes.models import Execution
-from sandboxes.services.executions import snapshot_files
+from sandboxes.services.stored_files import execution_input_files
 
 MAX_SHOWN_BYTES = 200_000  # a bigger file is listed, not shown
 MAX_DIFF_LINES = 400
@@ -54,7 +54,7 @@ def snapshot_compare(*, execution: Execution) -> list[SnapshotFile]:
     (a run without a sandbox, or whose files were not kept, compares with nothing)."""
     if not execution.files_kept:
         return []
-    then = snapshot_files(execution.snapshot)
+    then = execution_input_files(execution)
     current = {}
     if execution.sandbox_id is not None:
         rows = execution.sandbox.files.filter(path__in=list(then))

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from sandboxes.models import Execution, Sandbox
-from sandboxes.services.executions import snapshot_files
+from sandboxes.services.stored_files import execution_input_files
 from sandboxes.services.workspaces import sandbox_entry_set, sandbox_files_save
 
 
@@ -22,7 +22,7 @@ def sandbox_files_restore(*, execution: Execution) -> Sandbox:
         raise ValidationError(
             {"execution": "This run was refused before it started, so its files were not kept."}
         )
-    files = snapshot_files(execution.snapshot)
+    files = execution_input_files(execution)
     sandbox_files_save(sandbox=sandbox, files=files, field="execution")
     if execution.snapshot.get("entry") in files:
         sandbox_entry_set(sandbox=sandbox, path=execution.snapshot["entry"])
