@@ -12,6 +12,40 @@ from django.db import close_old_connections
 from django.test import AsyncClient, Client
 
 from api.services.tokens import api_token_create
+from tests.browser.server import AppServer
+
+_TOKEN = """
+from accounts.models import User
+from api.services.tokens import api_token_create
+print(api_token_create(user=User.objects.get(username={username!r}), name="client").secret)
+"""
+_USE_UP_RUNS = """
+from quotas.models import Quota
+Quota.objects.filter(user__username={username!r}).update(runs_used=10**6)
+"""
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> AppServer:
+    """The app served by Daphne, for the published clients (their own HTTP, unchanged)."""
+    app = AppServer(tmp_path_factory.mktemp("served"))
+    app.prepare()
+    try:
+        app.start()
+        yield app
+    finally:
+        app.stop()
+
+
+def served_token(server: AppServer, username: str, tier: str = "enterprise") -> str:
+    """A new user of `tier` on the served app, and an API token of theirs."""
+    server.create_user(username, "client-password-123", tier=tier)
+    output = server.manage("shell", "-c", _TOKEN.format(username=username))
+    return output.strip().splitlines()[-1]  # after the shell's own notice
+
+
+def served_runs_used_up(server: AppServer, username: str) -> None:
+    server.manage("shell", "-c", _USE_UP_RUNS.format(username=username))
 
 
 @pytest.fixture(autouse=True)

@@ -9,34 +9,13 @@ from judge0 import LanguageAlias, Status, Submission
 
 from tests.browser.server import AppServer
 
+from .conftest import served_runs_used_up, served_token
+
 pytestmark = [pytest.mark.sandbox, pytest.mark.timeout(180)]
-
-TOKEN = """
-from accounts.models import User
-from api.services.tokens import api_token_create
-print(api_token_create(user=User.objects.get(username={username!r}), name="sdk").secret)
-"""
-USE_UP_RUNS = """
-from quotas.models import Quota
-Quota.objects.filter(user__username={username!r}).update(runs_used=10**6)
-"""
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    app = AppServer(tmp_path_factory.mktemp("judge0-sdk"))
-    app.prepare()
-    try:
-        app.start()
-        yield app
-    finally:
-        app.stop()
 
 
 def sdk_client(server: AppServer, username: str, tier: str) -> judge0.Client:
-    server.create_user(username, "sdk-password-123", tier=tier)
-    output = server.manage("shell", "-c", TOKEN.format(username=username))
-    secret = output.strip().splitlines()[-1]  # after the shell's own notice
+    secret = served_token(server, username, tier)
     return judge0.Client(f"{server.url}/judge0", headers={"X-Auth-Token": secret})
 
 
@@ -121,7 +100,7 @@ def test_typescript_runs(client):
 
 def test_a_used_up_quota_is_refused_with_429(server):
     client = sdk_client(server, "sdk-free", "free")
-    server.manage("shell", "-c", USE_UP_RUNS.format(username="sdk-free"))
+    served_runs_used_up(server, "sdk-free")
     submission = Submission(source_code="print(1)", language=LanguageAlias.PYTHON)
 
     # The SDK's own request, sent with its own HTTP client: the SDK itself turns a 429

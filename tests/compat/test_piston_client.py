@@ -9,39 +9,14 @@ from pyston.exceptions import ExecutionError, TooManyRequests
 
 from tests.browser.server import AppServer
 
+from .conftest import served_runs_used_up, served_token
+
 pytestmark = [pytest.mark.sandbox, pytest.mark.timeout(180)]
-
-TOKEN = """
-from accounts.models import User
-from api.services.tokens import api_token_create
-print(api_token_create(user=User.objects.get(username={username!r}), name="pyston").secret)
-"""
-USE_UP_RUNS = """
-from quotas.models import Quota
-Quota.objects.filter(user__username={username!r}).update(runs_used=10**6)
-"""
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    app = AppServer(tmp_path_factory.mktemp("pyston"))
-    app.prepare()
-    try:
-        app.start()
-        yield app
-    finally:
-        app.stop()
-
-
-def token_of(server: AppServer, username: str, tier: str = "enterprise") -> str:
-    server.create_user(username, "pyston-password-123", tier=tier)
-    output = server.manage("shell", "-c", TOKEN.format(username=username))
-    return output.strip().splitlines()[-1]  # after the shell's own notice
 
 
 @pytest.fixture(scope="module")
 def token(server) -> str:
-    return token_of(server, "pyston")
+    return served_token(server, "pyston")
 
 
 async def execute(server: AppServer, token: str, *args, **kwargs):
@@ -98,8 +73,8 @@ async def test_a_bad_language_is_the_clients_execution_error(server, token):
 
 
 async def test_a_used_up_quota_is_the_clients_rate_limit_error(server):
-    token = token_of(server, "spent", tier="free")  # enterprise runs are not counted
-    server.manage("shell", "-c", USE_UP_RUNS.format(username="spent"))
+    token = served_token(server, "spent", tier="free")  # enterprise runs are not counted
+    served_runs_used_up(server, "spent")
 
     with pytest.raises(TooManyRequests):
         await execute(server, token, "python", [File("print(1)")])
