@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from bench.browser_first_output import PASSWORD, percentile, set_code  # noqa: E402
+from bench.browser_first_output import PASSWORD, open_editor, percentile, set_code  # noqa: E402
 from tests.browser.server import AppServer  # noqa: E402
 
 ECHO = """import sys
@@ -63,20 +63,7 @@ MEASURE_LINE = """async (text) => {
 
 def in_browser(url: str, lines: int, headed: bool) -> list[float]:
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            headless=not headed,
-            args=["--no-sandbox", "--disable-background-networking", "--disable-sync"],
-        )
-        page = browser.new_page(base_url=url, viewport={"width": 1280, "height": 800})
-        page.goto("/account/login/")
-        page.fill("#id_username", "bench")
-        page.fill("#id_password", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{url}/")
-        page.fill("#id_name", "Console input")
-        page.click("text=Create sandbox")
-        page.wait_for_selector(".cm-content")
+        page = open_editor(playwright, url, headed=headed)
         set_code(page, ECHO)
         page.click("#run-button")
         page.wait_for_selector("#console-stdin-field", state="visible", timeout=60_000)
@@ -88,7 +75,7 @@ def in_browser(url: str, lines: int, headed: bool) -> list[float]:
         times = [page.evaluate(MEASURE_LINE, f"line {n}") for n in range(lines)]
         page.locator("#console-stdin-field").press("Control+d")
         page.wait_for_selector(".exit-line", timeout=60_000)
-        browser.close()
+        page.context.browser.close()
         return times
 
 
