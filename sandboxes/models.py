@@ -6,6 +6,7 @@ import io
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.files import File
 from django.db import models
 from django.db.models import Q
@@ -253,6 +254,14 @@ class Execution(models.Model):
         return self.snapshot.get("packages", [])
 
     @property
+    def share_or_none(self):
+        """Its share link (ExecutionShare), or None when it is not shared."""
+        try:
+            return self.share
+        except ObjectDoesNotExist:
+            return None
+
+    @property
     def error_note(self) -> str:
         """Its error, unless that only repeats its status ("Cancelled." beside Cancelled)."""
         if self.error.rstrip(".!").lower() == self.get_status_display().lower():
@@ -439,3 +448,18 @@ class UsageDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.runtime} {self.status}: {self.runs}"
+
+
+class ExecutionShare(models.Model):
+    """A read-only link to one run (its code, output and produced files) that anyone with
+    the link may open, signed in or not. Revoking deletes it: the link stops working."""
+
+    execution = models.OneToOneField(Execution, on_delete=models.CASCADE, related_name="share")
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"share of {self.execution_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("shared_run", args=[self.token])

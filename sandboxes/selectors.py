@@ -144,6 +144,27 @@ def _with_entry(runs: QuerySet[Execution]) -> QuerySet[Execution]:
     return runs.defer("snapshot").annotate(entry_file=KT("snapshot__entry"))
 
 
+def shared_execution_get(*, token: str) -> Execution:
+    """The run a share link shows; 404 for a revoked or made-up link."""
+    found = Execution.objects.filter(share__token=token).first() if token else None
+    if found is None:
+        raise Http404("No such shared run.")
+    return found
+
+
+def execution_output(*, execution: Execution) -> list[tuple[str, str]]:
+    """What it printed, as (stream, text) pieces in order (neighbours of one stream joined,
+    colour sequences dropped): for a page that shows a run without its live console."""
+    pieces: list[list[str]] = []
+    for stream, data in execution.chunks.order_by("seq").values_list("stream", "data"):
+        data = ANSI_SEQUENCE.sub("", data)
+        if pieces and pieces[-1][0] == stream:
+            pieces[-1][1] += data
+        else:
+            pieces.append([stream, data])
+    return [(stream, text) for stream, text in pieces]
+
+
 def execution_history(*, sandbox: Sandbox, limit: int = 25) -> list[Execution]:
     return _labelled(list(_with_entry(sandbox.executions.order_by("-created_at"))[:limit]))
 

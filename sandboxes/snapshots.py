@@ -49,14 +49,15 @@ def _diff(then: str, now: str) -> tuple[list[DiffLine], bool]:
     return lines[:MAX_DIFF_LINES], len(lines) > MAX_DIFF_LINES
 
 
-def snapshot_compare(*, execution: Execution) -> list[SnapshotFile]:
+def snapshot_compare(*, execution: Execution, compare: bool = True) -> list[SnapshotFile]:
     """Each file the run ran with, and how the sandbox's file of that name differs now
-    (a run without a sandbox, or whose files were not kept, compares with nothing)."""
+    (a run without a sandbox, or whose files were not kept, compares with nothing; nor does
+    a shared run, `compare=False`, whose visitors see nothing of the sandbox now)."""
     if not execution.files_kept:
         return []
     then = execution_input_files(execution)
     current = {}
-    if execution.sandbox_id is not None:
+    if compare and execution.sandbox_id is not None:
         rows = execution.sandbox.files.filter(path__in=list(then))
         current = {row.path: row.read() for row in rows}
     compared = []
@@ -66,8 +67,8 @@ def snapshot_compare(*, execution: Execution) -> list[SnapshotFile]:
         entry = SnapshotFile(path=path, size=len(content), text=text, state="unchanged")
         if text is None:
             entry.state = "binary"
-        elif execution.sandbox_id is None:
-            entry.state = "api"
+        elif not compare or execution.sandbox_id is None:
+            entry.state = "as-run"
         elif path not in current:
             entry.state = "deleted"
         elif current[path] != content:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from sandboxes.views import editor, files, listing, network, packages, runs, variables
+from sandboxes.views import editor, files, listing, network, packages, runs, shares, variables
 
 urlpatterns = [
     path("", listing.home, name="home"),
@@ -31,6 +31,10 @@ urlpatterns = [
     path("runs/", runs.runs, name="run_list"),
     path("runs/<uuid:execution_id>/", runs.detail, name="run_detail"),
     path("runs/<uuid:execution_id>/restore/", runs.restore, name="run_restore"),
+    path("runs/<uuid:execution_id>/share/", shares.share, name="run_share"),
+    path("runs/<uuid:execution_id>/unshare/", shares.unshare, name="run_unshare"),
+    path("shared/<str:token>/", shares.shared_run, name="shared_run"),
+    path("shared/<str:token>/files/", shares.shared_file, name="shared_file"),
     path("runs/<uuid:execution_id>/cancel/", runs.cancel, name="run_cancel"),
     path("runs/<uuid:execution_id>/rerun/", runs.rerun, name="run_rerun"),
     path("runs/<uuid:execution_id>/files/", runs.produced_file, name="run_file"),
