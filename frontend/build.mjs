@@ -1,6 +1,6 @@
 // Builds ../static/vendor/editor.bundle.js (one minified IIFE) and, beside it,
 // editor.bundle.LICENSES.txt with the license of every package that ends up in the bundle.
-import { readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -46,3 +46,11 @@ writeFileSync(
   `Third-party packages bundled into editor.bundle.js (${sections.length}):\n\n${sections.join("\n\n")}`,
 );
 console.log(`Licenses of ${sections.length} packages written to editor.bundle.LICENSES.txt`);
+
+// axe-core for the browser tests' accessibility check (tests/browser/test_accessibility.py):
+// vendored as npm ships it, with its license, never served by the app.
+const axeDir = join(here, "..", "tests", "browser", "vendor");
+mkdirSync(axeDir, { recursive: true });
+copyFileSync(join(here, "node_modules", "axe-core", "axe.min.js"), join(axeDir, "axe.min.js"));
+copyFileSync(join(here, "node_modules", "axe-core", "LICENSE"), join(axeDir, "axe.LICENSE.txt"));
+console.log("axe-core copied to tests/browser/vendor/");

@@ -151,7 +151,9 @@ function createEditor(parent, { doc = "", language = "python", onRun, onChange, 
         // CodeMirror injects a <style> element; under style-src without 'unsafe-inline'
         // it needs the page's nonce.
         EditorView.cspNonce.of(nonce || ""),
-        EditorView.contentAttributes.of({ "aria-label": "Code editor" }),
+        // tabindex: the content is in the tab order anyway (contenteditable); saying so lets
+        // checkers (axe's scrollable-region-focusable) see the scroller is reachable.
+        EditorView.contentAttributes.of({ "aria-label": "Code editor", tabindex: "0" }),
         EditorView.updateListener.of((update) => {
           if (update.docChanged && onChange) onChange(update.state.doc.toString());
         }),

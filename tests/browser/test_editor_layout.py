@@ -45,3 +45,14 @@ def test_every_sidebar_tab_is_in_sight_and_clickable(page, width):
         assert tab.evaluate("t => t.scrollWidth <= t.clientWidth"), tab.inner_text()
     page.click("#tab-runs")
     assert page.locator("#tab-runs").get_attribute("aria-selected") == "true"
+
+
+def test_at_phone_width_nothing_widens_the_page(page):
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page)
+    create_sandbox(page, "Phone")
+
+    assert page.evaluate("document.documentElement.scrollWidth") == 390
+    for selector in ("#run-button", "#console-filter", "#copy-console", "#clear-console"):
+        box = page.locator(selector).bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390, selector
