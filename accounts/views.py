@@ -51,6 +51,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     context = {
         "quota": quota,
         "tier": quota.tier,
+        "limits": quota.limits,
         "max_timeout": quota_max_timeout(user=request.user),
         "api_tokens": api_token_list(user=request.user),
         "api_token_form": ApiTokenForm(),

@@ -80,7 +80,7 @@ def quota_alerts_send(*, now: datetime) -> list[str]:
     )
     sent = []
     for quota in quotas:
-        tier = quota.tier
+        tier = quota.limits
         for limit, used, cap in (
             (QuotaAlert.Limit.EXECUTIONS, quota.runs_used, tier.monthly_executions),
             (QuotaAlert.Limit.COMPUTE, quota.compute_seconds_used, tier.compute_seconds),
@@ -131,7 +131,7 @@ def _tell_quota_alert(quota: Quota, limit: str, now: datetime) -> int | None:
 
 
 def _email_quota_alert(quota: Quota, limit: str, level: int) -> None:
-    tier = quota.tier
+    tier = quota.limits
     if limit == QuotaAlert.Limit.EXECUTIONS:
         usage = f"{quota.runs_used:,} of {tier.monthly_executions:,} runs"
     else:
@@ -156,7 +156,7 @@ def quota_banner(user) -> str | None:
     quota = Quota.objects.select_related("tier").filter(user=user).first()
     if quota is None or quota.is_period_over(timezone.now()):
         return None
-    tier = quota.tier
+    tier = quota.limits
     reached = []
     if quota_level(quota.runs_used, tier.monthly_executions):
         reached.append(f"{quota.runs_used:,} of {tier.monthly_executions:,} runs")

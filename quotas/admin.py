@@ -9,8 +9,9 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.html import format_html
 
 from quotas.formatting import format_duration, format_moment
-from quotas.models import Quota, Reservation, Tier
-from quotas.services import quota_change_tier, quota_reset
+from quotas.models import OVERRIDABLE, Quota, Reservation, Tier
+from quotas.overrides import QuotaOverridesForm, override_changes
+from quotas.services import quota_change_tier, quota_reset, quota_set_overrides
 
 
 def usage_bar(used: int, limit: int | None, percent: int | None, text: str) -> str:
@@ -37,20 +38,20 @@ class QuotaUsageDisplay:
 
     @admin.display(description="Runs used")
     def runs(self, quota: Quota) -> str:
-        limit = quota.tier.monthly_executions
+        limit = quota.limits.monthly_executions
         text = f"{quota.runs_used:,} / {limit:,}" if limit is not None else f"{quota.runs_used:,}"
         return usage_bar(quota.runs_used, limit, quota.runs_used_percent(), text)
 
     @admin.display(description="Compute used")
     def compute(self, quota: Quota) -> str:
-        limit = quota.tier.compute_seconds
+        limit = quota.limits.compute_seconds
         used = format_duration(quota.compute_seconds_used)
         text = f"{used} / {format_duration(limit)}" if limit is not None else used
         return usage_bar(quota.compute_seconds_used, limit, quota.compute_used_percent(), text)
 
     @admin.display(description="Active runs")
     def active(self, quota: Quota) -> str:
-        return f"{quota.runs_active} / {quota.tier.max_concurrent_runs}"
+        return f"{quota.runs_active} / {quota.limits.max_concurrent_runs}"
 
     @admin.display(description="Resets")
     def resets(self, quota: Quota) -> str:
@@ -59,14 +60,15 @@ class QuotaUsageDisplay:
 
 @admin.register(Quota)
 class QuotaAdmin(QuotaUsageDisplay, admin.ModelAdmin):
-    list_display = ("user", "tier", "runs", "compute", "period_start", "active")
+    form = QuotaOverridesForm
+    list_display = ("user", "tier", "own_limits", "runs", "compute", "period_start", "active")
     list_filter = ("tier",)
     list_select_related = ("user", "tier")
     search_fields = ("user__username", "user__email")
     ordering = ("user__username",)
     action_form = QuotaActionForm
     actions = ["reset_selected", "change_tier"]
-    fields = (
+    quota_fields = (
         "user",
         "tier",
         "runs",
@@ -76,7 +78,20 @@ class QuotaAdmin(QuotaUsageDisplay, admin.ModelAdmin):
         "period_start",
         "resets",
     )
-    readonly_fields = tuple(field for field in fields if field != "tier")
+    readonly_fields = tuple(field for field in quota_fields if field != "tier")
+    fieldsets = (
+        (None, {"fields": quota_fields}),
+        (
+            "Own limits",
+            {
+                "description": "Tick a limit to give this user their own value instead of "
+                "their tier's (shown under each); untick it to give them back the tier's. "
+                "Empty means unlimited where the tier's may be. It holds from their next "
+                "request; the change is recorded in the admin's history.",
+                "fields": [(f"override_{name}", f"limit_{name}") for name in OVERRIDABLE],
+            },
+        ),
+    )
 
     class Media:
         css = {"all": ["css/admin.css"]}
@@ -89,8 +104,22 @@ class QuotaAdmin(QuotaUsageDisplay, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change) -> None:
         # obj.save() would write back counters read when the page loaded, erasing runs
-        # reserved meanwhile; only the tier is editable, so change just that.
+        # reserved meanwhile; only the tier and the overrides are editable: just those.
         quota_change_tier(quotas=Quota.objects.filter(pk=obj.pk), tier=obj.tier)
+        quota_set_overrides(quota=obj, overrides=form.cleaned_data["overrides"])
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        """Who changed what, from what to what (the log's default names fields only)."""
+        changes = []
+        if "tier" in form.changed_data:
+            changes.append(f"tier: {form.initial_tier} → {form.instance.tier}")
+        before = form.initial_overrides
+        changes += override_changes(before, form.cleaned_data["overrides"], form.instance.tier)
+        return "Changed " + "; ".join(changes) + "." if changes else "No fields changed."
+
+    @admin.display(description="Own limits")
+    def own_limits(self, quota: Quota) -> str:
+        return ", ".join(sorted(quota.overrides)) or "—"
 
     @admin.action(description="Reset selected quotas", permissions=["change"])
     def reset_selected(self, request, queryset) -> None:

@@ -214,6 +214,63 @@ class Tier(models.Model):
         return NetworkChoice.rank(mode) <= NetworkChoice.rank(self.network_max)
 
 
+# Every tier limit an operator may override for one user (retention stays the tier's:
+# prune_executions works per tier).
+OVERRIDABLE = (
+    "monthly_executions",
+    "compute_seconds",
+    "max_run_seconds",
+    "max_concurrent_runs",
+    "storage_bytes",
+    "network_max",
+    "network_max_bytes",
+    "vcpus_default",
+    "vcpus_max",
+    "memory_mb_default",
+    "memory_mb_max",
+    "disk_mb",
+    "max_processes",
+    "output_kb",
+    "rate_limit_requests",
+    "rate_limit_window_seconds",
+)
+
+
+class UserLimits:
+    """One user's limits, read like a Tier: each is their own override if an operator set
+    one (Quota.overrides), else their tier's. Code asking what a user may do reads these
+    (`quota.limits`), never the tier directly, so an override holds from the next request."""
+
+    def __init__(self, tier: Tier, overrides: dict | None) -> None:
+        self.tier = tier
+        self.overrides = {k: v for k, v in (overrides or {}).items() if k in OVERRIDABLE}
+
+    def __getattr__(self, name: str):
+        overrides = self.__dict__.get("overrides", {})
+        if name in overrides:
+            return overrides[name]
+        return getattr(self.__dict__["tier"], name)
+
+    def __str__(self) -> str:
+        return str(self.tier)
+
+    def allows_network(self, mode: str) -> bool:
+        return NetworkChoice.rank(mode) <= NetworkChoice.rank(self.network_max)
+
+    def problems(self) -> dict[str, str]:
+        """What does not hold together (a default over its most), by limit name."""
+        problems = {}
+        if self.vcpus_default > self.vcpus_max:
+            problems["vcpus_default"] = "The default vCPUs cannot be more than the most allowed."
+        if self.memory_mb_default > self.memory_mb_max:
+            problems["memory_mb_default"] = (
+                "The default memory cannot be more than the most allowed."
+            )
+        if NetworkChoice.rank(self.network_default) > NetworkChoice.rank(self.network_max):
+            problems["network_max"] = "The widest network cannot be narrower than the default."
+        return problems
+
+
 class QuotaQuerySet(models.QuerySet):
     def period_over(self, now: datetime) -> QuotaQuerySet:
         return self.filter(period_start__lte=now - PERIOD)
@@ -232,6 +289,9 @@ class Quota(models.Model):
     compute_seconds_used = models.PositiveIntegerField(default=0)
     compute_seconds_reserved = models.PositiveIntegerField(default=0)
     period_start = models.DateTimeField(default=timezone.now)
+    # {limit name: value} for the tier limits an operator overrode for this user alone
+    # (None: unlimited, where the tier's may be empty); see UserLimits.
+    overrides = models.JSONField(default=dict, blank=True)
 
     objects = QuotaQuerySet.as_manager()
 
@@ -256,6 +316,10 @@ class Quota(models.Model):
     def __str__(self) -> str:
         return f"{self.user} ({self.tier.name})"
 
+    @property
+    def limits(self) -> UserLimits:
+        return UserLimits(self.tier, self.overrides)
+
     def period_end(self) -> datetime:
         return self.period_start + PERIOD
 
@@ -265,7 +329,7 @@ class Quota(models.Model):
     def runs_left(self, now: datetime | None = None) -> int | None:
         """Runs still allowed this period (None: unlimited). A period over at `now` counts
         as already reset."""
-        limit = self.tier.monthly_executions
+        limit = self.limits.monthly_executions
         if limit is None:
             return None
         used = 0 if now is not None and self.is_period_over(now) else self.runs_used
@@ -274,7 +338,7 @@ class Quota(models.Model):
     def compute_seconds_left(self, now: datetime | None = None) -> int | None:
         """Seconds a new run may still spend (None: unlimited). Seconds reserved by runs in
         flight are already spoken for."""
-        limit = self.tier.compute_seconds
+        limit = self.limits.compute_seconds
         if limit is None:
             return None
         used = 0 if now is not None and self.is_period_over(now) else self.compute_seconds_used
@@ -292,10 +356,10 @@ class Quota(models.Model):
         return ""
 
     def runs_used_percent(self) -> int | None:
-        return _percent(self.runs_used, self.tier.monthly_executions)
+        return _percent(self.runs_used, self.limits.monthly_executions)
 
     def compute_used_percent(self) -> int | None:
-        return _percent(self.compute_seconds_used, self.tier.compute_seconds)
+        return _percent(self.compute_seconds_used, self.limits.compute_seconds)
 
 
 class Reservation(models.Model):

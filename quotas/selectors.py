@@ -13,10 +13,14 @@ def quota_get(*, user) -> Quota:
 def quota_rate_limit(*, user) -> tuple[int, int]:
     """The user's API rate limit: (requests, window in seconds). One query: it is read on
     every API request."""
-    return (
+    requests, window, overrides = (
         Quota.objects.filter(user=user)
-        .values_list("tier__rate_limit_requests", "tier__rate_limit_window_seconds")
+        .values_list("tier__rate_limit_requests", "tier__rate_limit_window_seconds", "overrides")
         .get()
+    )
+    return (
+        overrides.get("rate_limit_requests", requests),
+        overrides.get("rate_limit_window_seconds", window),
     )
 
 
@@ -26,9 +30,9 @@ def quota_max_timeout(*, user, vcpus: int | None = None) -> int:
     (0 when none are left)."""
     quota = quota_get(user=user)
     left = quota.compute_seconds_left(now=clock.now())
-    longest = quota.tier.max_run_seconds
+    longest = quota.limits.max_run_seconds
     seconds = longest if left is None else min(longest, left)
-    return seconds // (vcpus or quota.tier.vcpus_default)
+    return seconds // (vcpus or quota.limits.vcpus_default)
 
 
 def quota_list(

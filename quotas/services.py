@@ -11,7 +11,7 @@ from django.db.models import F, Q, QuerySet
 from quotas import clock
 from quotas.exceptions import QuotaExceeded
 from quotas.formatting import format_duration, format_moment
-from quotas.models import DEFAULT_TIER_NAME, Quota, Reservation, Tier
+from quotas.models import DEFAULT_TIER_NAME, OVERRIDABLE, Quota, Reservation, Tier
 
 # A reservation misses only when another run took capacity between our read and our
 # UPDATE; each miss is someone else's progress, so a few attempts are plenty.
@@ -63,7 +63,7 @@ def quota_reserve(*, user, timeout_seconds: int | None = None, vcpus: int = 1) -
             if seconds == 0:  # only a tier whose longest run is under a second per vCPU
                 raise QuotaExceeded(
                     limit="max_run_seconds",
-                    message=f"Your tier's longest run ({quota.tier.max_run_seconds} s of vCPU "
+                    message=f"Your tier's longest run ({quota.limits.max_run_seconds} s of vCPU "
                     f"time) is less than one second at {vcpus} vCPUs: ask for fewer.",
                 )
             claimed = Quota.objects.filter(_room_for(quota, seconds)).update(
@@ -122,6 +122,17 @@ def quota_reset(*, quotas: QuerySet[Quota]) -> int:
 
 
 @transaction.atomic
+def quota_set_overrides(*, quota: Quota, overrides: dict) -> None:
+    """Set the tier limits overridden for this user alone ({name: value}; an empty dict
+    gives them back their tier's). Only that column is written: the counters move on."""
+    unknown = sorted(set(overrides) - set(OVERRIDABLE))
+    if unknown:
+        raise ValueError(f"not a limit that can be overridden: {', '.join(unknown)}")
+    Quota.objects.filter(pk=quota.pk).update(overrides=overrides)
+    quota.overrides = overrides
+
+
+@transaction.atomic
 def quota_change_tier(*, quotas: QuerySet[Quota], tier: Tier) -> int:
     return quotas.update(tier=tier)
 
@@ -134,7 +145,7 @@ def _roll_over(quotas: QuerySet[Quota]) -> int:
 def _run_seconds(quota: Quota, timeout_seconds: int | None, vcpus: int) -> int:
     """The vCPU-seconds to hold: the tier's longest run, the timeout at `vcpus` and what is
     left, whichever is least, in whole seconds of the run's wall time."""
-    seconds = quota.tier.max_run_seconds
+    seconds = quota.limits.max_run_seconds
     if timeout_seconds is not None:
         seconds = min(seconds, timeout_seconds * vcpus)
     left = quota.compute_seconds_left()
@@ -144,8 +155,8 @@ def _run_seconds(quota: Quota, timeout_seconds: int | None, vcpus: int) -> int:
 
 
 def _room_for(quota: Quota, seconds: int) -> Q:
-    tier = quota.tier
-    room = Q(pk=quota.pk, tier_id=tier.pk, runs_active__lt=tier.max_concurrent_runs)
+    tier = quota.limits  # the tier's, or this user's own
+    room = Q(pk=quota.pk, tier_id=quota.tier_id, runs_active__lt=tier.max_concurrent_runs)
     if tier.monthly_executions is not None:
         room &= Q(runs_used__lt=tier.monthly_executions)
     if tier.compute_seconds is not None:
@@ -157,7 +168,7 @@ def _room_for(quota: Quota, seconds: int) -> Q:
 
 
 def _raise_if_exhausted(quota: Quota, vcpus: int = 1) -> None:
-    tier = quota.tier
+    tier = quota.limits
     resets_at = quota.period_end()
     resets = f"Resets on {format_moment(resets_at)}."
     if tier.monthly_executions is not None and quota.runs_used >= tier.monthly_executions:

@@ -311,7 +311,7 @@ class Execution(models.Model):
         resources of their own)."""
         if self.resources is not None:
             return self.resources["output_kb"] * 1024
-        return self.owner.quota.tier.output_kb * 1024
+        return self.owner.quota.limits.output_kb * 1024
 
     @property
     def is_interactive(self) -> bool:

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 
-from quotas.models import NetworkChoice, Tier
+from quotas.models import NetworkChoice, Tier, UserLimits
 from sandboxes.engine import InvalidSpec, NetworkPolicy
 from sandboxes.engine.network_policy import MAX_PATTERNS, domain_pattern
 
@@ -57,7 +57,7 @@ def _domains(value, field: str) -> list[str]:
 
 
 def network_policy_check(
-    *, tier: Tier, mode: str, allow: Iterable[str] = (), deny: Iterable[str] = ()
+    *, tier: Tier | UserLimits, mode: str, allow: Iterable[str] = (), deny: Iterable[str] = ()
 ) -> dict:
     """The policy normalised, ready to store; or ValidationError naming the field at fault
     (`network`, `network.allow`, `network.deny`), over-tier choices included."""
@@ -84,11 +84,11 @@ def network_policy_check(
     return {"mode": mode, "allow": allow, "deny": deny}
 
 
-def network_default(tier: Tier) -> dict:
+def network_default(tier: Tier | UserLimits) -> dict:
     return {"mode": tier.network_default, "allow": [], "deny": []}
 
 
-def network_for_run(*, tier: Tier, policy: dict | None) -> dict:
+def network_for_run(*, tier: Tier | UserLimits, policy: dict | None) -> dict:
     """What a run's snapshot records: the policy asked for (or the tier's default),
     checked, with the tier's byte cap."""
     checked = network_policy_check(tier=tier, **(policy or network_default(tier)))
@@ -119,7 +119,7 @@ def describe(policy: dict) -> str:
     return text
 
 
-def network_choices(tier: Tier) -> list[dict]:
+def network_choices(tier: Tier | UserLimits) -> list[dict]:
     """The modes for the editor's Network panel: which this tier may use, and for those it
     may not, the lowest tier that may."""
     choices = []

@@ -168,7 +168,7 @@ def _load(execution_id) -> tuple[RunSpec, Execution] | None:
         return None
     snapshot = execution.snapshot
     # Recorded when the run started; a run queued before runs had resources gets its tier's.
-    resources = snapshot.get("resources") or resources_for_run(tier=execution.owner.quota.tier)
+    resources = snapshot.get("resources") or resources_for_run(tier=execution.owner.quota.limits)
     limits = engine_limits(resources, timeout_seconds=execution.timeout_seconds)
     spec = RunSpec(
         runtime=execution.runtime,

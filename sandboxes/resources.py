@@ -11,7 +11,7 @@ import math
 
 from django.core.exceptions import ValidationError
 
-from quotas.models import MIN_MEMORY_MB, Tier
+from quotas.models import MIN_MEMORY_MB, Tier, UserLimits
 from sandboxes.engine import Limits
 
 MiB = 1024 * 1024
@@ -27,7 +27,7 @@ def _whole(value, *, field: str, what: str, least: int) -> int:
 
 
 def resources_for_run(
-    *, tier: Tier, vcpus: int | None = None, memory_mb: int | None = None
+    *, tier: Tier | UserLimits, vcpus: int | None = None, memory_mb: int | None = None
 ) -> dict:
     """The resources a run gets: what it asks for (None: the tier's default), at most the
     tier's. Raises ValidationError naming the field (`vcpus`, `memory_mb`) and the limit."""

@@ -22,7 +22,7 @@ def judge0_about() -> dict:
 
 def judge0_config(*, user) -> dict:
     """Judge0's configuration fields, with the caller's tier's limits."""
-    tier = quota_get(user=user).tier
+    tier = quota_get(user=user).limits
     longest = float(tier.max_run_seconds)
     default = float(min(settings.SANDBOX_DEFAULT_TIMEOUT, tier.max_run_seconds))
     memory_kb, most_kb = tier.memory_mb_default * 1024, tier.memory_mb_max * 1024

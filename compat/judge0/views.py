@@ -144,7 +144,7 @@ def _start(user, data, encoded: bool) -> Execution:
         languages=languages_available(),
         limits=Limits(
             max_seconds=quota_max_timeout(user=user),
-            max_memory_kb=quota_get(user=user).tier.memory_mb_max * 1024,
+            max_memory_kb=quota_get(user=user).limits.memory_mb_max * 1024,
         ),
     )
     return judge0_submission_start(user=user, request=request)

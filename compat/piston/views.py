@@ -62,7 +62,7 @@ def _start(request: HttpRequest) -> tuple[PistonRun, Execution]:
         request_body(request),
         languages=languages_available(),
         max_timeout_ms=quota_max_timeout(user=user) * 1000,
-        memory_limit=quota_get(user=user).tier.memory_mb_max * MiB,
+        memory_limit=quota_get(user=user).limits.memory_mb_max * MiB,
     )
     execution = execution_start(
         user=user,

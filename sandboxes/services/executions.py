@@ -108,7 +108,7 @@ def execution_start(
         timeout_seconds = settings.SANDBOX_DEFAULT_TIMEOUT
     if timeout_seconds < 1:
         raise ValidationError({"timeout": "The timeout must be at least 1 second."})
-    tier = quota_get(user=user).tier
+    tier = quota_get(user=user).limits
     network = network_for_run(tier=tier, policy=network)
     resources = resources_for_run(tier=tier, vcpus=vcpus, memory_mb=memory_mb)
     snapshot = {
@@ -343,7 +343,7 @@ def _keep_files(execution: Execution, result: RunResult) -> None:
     """Keep what the run wrote by the rules the sandbox's own files follow (a run must not
     leave its sandbox unable to run again); the rest is counted and named on the run."""
     sandbox = execution.sandbox
-    storage_bytes = quota_get(user=execution.owner).tier.storage_bytes
+    storage_bytes = quota_get(user=execution.owner).limits.storage_bytes
     sizes: dict[str, int] = {}
     room = None
     if sandbox is not None:

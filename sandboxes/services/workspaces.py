@@ -68,7 +68,7 @@ def sandbox_create(*, owner, name: str, runtime: str) -> Sandbox:
     runtime_check(runtime)
     language = "node" if runtime.startswith("node") else "python"
     entry = ENTRY_NAME[language]
-    network = network_default(quota_get(user=owner).tier)
+    network = network_default(quota_get(user=owner).limits)
     sandbox = Sandbox.objects.create(
         owner=owner, name=name, runtime=runtime, entry_file=entry, network_mode=network["mode"]
     )
@@ -92,7 +92,7 @@ def sandbox_delete(*, sandbox: Sandbox) -> None:
 def _check_storage(
     sandbox: Sandbox, *, adding: int, replacing: int = 0, field: str = "content"
 ) -> None:
-    limit = quota_get(user=sandbox.owner).tier.storage_bytes
+    limit = quota_get(user=sandbox.owner).limits.storage_bytes
     used = sandbox.storage_bytes() - replacing
     if used + adding > limit:
         raise ValidationError(
@@ -263,7 +263,7 @@ def sandbox_network_set(
 ) -> Sandbox:
     """Choose the sandbox's network policy, checked against its owner's tier. Raises
     ValidationError naming `network`, `network.allow` or `network.deny`."""
-    tier = quota_get(user=sandbox.owner).tier
+    tier = quota_get(user=sandbox.owner).limits
     policy = network_policy_check(tier=tier, mode=mode, allow=allow, deny=deny)
     sandbox.network_mode = policy["mode"]
     sandbox.network_allow = policy["allow"]
@@ -290,7 +290,7 @@ def sandbox_run_settings_save(
     Recorded with each run."""
     sandbox.run_args = validate_args(args)
     sandbox.run_stdin = validate_stdin(stdin.replace("\r\n", "\n"))
-    resources_for_run(tier=quota_get(user=sandbox.owner).tier, vcpus=vcpus, memory_mb=memory_mb)
+    resources_for_run(tier=quota_get(user=sandbox.owner).limits, vcpus=vcpus, memory_mb=memory_mb)
     sandbox.run_vcpus, sandbox.run_memory_mb = vcpus, memory_mb
     fields = ["run_args", "run_stdin", "run_vcpus", "run_memory_mb", "updated_at"]
     sandbox.save(update_fields=fields)

@@ -94,7 +94,7 @@ def panel_context(request: HttpRequest, sandbox, **forms) -> dict:
             }
         ),
         "network_choices": SimpleLazyObject(
-            lambda: network_choices(quota_get(user=request.user).tier)
+            lambda: network_choices(quota_get(user=request.user).limits)
         ),
         **forms,  # a form that failed, shown again with its errors and what was typed
     }
@@ -121,7 +121,7 @@ def _page_config(sandbox, latest: Execution | None) -> dict:
     entry = sandbox.files.filter(path=sandbox.entry_file).first()
     # Runs started from this page get the tier's output limit.
     config = console_config(
-        latest, output_limit=quota_get(user=sandbox.owner).tier.output_kb * 1024
+        latest, output_limit=quota_get(user=sandbox.owner).limits.output_kb * 1024
     )
     config["urls"].update(
         run=reverse("sandbox_run", args=[sandbox.pk]),
