@@ -207,6 +207,7 @@
 
   async function run() {
     if (running) return;
+    if (phoneLayout.matches) showPane("console");
     if (usedUp()) {
       showMessage(usedUp(), "warn");
       return;
@@ -278,7 +279,7 @@
 
   async function openFile(path, language) {
     language = language || languageOf(path);
-    if (path === current) return;
+    if (path === current) return showPane("code");
     if (!buffers.has(path)) {
       const text = await fetchText(path);
       if (text === null) return showMessage(`${path} could not be opened.`);
@@ -287,11 +288,13 @@
     }
     clearMessage();
     mountEditor(path);
+    showPane("code");
     editor.focus();
   }
 
   async function openFrame(path, line, column) {
     await openFile(path, null);
+    showPane("code");
     if (current === path) editor.goToLine(line, column);
   }
 
@@ -300,6 +303,18 @@
     $("#entry-name").textContent = path;
     showRunnable();
   }
+
+  // Phone width: one pane at a time (Code, Console, Files...); Run shows the console.
+  const workbench = $(".workbench-body");
+  const phoneTabs = [...document.querySelectorAll("[data-phone-view]")].filter((b) => b.tagName === "BUTTON");
+  const phoneLayout = window.matchMedia("(max-width: 40rem)");
+
+  function showPane(view) {
+    workbench.dataset.phoneView = view;
+    for (const button of phoneTabs) button.setAttribute("aria-pressed", String(button.dataset.phoneView === view));
+  }
+
+  for (const button of phoneTabs) button.addEventListener("click", () => showPane(button.dataset.phoneView));
 
   // Panels: tabs, file links, and what the HTMX answers of the files panel tell us.
   const tabs = [...document.querySelectorAll("[role=tab]")];

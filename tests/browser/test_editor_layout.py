@@ -53,6 +53,7 @@ def test_at_phone_width_nothing_widens_the_page(page):
     create_sandbox(page, "Phone")
 
     assert page.evaluate("document.documentElement.scrollWidth") == 390
+    page.click(".phone-tab[data-phone-view=console]")
     for selector in ("#run-button", "#console-filter", "#copy-console", "#clear-console"):
         box = page.locator(selector).bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= 390, selector
