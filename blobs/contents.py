@@ -68,7 +68,10 @@ def content_read(digest: str) -> bytes:
 def contents_listed() -> Iterator[tuple[str, str]]:
     """(digest, storage name) of every stored content; other names are left alone."""
     storage = blob_storage()
-    folders, _ = storage.listdir("")
+    try:
+        folders, _ = storage.listdir("")
+    except FileNotFoundError:  # the folder is made by the first write
+        return
     for folder in sorted(folders):
         if not re.fullmatch(r"[0-9a-f]{2}", folder):
             continue

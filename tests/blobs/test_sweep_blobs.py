@@ -190,3 +190,10 @@ def test_contents_files_hold_are_never_swept(sandbox):
 
     assert sweep.orphaned == sweep.unreferenced == sweep.dangling == []
     assert sandbox.files.get(path="kept.txt").read() == b"held"
+
+
+@pytest.mark.django_db
+def test_a_sweep_before_anything_was_stored_finds_nothing(capsys):
+    call_command("sweep_blobs")
+
+    assert "removed 0 orphaned contents and 0 unreferenced blobs" in capsys.readouterr().out
