@@ -77,43 +77,45 @@ function languageExtension(name) {
 
 const mono = 'ui-monospace, "SFMono-Regular", "Cascadia Mono", Menlo, Consolas, monospace';
 
-const lightTheme = EditorView.theme(
-  {
-    "&": { color: "#1d2330", backgroundColor: "#ffffff", fontSize: "14px", height: "100%" },
-    "&.cm-focused": { outline: "2px solid #2f5bea33", outlineOffset: "-2px" },
-    ".cm-scroller": { fontFamily: mono, lineHeight: "1.55" },
-    ".cm-content": { caretColor: "#2f5bea", padding: "8px 0" },
-    ".cm-cursor, .cm-dropCursor": { borderLeftColor: "#2f5bea", borderLeftWidth: "2px" },
-    ".cm-gutters": { backgroundColor: "#f6f7f9", color: "#8a93a6", borderRight: "1px solid #e6e9ef" },
-    ".cm-lineNumbers .cm-gutterElement": { padding: "0 10px 0 14px" },
-    ".cm-activeLine": { backgroundColor: "#2f5bea0a" },
-    ".cm-activeLineGutter": { backgroundColor: "#eceff4", color: "#3b4252" },
-    "&.cm-focused > .cm-scroller > .cm-selectionLayer .cm-selectionBackground, .cm-selectionBackground, ::selection":
-      { backgroundColor: "#cfdcff" },
-    ".cm-selectionMatch": { backgroundColor: "#e4ebff" },
-    "&.cm-focused .cm-matchingBracket": { backgroundColor: "#dbe4ff", outline: "1px solid #a9bcf5" },
-    "&.cm-focused .cm-nonmatchingBracket": { backgroundColor: "#fdecea" },
-    ".cm-searchMatch": { backgroundColor: "#fff3bf", outline: "1px solid #f0d060" },
-    ".cm-searchMatch.cm-searchMatch-selected": { backgroundColor: "#ffe066" },
-    ".cm-panels": { backgroundColor: "#f6f7f9", color: "#1d2330" },
-    ".cm-panels.cm-panels-bottom": { borderTop: "1px solid #dde1e8" },
-    ".cm-tooltip": { border: "1px solid #dde1e8", backgroundColor: "#ffffff" },
-    ".cm-tooltip-autocomplete > ul > li[aria-selected]": { backgroundColor: "#2f5bea", color: "#fff" },
-  },
-  { dark: false },
-);
+// Colours are CSS variables with the light theme's values as fallbacks: the page's dark
+// theme (static/css/app.css, :root[data-theme="dark"]) sets them, and the editor follows
+// a theme change at once, without being rebuilt.
+const c = (name, light) => `var(--cm-${name}, ${light})`;
 
-const lightHighlight = HighlightStyle.define([
-  { tag: [t.keyword, t.controlKeyword, t.moduleKeyword, t.operatorKeyword], color: "#8a3ffc" },
-  { tag: [t.string, t.special(t.string), t.regexp], color: "#0a7d3c" },
-  { tag: [t.number, t.bool, t.null, t.atom], color: "#b45309" },
-  { tag: t.comment, color: "#7b8494", fontStyle: "italic" },
-  { tag: [t.function(t.variableName), t.function(t.propertyName)], color: "#2f5bea" },
-  { tag: [t.definition(t.variableName), t.definition(t.function(t.variableName))], color: "#1d4ed8" },
-  { tag: [t.className, t.typeName, t.namespace], color: "#b42318" },
-  { tag: [t.self, t.special(t.variableName)], color: "#8a3ffc", fontStyle: "italic" },
-  { tag: [t.meta, t.annotation], color: "#6b7280" },
-  { tag: t.invalid, color: "#b3261e" },
+const editorTheme = EditorView.theme({
+  "&": { color: c("text", "#1d2330"), backgroundColor: c("bg", "#ffffff"), fontSize: "14px", height: "100%" },
+  "&.cm-focused": { outline: `2px solid ${c("focus", "#2f5bea33")}`, outlineOffset: "-2px" },
+  ".cm-scroller": { fontFamily: mono, lineHeight: "1.55" },
+  ".cm-content": { caretColor: c("caret", "#2f5bea"), padding: "8px 0" },
+  ".cm-cursor, .cm-dropCursor": { borderLeftColor: c("caret", "#2f5bea"), borderLeftWidth: "2px" },
+  ".cm-gutters": { backgroundColor: c("gutter-bg", "#f6f7f9"), color: c("gutter-text", "#8a93a6"), borderRight: `1px solid ${c("gutter-border", "#e6e9ef")}` },
+  ".cm-lineNumbers .cm-gutterElement": { padding: "0 10px 0 14px" },
+  ".cm-activeLine": { backgroundColor: c("active-line", "#2f5bea0a") },
+  ".cm-activeLineGutter": { backgroundColor: c("active-gutter", "#eceff4"), color: c("active-gutter-text", "#3b4252") },
+  "&.cm-focused > .cm-scroller > .cm-selectionLayer .cm-selectionBackground, .cm-selectionBackground, ::selection":
+    { backgroundColor: c("selection", "#cfdcff") },
+  ".cm-selectionMatch": { backgroundColor: c("selection-match", "#e4ebff") },
+  "&.cm-focused .cm-matchingBracket": { backgroundColor: c("bracket", "#dbe4ff"), outline: `1px solid ${c("bracket-outline", "#a9bcf5")}` },
+  "&.cm-focused .cm-nonmatchingBracket": { backgroundColor: c("bracket-bad", "#fdecea") },
+  ".cm-searchMatch": { backgroundColor: c("search", "#fff3bf"), outline: `1px solid ${c("search-outline", "#f0d060")}` },
+  ".cm-searchMatch.cm-searchMatch-selected": { backgroundColor: c("search-selected", "#ffe066") },
+  ".cm-panels": { backgroundColor: c("gutter-bg", "#f6f7f9"), color: c("text", "#1d2330") },
+  ".cm-panels.cm-panels-bottom": { borderTop: `1px solid ${c("border", "#dde1e8")}` },
+  ".cm-tooltip": { border: `1px solid ${c("border", "#dde1e8")}`, backgroundColor: c("bg", "#ffffff"), color: c("text", "#1d2330") },
+  ".cm-tooltip-autocomplete > ul > li[aria-selected]": { backgroundColor: c("caret", "#2f5bea"), color: "#fff" },
+});
+
+const highlight = HighlightStyle.define([
+  { tag: [t.keyword, t.controlKeyword, t.moduleKeyword, t.operatorKeyword], color: c("keyword", "#8a3ffc") },
+  { tag: [t.string, t.special(t.string), t.regexp], color: c("string", "#0a7d3c") },
+  { tag: [t.number, t.bool, t.null, t.atom], color: c("number", "#b45309") },
+  { tag: t.comment, color: c("comment", "#7b8494"), fontStyle: "italic" },
+  { tag: [t.function(t.variableName), t.function(t.propertyName)], color: c("function", "#2f5bea") },
+  { tag: [t.definition(t.variableName), t.definition(t.function(t.variableName))], color: c("definition", "#1d4ed8") },
+  { tag: [t.className, t.typeName, t.namespace], color: c("type", "#b42318") },
+  { tag: [t.self, t.special(t.variableName)], color: c("keyword", "#8a3ffc"), fontStyle: "italic" },
+  { tag: [t.meta, t.annotation], color: c("meta", "#6b7280") },
+  { tag: t.invalid, color: c("invalid", "#b3261e") },
 ]);
 
 /**
@@ -146,8 +148,8 @@ function createEditor(parent, { doc = "", language = "python", onRun, onChange, 
         basicSetup,
         keymap.of([indentWithTab]),
         languageSlot.of(languageExtension(language)),
-        lightTheme,
-        syntaxHighlighting(lightHighlight),
+        editorTheme,
+        syntaxHighlighting(highlight),
         // CodeMirror injects a <style> element; under style-src without 'unsafe-inline'
         // it needs the page's nonce.
         EditorView.cspNonce.of(nonce || ""),

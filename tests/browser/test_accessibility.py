@@ -54,3 +54,17 @@ def test_the_signed_in_pages_have_no_serious_violations(page, width):
         page.goto(path)
         found[path] = violations(page)
     assert found == {"editor": [], "/": [], "/runs/": [], "/account/": []}
+
+
+def test_the_dark_theme_has_no_serious_violations(page):
+    page.emulate_media(color_scheme="dark")
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.goto("/")
+    found = {"landing": violations(page)}
+    sign_in(page)
+    create_sandbox(page, "Accessible at night")
+    found["editor"] = violations(page)
+    for path in ("/", "/runs/", "/account/"):
+        page.goto(path)
+        found[path] = violations(page)
+    assert found == {"landing": [], "editor": [], "/": [], "/runs/": [], "/account/": []}
