@@ -144,6 +144,12 @@ def _with_entry(runs: QuerySet[Execution]) -> QuerySet[Execution]:
     return runs.defer("snapshot").annotate(entry_file=KT("snapshot__entry"))
 
 
+def execution_going(*, user) -> Execution | None:
+    """The user's latest run still going (what a refusal for concurrency points to)."""
+    runs = Execution.objects.filter(owner=user, status__in=Execution.ACTIVE)
+    return runs.defer("snapshot").order_by("-created_at").first()
+
+
 def shared_execution_get(*, token: str) -> Execution:
     """The run a share link shows; 404 for a revoked or made-up link."""
     found = Execution.objects.filter(share__token=token).first() if token else None

@@ -32,6 +32,7 @@ from sandboxes.limits import MAX_FILE_BYTES, validate_file_size
 from sandboxes.models import Execution
 from sandboxes.network import network_choices
 from sandboxes.selectors import (
+    execution_going,
     execution_history,
     execution_last_finished,
     execution_latest,
@@ -221,6 +222,7 @@ def run(request: HttpRequest, sandbox_id: int) -> JsonResponse:
         return json_errors(error)
     except QuotaExceeded as refusal:
         resets_at = refusal.resets_at
+        going = execution_going(user=request.user) if refusal.limit == "concurrency" else None
         return JsonResponse(
             {
                 "quota": {
@@ -228,6 +230,8 @@ def run(request: HttpRequest, sandbox_id: int) -> JsonResponse:
                     "message": refusal.message,
                     "resets_at": resets_at.isoformat() if resets_at else None,
                     "resets": format_moment(resets_at) if resets_at else None,
+                    # A run refused for concurrency: the one going, to open.
+                    "going": going.get_absolute_url() if going else None,
                 },
                 "saved": request.POST.getlist("path"),
             },

@@ -86,13 +86,20 @@
     }
   }
 
-  function showMessage(text, tone = "error") {
+  // `link`: {href, text}, after the last line (the run that is going, say).
+  function showMessage(text, tone = "error", link = null) {
     message.replaceChildren();
     const lines = Array.isArray(text) ? text : [text];
     for (const line of lines) {
       const paragraph = document.createElement("p");
       paragraph.textContent = line;
       message.append(paragraph);
+    }
+    if (link) {
+      const anchor = document.createElement("a");
+      anchor.href = link.href;
+      anchor.textContent = link.text;
+      message.lastElementChild.append(" ", anchor);
     }
     message.className = `run-message tone-${tone}`;
     message.hidden = false;
@@ -240,7 +247,8 @@
     [consoleView.status.textContent, consoleView.status.className] = pill;
     if (response.status === 429) {
       markSaved(sent); // the files were saved; the run was refused
-      showMessage(body.quota.message, "warn");
+      const going = body.quota.going ? { href: body.quota.going, text: "Open the run that is going" } : null;
+      showMessage(body.quota.message, "warn", going);
       document.body.dispatchEvent(new CustomEvent("run-ended"));
     } else {
       showMessage(errorLines(body.errors));

@@ -168,3 +168,26 @@ def test_a_new_api_token_has_a_copy_button(page, width):
     expect(page.locator("#copy-token-status")).to_have_text("Copied")
     assert page.evaluate("navigator.clipboard.readText()") == secret
     assert page.evaluate("document.documentElement.scrollWidth") == width
+
+
+def test_a_run_refused_for_concurrency_links_to_the_run_that_is_going(page, app):
+    app.create_user("busy", PASSWORD, tier="free")  # one run at a time
+    sign_in(page, "busy")
+    create_sandbox(page, "Long job")
+    set_code(page, "import time\nprint('working', flush=True)\ntime.sleep(60)\n")
+    page.click("#run-button")
+    expect(page.locator("#run-status")).to_have_text("Running", timeout=30_000)
+    going = page.locator("#run-link").get_attribute("href")
+
+    other = page.context.new_page()
+    create_sandbox(other, "Second job")
+    other.click("#run-button")
+    message = other.locator("#run-message")
+    expect(message).to_contain_text("Too many runs at once")
+    link = message.get_by_role("link", name="Open the run that is going")
+    expect(link).to_have_attribute("href", going)
+    link.click()
+    expect(other.locator("#run-status")).to_have_text("Running")
+    other.click("#stop-button")
+    expect(other.locator("#run-status")).to_have_text("Cancelled", timeout=30_000)
+    other.close()

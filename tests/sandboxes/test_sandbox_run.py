@@ -87,3 +87,23 @@ def test_it_needs_a_signed_in_user(client, sandbox):
 
     assert response.status_code == 302
     assert not Execution.objects.exists()
+
+
+def test_a_run_refused_for_concurrency_points_to_the_run_that_is_going(
+    signed_in, owner, sandbox, make_execution
+):
+    going = make_execution(sandbox, status="running", exit_code=None, wall_ms=None)
+    Quota.objects.filter(user=owner).update(runs_active=1)  # the free tier's one slot
+
+    response = signed_in.post(url(sandbox))
+
+    assert response.status_code == 429
+    quota = response.json()["quota"]
+    assert quota["limit"] == "concurrency"
+    assert quota["going"] == going.get_absolute_url()
+
+
+def test_other_refusals_point_to_no_run(clock, signed_in, owner, sandbox):
+    Quota.objects.filter(user=owner).update(runs_used=50, period_start=clock.now)
+
+    assert signed_in.post(url(sandbox)).json()["quota"]["going"] is None
