@@ -31,11 +31,22 @@ def finish(execution, files: dict[str, bytes], deleted: tuple[str, ...] = ()) ->
 
 
 @pytest.fixture
+def started(monkeypatch, fresh_dispatcher) -> list:
+    """Runs these tests start are handed over, not run (the tests are about files, and the
+    sandbox's user makes them transactional: a start would be dispatched for real)."""
+    handed = []
+    monkeypatch.setattr(fresh_dispatcher, "submit", lambda execution_id, *, env: handed.append(1))
+    return handed
+
+
+@pytest.fixture
 def running(python_sandbox, make_execution):
     return make_execution(python_sandbox, status="running", exit_code=None, wall_ms=None)
 
 
-def test_a_run_writing_more_files_than_a_sandbox_holds_keeps_what_fits(python_sandbox, running):
+def test_a_run_writing_more_files_than_a_sandbox_holds_keeps_what_fits(
+    python_sandbox, running, started
+):
     written = {f"out/{n:03}.txt": b"x" for n in range(150)}
 
     execution = finish(running, written)
@@ -44,7 +55,8 @@ def test_a_run_writing_more_files_than_a_sandbox_holds_keeps_what_fits(python_sa
     assert execution.files.count() == MAX_FILES - 1
     assert execution.files_skipped_count == 51
     assert execution.files_skipped[0] == ["out/099.txt", "A sandbox may hold 100 files."]
-    execution_start_for_sandbox(sandbox=python_sandbox)  # it can still run
+    execution_start_for_sandbox(sandbox=python_sandbox)
+    assert started == [1]  # it can still run
 
 
 def test_a_file_over_the_tiers_storage_is_skipped_and_the_others_kept(python_sandbox, running):
@@ -61,7 +73,9 @@ def test_a_file_over_the_tiers_storage_is_skipped_and_the_others_kept(python_san
     ]
 
 
-def test_a_file_too_large_for_a_workspace_is_kept_with_the_run_only(python_sandbox, running):
+def test_a_file_too_large_for_a_workspace_is_kept_with_the_run_only(
+    python_sandbox, running, started
+):
     big = b"x" * (3 * 1024 * 1024)
     execution = finish(running, {"big.bin": big, "small.txt": b"ok"})
 
@@ -71,7 +85,8 @@ def test_a_file_too_large_for_a_workspace_is_kept_with_the_run_only(python_sandb
         ["big.bin", f"3,145,728 bytes; a workspace file may hold {MAX_FILE_BYTES:,}, "
          "so it is kept with this run only."]
     ]  # fmt: skip
-    execution_start_for_sandbox(sandbox=python_sandbox)  # it can still run
+    execution_start_for_sandbox(sandbox=python_sandbox)
+    assert started == [1]  # it can still run
 
 
 @pytest.mark.parametrize(
