@@ -270,7 +270,12 @@
   }
 
   async function fetchText(path) {
-    const response = await fetch(`${config.urls.file}?path=${encodeURIComponent(path)}`);
+    let response;
+    try {
+      response = await fetch(`${config.urls.file}?path=${encodeURIComponent(path)}`);
+    } catch {
+      return null; // no answer (the page is going away): as a missing file
+    }
     if (!response.ok) return null;
     try {
       return new TextDecoder("utf-8", { fatal: true }).decode(await response.arrayBuffer());

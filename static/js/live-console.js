@@ -162,7 +162,12 @@
     }
 
     async loadFiles(executionId) {
-      const response = await fetch(`${config.urls.runs}${executionId}/`, { headers: { "HX-Request": "true" } });
+      let response;
+      try {
+        response = await fetch(`${config.urls.runs}${executionId}/`, { headers: { "HX-Request": "true" } });
+      } catch {
+        return; // no answer (the page is going away): the files show on the run's page
+      }
       if (!response.ok) return;
       // Trimmed, so that a run that wrote nothing leaves the side rail :empty (hidden).
       this.files.innerHTML = (await response.text()).trim();
@@ -322,7 +327,7 @@
         method: "POST",
         headers: { "X-CSRFToken": csrfToken(), "Content-Type": "application/json" },
         body: JSON.stringify({ data, eof }),
-      });
+      }).catch(() => {}); // no answer: the run ends its input at its time limit anyway
     }
 
     cancel() {
@@ -333,7 +338,7 @@
       fetch(`${config.urls.runs}${this.id}/cancel/`, {
         method: "POST",
         headers: { "X-CSRFToken": csrfToken(), Accept: "application/json" },
-      });
+      }).catch(() => {}); // no answer: the status line shows the run still going
     }
 
     close() {

@@ -138,3 +138,20 @@ def test_the_console_follows_output_until_the_user_scrolls_up(page):
     page.click("#jump-bottom")
     assert console.evaluate(at_bottom)
     expect(page.locator("#jump-bottom")).to_be_hidden()
+
+
+def test_a_request_that_gets_no_answer_is_not_a_page_error(page):
+    """The run's produced files are fetched when it ends; a page going away (or offline)
+    gets no answer, which must not surface as an uncaught error (the page fixture fails
+    the test on any)."""
+    sign_in(page)
+    create_sandbox(page, "No answer")
+    set_code(page, "print('done')\n")
+    page.route(re.compile(r".*/runs/[0-9a-f-]+/$"), lambda route: route.abort())
+
+    failed = re.compile(r".*/runs/[0-9a-f-]+/$")
+    with page.expect_event("requestfailed", lambda request: failed.match(request.url)):
+        page.click("#run-button")
+
+    expect(page.locator(".exit-line")).to_contain_text("exit code 0")
+    page.evaluate("() => new Promise((done) => setTimeout(done))")  # its handlers have run
