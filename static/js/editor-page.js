@@ -391,6 +391,7 @@
   });
 
   runButton.addEventListener("click", run);
+  showRunnable(); // rendered disabled until now: a click before this point would be lost
   saveButton.addEventListener("click", save);
   $("#clear-console").addEventListener("click", () => {
     consoleView.reset();

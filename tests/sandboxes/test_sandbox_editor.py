@@ -153,5 +153,6 @@ def test_run_is_enabled_while_runs_are_left(signed_in, owner, sandbox):
 
     page = signed_in.get(url(sandbox)).content.decode()
 
-    assert 'title="Save and run main.py (Ctrl+Enter)">' in page
+    # Rendered disabled until the editor's script listens; it enables it from data-used-up.
+    assert 'title="Save and run main.py (Ctrl+Enter)" disabled>' in page
     assert 'data-used-up=""' in page
