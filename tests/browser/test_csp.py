@@ -11,7 +11,7 @@ pytestmark = pytest.mark.browser
 
 MAKE_STAFF = """
 from accounts.models import User
-User.objects.filter(username="operator").update(is_staff=True, is_superuser=True)
+User.objects.filter(username="csp-operator").update(is_staff=True, is_superuser=True)
 """
 
 PAGES = (
@@ -29,9 +29,9 @@ PAGES = (
 
 
 def test_the_pages_and_the_admin_have_no_csp_violations(page, app):
-    app.create_user("operator", PASSWORD, tier="pro")
+    app.create_user("csp-operator", PASSWORD, tier="pro")
     app.manage("shell", "-c", MAKE_STAFF)
-    sign_in(page, "operator")
+    sign_in(page, "csp-operator")
     create_sandbox(page, "Policies")
 
     seen = {}
