@@ -79,6 +79,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "operations.context_processors.banners",
+                "accounts.context_processors.registration",
             ],
         },
     },

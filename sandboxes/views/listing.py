@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -28,8 +27,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         if request.method == "POST":
             return redirect_to_login(request.get_full_path())
-        context = {"registration_open": settings.REGISTRATION_OPEN, "starters": STARTERS}
-        return render(request, "sandboxes/landing.html", context)
+        return render(request, "sandboxes/landing.html", {"starters": STARTERS})
     offer = runtime_offer()
     form = SandboxCreateForm(
         request.POST or None,

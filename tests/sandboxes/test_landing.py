@@ -34,6 +34,18 @@ def test_with_sign_up_closed_it_only_offers_sign_in(client, settings):
 
     assert "Sign up, it" not in page
     assert "Sign-up is closed on this server" in page
+    assert reverse("signup") not in page  # nor in the header
+
+
+def test_the_header_and_sign_in_page_offer_sign_up_only_while_it_is_open(client, settings):
+    login = reverse("login")
+    offered = (
+        f'href="{reverse("signup")}" class="button">Sign up' in client.get(login).content.decode()
+    )
+    settings.REGISTRATION_OPEN = False
+    closed = reverse("signup") in client.get(login).content.decode()
+
+    assert (offered, closed) == (True, False)
 
 
 def test_a_signed_in_user_gets_their_sandboxes_instead(signed_in):
