@@ -19,6 +19,7 @@ Goal (issue 5): first line <= 150 ms after the click on this machine.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import re
 import statistics
 import sys
@@ -180,6 +181,20 @@ def throughput(page: Page) -> None:
         )
 
 
+@contextlib.contextmanager
+def served_app():
+    """The app under Daphne on a throw-away database, with the benchmark's user: its URL."""
+    with tempfile.TemporaryDirectory() as folder:
+        server = AppServer(Path(folder))
+        server.prepare()
+        server.create_user("bench", PASSWORD, tier="enterprise")
+        server.start()
+        try:
+            yield server.url
+        finally:
+            server.stop()
+
+
 def open_editor(playwright, url: str, *, headed: bool, init_script: str = "") -> Page:
     """Debian's chromium signed in as the benchmark's user, on a new sandbox's editor."""
     browser = playwright.chromium.launch(
@@ -212,21 +227,11 @@ def main() -> None:
     parser.add_argument("--headed", action="store_true", help="show the browser window")
     args = parser.parse_args()
 
-    with tempfile.TemporaryDirectory() as folder:
-        server = AppServer(Path(folder))
-        server.prepare()
-        server.create_user("bench", PASSWORD, tier="enterprise")
-        server.start()
-        try:
-            with sync_playwright() as playwright:
-                page = open_editor(
-                    playwright, server.url, headed=args.headed, init_script=COUNT_REQUESTS
-                )
-                latency(page, args.runs)
-                throughput(page)
-                page.context.browser.close()
-        finally:
-            server.stop()
+    with served_app() as url, sync_playwright() as playwright:
+        page = open_editor(playwright, url, headed=args.headed, init_script=COUNT_REQUESTS)
+        latency(page, args.runs)
+        throughput(page)
+        page.context.browser.close()
 
 
 if __name__ == "__main__":

@@ -22,7 +22,6 @@ import argparse
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -30,8 +29,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from bench.browser_first_output import PASSWORD, open_editor, percentile, set_code  # noqa: E402
-from tests.browser.server import AppServer  # noqa: E402
+from bench.browser_first_output import (  # noqa: E402
+    open_editor,
+    percentile,
+    served_app,
+    set_code,
+)
 
 ECHO = """import sys
 print("ready", flush=True)
@@ -102,15 +105,8 @@ def main() -> None:
     parser.add_argument("--headed", action="store_true", help="show the browser window")
     args = parser.parse_args()
 
-    with tempfile.TemporaryDirectory() as folder:
-        server = AppServer(Path(folder))
-        server.prepare()
-        server.create_user("bench", PASSWORD, tier="enterprise")
-        server.start()
-        try:
-            console = in_browser(server.url, args.lines, args.headed)
-        finally:
-            server.stop()
+    with served_app() as url:
+        console = in_browser(url, args.lines, args.headed)
     host = on_the_host(args.lines)
 
     print(f"\nA line typed and its echo, {args.lines} lines after 3 warm-ups (ms)\n")
