@@ -32,8 +32,8 @@ from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
 from api.representations import execution_end, final_event_type
-from sandboxes.events import execution_group
 from sandboxes.models import Execution, OutputChunk
+from sandboxes.runs.events import execution_group
 
 # A quiet stream sends a comment this often (proxies close idle connections) and
 # re-reads the database meanwhile.

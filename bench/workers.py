@@ -92,7 +92,7 @@ def load(user, seconds: float, in_flight: int) -> tuple[float, list[float], int]
     """Keep `in_flight` runs queued or running for `seconds`: runs/s, queue latencies,
     runs that did not succeed."""
     from sandboxes.models import Execution
-    from sandboxes.services.executions import execution_start
+    from sandboxes.runs.start import execution_start
 
     def start() -> str:
         files = {"main.py": HELLO.encode()}

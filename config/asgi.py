@@ -20,7 +20,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from config.body_limit import RequestBodyLimit  # noqa: E402
 from config.origins import SameOriginValidator  # noqa: E402
 from config.routing import websocket_urlpatterns  # noqa: E402
-from sandboxes.dispatch import bind_dispatcher_to_server_loop  # noqa: E402
+from sandboxes.runs.dispatch import bind_dispatcher_to_server_loop  # noqa: E402
 
 application = ProtocolTypeRouter(
     {

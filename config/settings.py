@@ -95,7 +95,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the in-process runner write while pages read; in WAL mode
     # synchronous=NORMAL is safe from corruption and saves an fsync per commit (a power
     # cut may lose the last commits, not the database). (The runner's own threads keep
-    # their connections: sandboxes/pipeline.py.)
+    # their connections: sandboxes/runs/database.py.)
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "transaction_mode": "IMMEDIATE",
@@ -310,7 +310,7 @@ SANDBOX_WORKER_STALL_SECONDS = env.float("SANDBOX_WORKER_STALL_SECONDS", default
 SANDBOX_WORKER_SHUTDOWN_SECONDS = env.float("SANDBOX_WORKER_SHUTDOWN_SECONDS", default=60)
 # Procrastinate finds its tasks here (not by scanning every app for a tasks module).
 PROCRASTINATE_AUTODISCOVER_MODULE_NAME = None
-PROCRASTINATE_IMPORT_PATHS = ["sandboxes.dispatch.tasks"]
+PROCRASTINATE_IMPORT_PATHS = ["sandboxes.runs.dispatch.jobs"]
 
 # --- Operations ------------------------------------------------------------------------
 # GET /metrics (Prometheus) answers a request with `Authorization: Bearer <METRICS_TOKEN>`,

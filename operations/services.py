@@ -19,9 +19,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from operations import events
 from operations.exceptions import RunsPaused
 from operations.models import OperatorSettings, QuotaAlert, RateAlert
+from operations.receivers import runs_paused_refused
 from operations.selectors import WindowRates, rates_since
 from quotas.formatting import format_duration, format_moment
 from quotas.models import PERIOD, Quota
@@ -35,7 +35,7 @@ def runs_paused_check(*, user) -> None:
     """Raise RunsPaused while the kill switch is on (the start service calls this first)."""
     config = OperatorSettings.load()
     if config.runs_paused:
-        events.runs_paused_refused(user=user)
+        runs_paused_refused(user=user)
         raise RunsPaused(config.pause_text())
 
 

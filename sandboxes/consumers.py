@@ -20,11 +20,10 @@ from django.db import close_old_connections
 from django.http import Http404
 
 from config.numbers import ascii_int
-from sandboxes.events import execution_group
 from sandboxes.models import Execution, OutputChunk
-from sandboxes.pipeline import exit_event
-from sandboxes.services.executions import execution_cancel
-from sandboxes.services.stdin import StdinRefused, execution_stdin_write
+from sandboxes.runs.cancel import execution_cancel
+from sandboxes.runs.events import end_event, execution_group
+from sandboxes.runs.stdin import StdinRefused, execution_stdin_write
 
 REPLAY_BATCH = 500
 
@@ -118,7 +117,7 @@ class ExecutionConsumer(AsyncJsonWebsocketConsumer):
         execution = Execution.objects.get(pk=self.execution_id)
         return {
             "status": execution.status,
-            "exit": None if execution.is_active else exit_event(execution),
+            "exit": None if execution.is_active else end_event(execution),
         }
 
     @database_sync_to_async

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from sandboxes.dispatch.secrets import text_open, text_seal
+from sandboxes.secrets import text_open, text_seal
 
 
 class SealedTextField(models.TextField):

@@ -13,8 +13,8 @@ from channels.layers import channel_layers
 from config.storage_url import storage_from_url
 from quotas import clock as quotas_clock
 from quotas.models import Tier
-from sandboxes import dispatch
 from sandboxes.engine_config import get_engine
+from sandboxes.runs import dispatch
 from sandboxes.services.workspaces import sandbox_create
 from tests.factories import UserFactory, seeded_tier
 from tests.nethosts import NetHosts, nethosts

@@ -8,7 +8,7 @@ from api.run_request import RunRequest
 from quotas.formatting import format_duration
 from quotas.selectors import quota_max_timeout
 from sandboxes.models import Execution
-from sandboxes.services.executions import execution_start
+from sandboxes.runs.start import execution_start
 from sandboxes.services.workspaces import ENTRY_NAME, runtime_check
 
 

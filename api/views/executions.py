@@ -23,8 +23,8 @@ from api.selectors.executions import (
 from blobs.responses import StoredFileResponse
 from config.numbers import ascii_int
 from sandboxes.models import Execution
+from sandboxes.runs.cancel import execution_cancel
 from sandboxes.selectors import execution_get
-from sandboxes.services.executions import execution_cancel
 
 DEFAULT_PAGE_SIZE = 20
 

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from api.body import request_body
 from api.endpoint import api_endpoint
 from api.errors import ApiError
-from sandboxes.services.stdin import StdinRefused, execution_stdin_write
+from sandboxes.runs.stdin import StdinRefused, execution_stdin_write
 
 FIELDS = frozenset({"data", "eof"})
 

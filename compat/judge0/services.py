@@ -6,7 +6,7 @@ from compat.judge0.submissions import Judge0Request
 from compat.models import Judge0Submission
 from sandboxes.models import Execution
 from sandboxes.resources import memory_mb_asked
-from sandboxes.services.executions import execution_start
+from sandboxes.runs.start import execution_start
 
 
 def judge0_submission_start(*, user, request: Judge0Request) -> Execution:

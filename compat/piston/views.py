@@ -17,7 +17,7 @@ from compat.runtimes import languages_available
 from compat.selectors import run_output
 from quotas.selectors import quota_get, quota_max_timeout
 from sandboxes.models import Execution
-from sandboxes.services.executions import execution_start
+from sandboxes.runs.start import execution_start
 
 MiB = 1024 * 1024
 

@@ -14,17 +14,16 @@ from django.utils.html import format_html, format_html_join
 from operations.admin.common import LanguageFilter, OwnerFilter, ReadOnlyMixin, plural
 from operations.costs import execution_usage, format_money
 from operations.dashboard import format_seconds
-from operations.events import timeline_seconds
 from operations.models import OperatorSettings
+from operations.receivers import timeline_seconds
 from quotas.exceptions import QuotaExceeded
 from sandboxes.engine.packages.store import format_size
 from sandboxes.models import Execution, OutputChunk
-from sandboxes.services.executions import (
-    execution_cancel,
-    execution_mark_lost,
-    execution_rerun,
-)
+from sandboxes.runs.cancel import execution_cancel
+from sandboxes.runs.ending import execution_end
+from sandboxes.runs.start import execution_rerun
 
+MARKED_LOST = "Marked lost by an operator."
 # The admin page shows this much output; the rest is on the run's own page.
 OUTPUT_SHOWN_BYTES = 2 * 1024 * 1024
 
@@ -275,5 +274,9 @@ class ExecutionAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
     @admin.action(description="Mark selected runs lost (worker died)", permissions=["operate"])
     def mark_lost(self, request, queryset) -> None:
-        lost = execution_mark_lost(executions=queryset, reason="Marked lost by an operator.")
-        self.message_user(request, f"Marked {plural(lost, 'run')} lost.")
+        active = queryset.filter(status__in=Execution.ACTIVE).values_list("pk", flat=True)
+        lost = [
+            execution_id for execution_id in active
+            if execution_end(execution_id, status=Execution.Status.LOST, error=MARKED_LOST)
+        ]  # fmt: skip
+        self.message_user(request, f"Marked {plural(len(lost), 'run')} lost.")

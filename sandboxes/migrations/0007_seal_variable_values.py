@@ -4,7 +4,7 @@ the column is still plain text to the historical model), then the field becomes 
 from django.db import migrations
 
 import sandboxes.fields
-from sandboxes.dispatch.secrets import text_open, text_seal
+from sandboxes.secrets import text_open, text_seal
 
 
 def seal_values(apps, schema_editor):

@@ -31,6 +31,7 @@ from sandboxes.forms import (
 from sandboxes.limits import MAX_FILE_BYTES, validate_file_size
 from sandboxes.models import Execution
 from sandboxes.network import network_choices
+from sandboxes.runs.start import execution_start_for_sandbox
 from sandboxes.selectors import (
     execution_going,
     execution_history,
@@ -41,7 +42,6 @@ from sandboxes.selectors import (
     runtime_label,
     sandbox_get,
 )
-from sandboxes.services.executions import execution_start_for_sandbox
 from sandboxes.services.workspaces import sandbox_files_save, sandbox_run_settings_save
 from sandboxes.views.common import console_config, execution_brief, json_errors, uploaded_bytes
 

@@ -15,8 +15,9 @@ from quotas.exceptions import QuotaExceeded
 from quotas.selectors import quota_get
 from sandboxes.models import Execution
 from sandboxes.network import describe
+from sandboxes.runs.cancel import execution_cancel
+from sandboxes.runs.start import execution_rerun
 from sandboxes.selectors import execution_get, execution_list, runtime_label
-from sandboxes.services.executions import execution_cancel, execution_rerun
 from sandboxes.services.restore import sandbox_files_restore
 from sandboxes.snapshots import snapshot_compare
 from sandboxes.views.common import console_config, file_csp, file_response

@@ -12,7 +12,7 @@ import json
 
 import pytest
 
-from sandboxes import pipeline
+from sandboxes.runs import pipeline
 
 URL = "/api/sandbox"
 
@@ -79,14 +79,14 @@ async def test_output_that_cannot_be_stored_ends_the_run_in_error_without_blocki
 async def test_a_run_whose_results_cannot_be_stored_still_ends_in_error_with_its_output(
     live_dispatcher, async_api, monkeypatch
 ):
-    finish = pipeline.execution_finish
+    end = pipeline.execution_end
 
-    def finish_failing_once(**fields):
+    def end_failing_once(execution_id, **fields):
         if fields["status"] != "error":
             raise RuntimeError("value too long for type character varying(255)")
-        return finish(**fields)
+        return end(execution_id, **fields)
 
-    monkeypatch.setattr(pipeline, "execution_finish", finish_failing_once)
+    monkeypatch.setattr(pipeline, "execution_end", end_failing_once)
 
     result = await run(async_api, "print('kept')\nopen('out.txt', 'w').write('x')")
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 from api.services.tokens import api_token_create
 from operations.exceptions import RunsPaused
 from sandboxes.models import Execution
-from sandboxes.services.executions import execution_start
+from sandboxes.runs.start import execution_start
 from sandboxes.services.workspaces import sandbox_create
 from tests.factories import ExecutionFactory
 

@@ -13,7 +13,8 @@ from quotas.exceptions import QuotaExceeded
 from quotas.models import Quota
 from sandboxes.engine import RunResult, Status
 from sandboxes.models import Execution
-from sandboxes.services.executions import execution_finish, execution_start
+from sandboxes.runs.ending import execution_end
+from sandboxes.runs.start import execution_start
 from tests.factories import ExecutionFactory, UserFactory
 from tests.operations.conftest import Metrics
 
@@ -51,7 +52,7 @@ def test_a_finished_run_counts_its_status_duration_output_and_compute(owner, rea
     Execution.objects.filter(pk=execution.pk).update(output_bytes=1234)
     before = read_metrics()
 
-    execution_finish(execution_id=execution.pk, status="failed", result=result(wall=2.2))
+    execution_end(execution.pk, status="failed", result=result(wall=2.2))
 
     after = read_metrics()
 
@@ -70,10 +71,10 @@ def test_a_finished_run_counts_its_status_duration_output_and_compute(owner, rea
 
 def test_finishing_a_run_twice_counts_it_once(owner, read_metrics):
     execution = start(owner)
-    execution_finish(execution_id=execution.pk, status="succeeded", result=result())
+    execution_end(execution.pk, status="succeeded", result=result())
     before = read_metrics()
 
-    execution_finish(execution_id=execution.pk, status="succeeded", result=result())
+    execution_end(execution.pk, status="succeeded", result=result())
 
     after = read_metrics()
     name = "codesandboxes_runs_finished_total"
@@ -88,7 +89,7 @@ def test_the_queue_wait_is_observed_once_a_worker_picked_the_run_up(owner, read_
     )
     before = read_metrics().value("codesandboxes_run_queue_wait_seconds_count", **PY)
 
-    execution_finish(execution_id=execution.pk, status="succeeded", result=result())
+    execution_end(execution.pk, status="succeeded", result=result())
 
     assert read_metrics().value("codesandboxes_run_queue_wait_seconds_count", **PY) == before + 1
 

@@ -12,7 +12,8 @@ from operations.dashboard import format_bytes
 from operations.selectors import DateRange, daily_stats
 from quotas.models import Tier
 from sandboxes.engine import RunResult, Status
-from sandboxes.services.executions import execution_finish, execution_start
+from sandboxes.runs.ending import execution_end
+from sandboxes.runs.start import execution_start
 from tests.factories import ExecutionFactory
 
 pytestmark = pytest.mark.django_db
@@ -52,8 +53,8 @@ def test_a_finished_run_counts_its_network_bytes_refusals_and_a_cap_hit(owner, r
     execution = start(owner, network={"mode": "allow_list", "allow": ["api.example.com"]})
     before = read_metrics()
 
-    execution_finish(
-        execution_id=execution.pk,
+    execution_end(
+        execution.pk,
         status="network_limited",
         result=result(
             Status.NETWORK_LIMITED,
@@ -80,7 +81,7 @@ def test_a_run_without_network_adds_no_bytes(owner, read_metrics):
     execution = start(owner)
     before = read_metrics()
 
-    execution_finish(execution_id=execution.pk, status="succeeded", result=result())
+    execution_end(execution.pk, status="succeeded", result=result())
 
     after = read_metrics()
     name = "codesandboxes_run_network_bytes_total"

@@ -12,7 +12,8 @@ from operations.logs import JsonFormatter
 from quotas.exceptions import QuotaExceeded
 from quotas.models import Quota
 from sandboxes.models import Execution
-from sandboxes.services.executions import execution_finish, execution_start
+from sandboxes.runs.ending import execution_end
+from sandboxes.runs.start import execution_start
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +45,7 @@ def start(user):
 def test_a_run_logs_its_quota_reservation_queueing_and_end(owner, events):
     execution = start(owner)
     Execution.objects.filter(pk=execution.pk).update(worker="host-7:4242")
-    execution_finish(execution_id=execution.pk, status="lost", error="The worker died.")
+    execution_end(execution.pk, status="lost", error="The worker died.")
 
     lines = events()
     assert [line["event"] for line in lines] == [

@@ -9,7 +9,7 @@ import socket
 import pytest
 
 from sandboxes.models import Execution
-from sandboxes.services.executions import execution_mark_abandoned
+from sandboxes.runs.processes import runs_abandoned_end
 from tests.factories import ExecutionFactory
 
 HOST = socket.gethostname()
@@ -22,7 +22,7 @@ def held_by(worker: str, status: str = Execution.Status.RUNNING) -> Execution:
 
 
 def mark_abandoned() -> int:
-    return execution_mark_abandoned(host=HOST, alive=ME)
+    return runs_abandoned_end(alive=ME)
 
 
 @pytest.mark.django_db

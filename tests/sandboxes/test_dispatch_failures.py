@@ -7,9 +7,9 @@ import asyncio
 import pytest
 from channels.db import database_sync_to_async
 
-from sandboxes import pipeline
 from sandboxes.models import Execution
-from sandboxes.services.executions import execution_start
+from sandboxes.runs import pipeline
+from sandboxes.runs.start import execution_start
 
 pytestmark = [pytest.mark.sandbox, pytest.mark.django_db(transaction=True)]
 
@@ -18,7 +18,7 @@ async def test_a_pipeline_failure_ends_the_run_as_error(live_dispatcher, runner_
     async def broken(*args, **kwargs):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(pipeline, "execution_run", broken)
+    monkeypatch.setattr(pipeline, "_execute", broken)
     execution = await database_sync_to_async(execution_start)(
         user=runner_user, runtime="python", files={"main.py": b"print(1)"}, entry="main.py"
     )

@@ -10,7 +10,7 @@ from channels.testing import WebsocketCommunicator
 
 from config.asgi import application
 from sandboxes.models import Execution, OutputChunk
-from sandboxes.services.executions import execution_start
+from sandboxes.runs.start import execution_start
 from sandboxes.services.workspaces import sandbox_file_save
 from tests.factories import UserFactory
 
@@ -182,7 +182,7 @@ async def test_a_sandbox_run_keeps_the_files_it_wrote_for_the_next_run(
         b"n = int(open('count.txt').read()) if os.path.exists('count.txt') else 0\n"
         b"open('count.txt', 'w').write(str(n + 1))\nprint(n + 1)\n",
     )
-    from sandboxes.services.executions import execution_start_for_sandbox
+    from sandboxes.runs.start import execution_start_for_sandbox
 
     for expected in ("1\n", "2\n"):
         execution = await database_sync_to_async(execution_start_for_sandbox)(

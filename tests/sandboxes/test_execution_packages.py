@@ -12,8 +12,8 @@ from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
 
 from sandboxes.models import Execution, PackageUsage
+from sandboxes.runs.start import execution_start
 from sandboxes.selectors import popular_packages
-from sandboxes.services.executions import execution_start
 from sandboxes.services.packages import package_usage_record
 
 BRIEF_PYTHON = [

@@ -8,7 +8,7 @@ import pytest
 from quotas.exceptions import QuotaExceeded
 from quotas.models import Quota
 from sandboxes.models import Execution
-from sandboxes.services.executions import execution_start, execution_start_for_sandbox
+from sandboxes.runs.start import execution_start, execution_start_for_sandbox
 
 pytestmark = pytest.mark.django_db
 

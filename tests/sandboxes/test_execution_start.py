@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from quotas.exceptions import QuotaExceeded
 from quotas.models import Quota, Reservation
 from sandboxes.models import Execution
-from sandboxes.services import executions
-from sandboxes.services.executions import execution_rerun, execution_start
+from sandboxes.runs import start as start_module
+from sandboxes.runs.start import execution_rerun, execution_start
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ def test_a_failure_between_reserving_and_recording_the_run_holds_no_quota(owner,
     def broken(**kwargs):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(executions, "package_usage_record", broken)
+    monkeypatch.setattr(start_module, "package_usage_record", broken)
 
     with pytest.raises(RuntimeError):
         start(owner)
@@ -37,7 +37,7 @@ def test_a_failure_between_reserving_and_recording_the_run_holds_no_quota(owner,
 
 
 def test_after_such_a_failure_a_free_user_can_still_run(owner, monkeypatch):
-    monkeypatch.setattr(executions, "package_usage_record", lambda **kwargs: 1 / 0)
+    monkeypatch.setattr(start_module, "package_usage_record", lambda **kwargs: 1 / 0)
     with pytest.raises(ZeroDivisionError):
         start(owner)
     monkeypatch.undo()

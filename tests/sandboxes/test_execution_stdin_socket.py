@@ -9,7 +9,7 @@ from channels.testing import WebsocketCommunicator
 
 from config.asgi import application
 from sandboxes.models import Execution, OutputChunk
-from sandboxes.services.executions import execution_start
+from sandboxes.runs.start import execution_start
 
 pytestmark = [pytest.mark.sandbox, pytest.mark.django_db(transaction=True), pytest.mark.timeout(60)]
 

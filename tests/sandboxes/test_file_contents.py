@@ -9,7 +9,8 @@ from blobs.contents import blob_storage, content_name, content_read, contents_li
 from blobs.models import Blob
 from sandboxes.engine import RunResult, Status
 from sandboxes.models import Execution, ExecutionFile, SandboxFile
-from sandboxes.services.executions import execution_finish, execution_start_for_sandbox
+from sandboxes.runs.ending import execution_end
+from sandboxes.runs.start import execution_start_for_sandbox
 from sandboxes.services.retention import executions_prune
 from sandboxes.services.stored_files import execution_input_files
 from sandboxes.services.workspaces import (
@@ -35,7 +36,7 @@ def finish(execution, files: dict[str, bytes]):
         deleted_files=(),
         runtime_version="3.13",
     )
-    return execution_finish(execution_id=execution.pk, status="succeeded", result=result)
+    return execution_end(execution.pk, status="succeeded", result=result)
 
 
 def stored() -> set[str]:

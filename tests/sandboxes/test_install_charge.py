@@ -9,7 +9,7 @@ from django.urls import reverse
 from quotas.models import Quota
 from quotas.services import quota_reserve
 from sandboxes.engine import RunResult, Status
-from sandboxes.services.executions import execution_finish
+from sandboxes.runs.ending import execution_end
 
 pytestmark = pytest.mark.django_db
 
@@ -38,8 +38,8 @@ def running(python_sandbox, make_execution, runner_user):
 
 
 def test_the_install_time_is_charged_to_the_quota_and_kept_apart_on_the_run(running, runner_user):
-    execution = execution_finish(
-        execution_id=running.pk, status="succeeded", result=result(1.2), install_seconds=37.4
+    execution = execution_end(
+        running.pk, status="succeeded", result=result(1.2), install_seconds=37.4
     )
 
     assert execution.install_seconds_charged == 37
@@ -48,8 +48,8 @@ def test_the_install_time_is_charged_to_the_quota_and_kept_apart_on_the_run(runn
 
 
 def test_a_cached_package_set_costs_nothing(running, runner_user):
-    execution = execution_finish(
-        execution_id=running.pk, status="succeeded", result=result(1.2), install_seconds=0.004
+    execution = execution_end(
+        running.pk, status="succeeded", result=result(1.2), install_seconds=0.004
     )
 
     assert execution.install_seconds_charged == 0
@@ -57,9 +57,7 @@ def test_a_cached_package_set_costs_nothing(running, runner_user):
 
 
 def test_the_run_page_shows_the_install_part(client, running, runner_user):
-    execution_finish(
-        execution_id=running.pk, status="succeeded", result=result(1.2), install_seconds=37.4
-    )
+    execution_end(running.pk, status="succeeded", result=result(1.2), install_seconds=37.4)
     client.force_login(runner_user)
 
     page = client.get(reverse("run_detail", args=[running.pk])).content.decode()

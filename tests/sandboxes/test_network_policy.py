@@ -9,12 +9,8 @@ from quotas.models import Tier
 from sandboxes.engine import Network, RunResult, Status
 from sandboxes.models import Execution
 from sandboxes.network import engine_policy
-from sandboxes.services.executions import (
-    execution_finish,
-    execution_rerun,
-    execution_start,
-    execution_start_for_sandbox,
-)
+from sandboxes.runs.ending import execution_end
+from sandboxes.runs.start import execution_rerun, execution_start, execution_start_for_sandbox
 from sandboxes.services.workspaces import sandbox_create, sandbox_network_set
 from tests.factories import UserFactory
 
@@ -141,7 +137,7 @@ def test_a_sandbox_over_its_tier_is_refused_and_keeps_its_old_policy(sandbox):
 def test_a_run_again_uses_the_policy_it_ran_with(sandbox):
     sandbox_network_set(sandbox=sandbox, mode="allow_list", allow=["api.github.com"])
     first = execution_start_for_sandbox(sandbox=sandbox)
-    execution_finish(execution_id=first.pk, status="succeeded", result=result(exit_code=0))
+    execution_end(first.pk, status="succeeded", result=result(exit_code=0))
     sandbox_network_set(sandbox=sandbox, mode="none")
 
     again = execution_rerun(execution=first)
@@ -189,8 +185,8 @@ def result(**fields) -> RunResult:
 def test_the_end_of_a_run_keeps_its_bytes_and_refusals(owner):
     execution = start(owner, network={"mode": "allow_list", "allow": ["api.example.com"]})
 
-    execution_finish(
-        execution_id=execution.pk,
+    execution_end(
+        execution.pk,
         status="failed",
         result=result(
             network_bytes_in=5_000,
@@ -213,9 +209,7 @@ def test_the_end_of_a_run_keeps_its_bytes_and_refusals(owner):
 def test_a_run_without_network_that_failed_to_resolve_gets_one_hint_line(owner):
     execution = start(owner)
 
-    execution_finish(
-        execution_id=execution.pk, status="failed", result=result(), network_failure_seen=True
-    )
+    execution_end(execution.pk, status="failed", result=result(), network_failure_seen=True)
 
     execution.refresh_from_db()
     assert execution.error == (
@@ -227,9 +221,7 @@ def test_a_run_without_network_that_failed_to_resolve_gets_one_hint_line(owner):
 def test_a_run_with_network_that_failed_to_resolve_gets_no_such_hint(owner):
     execution = start(owner, network={"mode": "allow_list", "allow": ["api.example.com"]})
 
-    execution_finish(
-        execution_id=execution.pk, status="failed", result=result(), network_failure_seen=True
-    )
+    execution_end(execution.pk, status="failed", result=result(), network_failure_seen=True)
 
     execution.refresh_from_db()
     assert execution.error == ""
@@ -238,8 +230,8 @@ def test_a_run_with_network_that_failed_to_resolve_gets_no_such_hint(owner):
 def test_a_run_over_its_network_cap_keeps_its_reason_first(owner):
     execution = start(owner, network={"mode": "allow_list", "allow": ["api.example.com"]})
 
-    execution_finish(
-        execution_id=execution.pk,
+    execution_end(
+        execution.pk,
         status=Status.NETWORK_LIMITED.value,
         result=result(status=Status.NETWORK_LIMITED, error="Stopped after 100 bytes of network."),
     )

@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 
 from sandboxes.models import PackageUsage
+from sandboxes.runs.start import execution_start
 from sandboxes.selectors import SHARED_AFTER_USERS
-from sandboxes.services.executions import execution_start
 from sandboxes.services.packages import package_usage_record
 from sandboxes.services.workspaces import sandbox_create
 from tests.factories import UserFactory

@@ -9,7 +9,7 @@ import threading
 import pytest
 from django.db import connection
 
-from sandboxes.pipeline import _db
+from sandboxes.runs.database import on_run_threads as _db
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

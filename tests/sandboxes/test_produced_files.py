@@ -8,8 +8,9 @@ import pytest
 from sandboxes.engine import RunResult, Status
 from sandboxes.limits import MAX_FILE_BYTES, MAX_FILES
 from sandboxes.models import Execution, ExecutionFile
-from sandboxes.pipeline import exit_event
-from sandboxes.services.executions import execution_finish, execution_start_for_sandbox
+from sandboxes.runs.ending import execution_end
+from sandboxes.runs.events import end_event
+from sandboxes.runs.start import execution_start_for_sandbox
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +28,7 @@ def finish(execution, files: dict[str, bytes], deleted: tuple[str, ...] = ()) ->
         deleted_files=deleted,
         runtime_version="3.13",
     )
-    return execution_finish(execution_id=execution.pk, status="succeeded", result=result)
+    return execution_end(execution.pk, status="succeeded", result=result)
 
 
 @pytest.fixture
@@ -116,7 +117,7 @@ def test_the_run_and_its_end_event_say_what_was_not_kept(running):
     message = execution.files_skipped_message()
     assert message.startswith("2 files it wrote were not kept in the sandbox (")
     assert "big.bin: 1,048,577 bytes" in message
-    assert exit_event(execution)["files_skipped"] == message
+    assert end_event(execution)["files_skipped"] == message
 
 
 def test_files_the_run_deleted_make_room_for_those_it_wrote(python_sandbox, running):

@@ -7,8 +7,9 @@ import pytest
 
 from quotas.models import Tier
 from sandboxes.engine import RunResult, Status
-from sandboxes.pipeline import _load
-from sandboxes.services.executions import execution_finish, execution_rerun, execution_start
+from sandboxes.runs.ending import execution_end
+from sandboxes.runs.pipeline import _load
+from sandboxes.runs.start import execution_rerun, execution_start
 from tests.factories import UserFactory, seeded_tier
 
 pytestmark = pytest.mark.django_db
@@ -88,7 +89,7 @@ def test_a_run_is_charged_its_wall_time_times_its_vcpus(db):
         runtime_version="3.13",
     )
 
-    finished = execution_finish(execution_id=execution.pk, status="succeeded", result=result)
+    finished = execution_end(execution.pk, status="succeeded", result=result)
 
     assert finished.compute_seconds_charged == 7  # 6.4 vCPU-seconds, rounded up
     user.quota.refresh_from_db()

@@ -7,8 +7,8 @@ import uuid
 
 from channels.layers import get_channel_layer
 
-from sandboxes.events import execution_stdin_channel
-from sandboxes.stdin_relay import StdinRelay
+from sandboxes.runs.events import execution_stdin_channel
+from sandboxes.runs.stdin import StdinRelay
 
 
 class Recorder:

@@ -11,7 +11,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from sandboxes.models import EnvironmentVariable, Execution
-from sandboxes.services.executions import execution_start_for_sandbox
+from sandboxes.runs.start import execution_start_for_sandbox
 from sandboxes.services.workspaces import sandbox_file_save, sandbox_variable_set
 
 SECRET = "hunter2-do-not-leak"

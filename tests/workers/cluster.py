@@ -169,7 +169,7 @@ class WebServer(Process):
 
 def start_run(user, code: str, **kwargs):
     """A Python run recorded and enqueued (committed) as the web side does it."""
-    from sandboxes.services.executions import execution_start
+    from sandboxes.runs.start import execution_start
 
     return execution_start(
         user=user, runtime="python", files={"main.py": code.encode()}, entry="main.py", **kwargs

@@ -11,7 +11,7 @@ from channels.db import database_sync_to_async
 from channels.layers import channel_layers
 from django.db import connection, connections
 
-from sandboxes import dispatch
+from sandboxes.runs import dispatch
 from tests.factories import UserFactory, seeded_tier
 from tests.workers.cluster import (
     HEARTBEAT_SECONDS,

@@ -6,7 +6,7 @@ import time
 
 from quotas.models import Quota
 from sandboxes.models import Execution
-from sandboxes.services.executions import execution_cancel
+from sandboxes.runs.cancel import execution_cancel
 from tests.workers.cluster import output_of, requires_cluster, start_run, wait_until
 
 pytestmark = requires_cluster

@@ -6,9 +6,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from sandboxes import dispatch
 from sandboxes.checks import check_dispatcher, dispatcher_problems
-from sandboxes.dispatch.inline import InlineDispatcher
+from sandboxes.runs import dispatch
+from sandboxes.runs.dispatch.inline import InlineDispatcher
 
 POSTGRESQL = "django.db.backends.postgresql"
 REDIS = "channels_redis.core.RedisChannelLayer"

@@ -9,11 +9,15 @@ import pytest
 from quotas.models import Quota
 from quotas.services import quota_reserve
 from sandboxes.models import Execution
-from sandboxes.services.workers import execution_lose
+from sandboxes.runs.ending import execution_end
 
 pytestmark = pytest.mark.django_db
 
 RUNNING_AT = datetime(2026, 11, 29, 14, 0, tzinfo=UTC)
+
+
+def execution_lose(*, execution_id, reason: str, seen_until):
+    return execution_end(execution_id, status="lost", error=reason, seen_until=seen_until)
 
 
 def running_execution(user, **fields) -> Execution:

@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from sandboxes.dispatch.secrets import SealBroken, env_open, env_seal
+from sandboxes.secrets import SealBroken, env_open, env_seal
 
 RUN = uuid.UUID("6c0f7a1e-0000-4000-8000-000000000001")
 OTHER_RUN = uuid.UUID("6c0f7a1e-0000-4000-8000-000000000002")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from sandboxes.dispatch.worker import default_worker_name, worker_run
+from sandboxes.runs.processes import process_name
 
 
 class Command(BaseCommand):
@@ -67,8 +67,12 @@ class Command(BaseCommand):
             from operations.metrics import serve
 
             serve(options["metrics_port"], addr=options["metrics_address"])
+        # Imported once the dispatcher is known to be distributed: the worker needs
+        # Procrastinate's tables, installed only with PostgreSQL.
+        from sandboxes.runs.dispatch.worker import worker_run
+
         worker_run(
-            name=options["name"] or default_worker_name(),
+            name=options["name"] or process_name(),
             concurrency=options["concurrency"],
             shutdown_seconds=options["shutdown_timeout"],
         )

@@ -4,24 +4,22 @@ event loop, a bounded number at once."""
 from __future__ import annotations
 
 import asyncio
-import logging
-import os
-import socket
 import threading
 from contextvars import Context
 
+from django.conf import settings
 from django.db import transaction
 
-from sandboxes.dispatch.endings import end_in_error
 from sandboxes.engine import CancelToken
-
-logger = logging.getLogger(__name__)
+from sandboxes.runs.database import on_run_threads
+from sandboxes.runs.pipeline import execution_run
+from sandboxes.runs.processes import process_name, runs_abandoned_end
 
 
 class InlineDispatcher:
-    def __init__(self, max_concurrent: int) -> None:
-        self.max_concurrent = max_concurrent
-        self.name = f"{socket.gethostname()}:{os.getpid()}"
+    def __init__(self, max_concurrent: int | None = None) -> None:
+        self.max_concurrent = max_concurrent or settings.SANDBOX_INLINE_CONCURRENCY
+        self.name = process_name()
         self.holder = self.name  # runs are this process's from the moment they are queued
         self._loop: asyncio.AbstractEventLoop | None = None
         self._slots: asyncio.Semaphore | None = None
@@ -77,28 +75,16 @@ class InlineDispatcher:
         task.add_done_callback(self._tasks.discard)
 
     async def _run(self, execution_id: str, env: dict[str, str], token: CancelToken) -> None:
-        from sandboxes.pipeline import execution_run
-
         assert self._slots is not None
         try:
             async with self._slots:
                 await execution_run(execution_id, env=env, cancel=token, worker=self.name)
-        except Exception:
-            # A failure of ours (the database, say) must still end the run, or its owner
-            # would wait on it forever.
-            logger.exception("execution %s failed in the pipeline", execution_id)
-            await end_in_error(execution_id)
         finally:
             self._tokens.pop(execution_id, None)
 
     async def _mark_abandoned_lost(self) -> None:
-        from channels.db import database_sync_to_async
-
-        from sandboxes.services.executions import execution_mark_abandoned
-
-        await database_sync_to_async(execution_mark_abandoned)(
-            host=socket.gethostname(), alive=self.name
-        )
+        """Runs this host's dead processes held end as lost (a restarted server)."""
+        await on_run_threads(runs_abandoned_end)(alive=self.name)
 
     async def aclose(self) -> None:
         """Cancel every run it holds and wait until each has ended (recorded as cancelled):

@@ -15,13 +15,17 @@ import contextlib
 import logging
 from datetime import timedelta
 
-from channels.db import database_sync_to_async
 from django.conf import settings
 from django.db.models import DateTimeField, ExpressionWrapper, Q
 from django.db.models.functions import Now
+from procrastinate import exceptions, jobs
+from procrastinate.contrib.django import app
+from procrastinate.contrib.django.models import ProcrastinateJob
 
-from sandboxes.dispatch.distributed import QUEUE
-from sandboxes.dispatch.endings import end_as_lost
+from sandboxes.models import Execution
+from sandboxes.runs.database import on_run_threads
+from sandboxes.runs.dispatch.jobs import QUEUE
+from sandboxes.runs.ending import execution_end
 
 logger = logging.getLogger(__name__)
 
@@ -34,8 +38,6 @@ def lost_reason(stall_seconds: float) -> str:
 
 
 def _stalled_jobs(stall_seconds: float) -> list[tuple[int, str, object]]:
-    from procrastinate.contrib.django.models import ProcrastinateJob
-
     # The database's clock, which also stamped the heartbeats: hosts' clocks may differ.
     cutoff = ExpressionWrapper(
         Now() - timedelta(seconds=stall_seconds), output_field=DateTimeField()
@@ -51,17 +53,17 @@ def _stalled_jobs(stall_seconds: float) -> list[tuple[int, str, object]]:
 
 async def stalled_runs_end(stall_seconds: float | None = None) -> int:
     """End the runs of dead workers; returns how many this call ended."""
-    from procrastinate.contrib.django import app
-
     if stall_seconds is None:
         stall_seconds = settings.SANDBOX_WORKER_STALL_SECONDS
     ended = 0
-    for job_id, execution_id, heartbeat in await database_sync_to_async(_stalled_jobs)(
-        stall_seconds
-    ):
+    for job_id, execution_id, heartbeat in await on_run_threads(_stalled_jobs)(stall_seconds):
         try:
-            if await end_as_lost(
-                execution_id, reason=lost_reason(stall_seconds), seen_until=heartbeat
+            # Charged for the time it was seen running: up to its worker's last heartbeat.
+            if await on_run_threads(execution_end)(
+                execution_id,
+                status=Execution.Status.LOST,
+                error=lost_reason(stall_seconds),
+                seen_until=heartbeat,
             ):
                 ended += 1
                 logger.warning("execution %s lost with its worker", execution_id)
@@ -76,9 +78,6 @@ async def stalled_runs_end(stall_seconds: float | None = None) -> int:
 async def _job_remove(job_id: int) -> None:
     """Abort the job, then delete it. Abort first: a worker that was only slow, not dead,
     hears it and stops the sandbox instead of running on for a run that has ended."""
-    from procrastinate import exceptions, jobs
-    from procrastinate.contrib.django import app
-
     with contextlib.suppress(exceptions.ConnectorException):  # another watcher was first
         await app.job_manager.cancel_job_by_id_async(job_id, abort=True)
         await app.job_manager.finish_job_by_id_async(

@@ -10,7 +10,7 @@ by a `manage.py sandbox_worker` process on any host (worker.py).
   stops the sandbox.
 - bind starts the stalled-worker watch in the web server's loop too, so a dead worker is
   found even when it was the only one.
-- Variable values (secrets) travel sealed in the job's arguments (secrets.py).
+- Variable values (secrets) travel sealed in the job's arguments (sandboxes/secrets.py).
 """
 
 from __future__ import annotations
@@ -19,13 +19,12 @@ import asyncio
 import threading
 from contextvars import Context
 
-from sandboxes.dispatch.secrets import env_seal
+from procrastinate.contrib.django import app
+from procrastinate.contrib.django.models import ProcrastinateJob
 
-QUEUE = "sandboxes"
-
-
-def job_lock(execution_id) -> str:
-    return f"execution:{execution_id}"
+from sandboxes.runs.dispatch.jobs import execution_job, job_lock
+from sandboxes.runs.dispatch.stalls import stalled_runs_watch
+from sandboxes.secrets import env_seal
 
 
 class DistributedDispatcher:
@@ -37,17 +36,12 @@ class DistributedDispatcher:
         self._bound = False
 
     def submit(self, execution_id, *, env: dict[str, str]) -> None:
-        from sandboxes.dispatch.tasks import execution_job
-
         lock = job_lock(execution_id)
         execution_job.configure(lock=lock, queueing_lock=lock).defer(
             execution_id=str(execution_id), env=env_seal(env, execution_id=execution_id)
         )
 
     def cancel(self, execution_id) -> bool:
-        from procrastinate.contrib.django import app
-        from procrastinate.contrib.django.models import ProcrastinateJob
-
         job_id = (
             ProcrastinateJob.objects.filter(
                 lock=job_lock(execution_id), status__in=("todo", "doing")
@@ -69,8 +63,6 @@ class DistributedDispatcher:
         loop.call_soon_threadsafe(self._start_watch)
 
     def _start_watch(self) -> None:
-        from sandboxes.dispatch.stalls import stalled_runs_watch
-
         # A fresh context: the watch belongs to the server, not to the first request.
         self._watch = asyncio.get_running_loop().create_task(
             stalled_runs_watch(), context=Context()

@@ -2,8 +2,9 @@
 
 - "inline" (the embedded default): asyncio tasks in the web server's own event loop
   (inline.py);
-- "distributed": jobs in PostgreSQL, taken by `manage.py sandbox_worker` processes on any
-  number of hosts (distributed.py, worker.py).
+- "distributed": jobs in PostgreSQL (jobs.py), taken by `manage.py sandbox_worker`
+  processes on any number of hosts (distributed.py, worker.py); runs of dead workers are
+  found by stalls.py.
 
 Both answer the same calls: submit (inside the transaction that records the run), cancel,
 and bind (the web server's loop, for what the dispatcher does in the background there).
@@ -16,6 +17,14 @@ import functools
 from typing import Protocol
 
 from django.conf import settings
+from django.utils.module_loading import import_string
+
+# SANDBOX_DISPATCHER's values. A dispatcher is imported only when chosen: the distributed
+# one needs Procrastinate's tables, installed only with PostgreSQL.
+DISPATCHERS = {
+    "inline": "sandboxes.runs.dispatch.inline.InlineDispatcher",
+    "distributed": "sandboxes.runs.dispatch.distributed.DistributedDispatcher",
+}
 
 
 class Dispatcher(Protocol):
@@ -34,13 +43,7 @@ class Dispatcher(Protocol):
 
 @functools.cache
 def get_dispatcher() -> Dispatcher:
-    if settings.SANDBOX_DISPATCHER == "distributed":
-        from sandboxes.dispatch.distributed import DistributedDispatcher
-
-        return DistributedDispatcher()
-    from sandboxes.dispatch.inline import InlineDispatcher
-
-    return InlineDispatcher(max_concurrent=settings.SANDBOX_INLINE_CONCURRENCY)
+    return import_string(DISPATCHERS[settings.SANDBOX_DISPATCHER])()
 
 
 def bind_dispatcher_to_server_loop(application):

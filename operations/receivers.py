@@ -1,5 +1,6 @@
-"""What the run path tells operations: each call records metrics and writes one JSON log
-line. The services call these (one line each); nothing here changes any state.
+"""What operations hears from the run path (sandboxes/runs/events.py's signals, connected
+in OperationsConfig.ready): each records metrics and writes one JSON log line; nothing here
+changes any state.
 
 Observability must never break a run: a failure here is logged and swallowed.
 """
@@ -10,8 +11,12 @@ import functools
 import logging
 from datetime import datetime
 
+from django.dispatch import receiver
+
 from operations import metrics
 from operations.logs import log_event
+from quotas.exceptions import QuotaExceeded
+from sandboxes.runs.events import run_ended, run_refused, run_started
 
 logger = logging.getLogger(__name__)
 
@@ -49,8 +54,8 @@ def _ms(seconds: float | None) -> int | None:
     return None if seconds is None else round(seconds * 1000)
 
 
-@_never_raises
-def execution_started(execution) -> None:
+@receiver(run_started)
+def execution_started(*, execution, **_signal) -> None:
     """Queued by the start service, its quota reserved."""
     metrics.RUNS_STARTED.labels(runtime=execution.runtime).inc()
     metrics.RUNS_BY_NETWORK.labels(mode=execution.network["mode"]).inc()
@@ -67,8 +72,8 @@ def execution_started(execution) -> None:
     )
 
 
-@_never_raises
-def execution_finished(execution) -> None:
+@receiver(run_ended)
+def execution_finished(*, execution, **_signal) -> None:
     runtime = execution.runtime
     metrics.RUNS_FINISHED.labels(runtime=runtime, status=execution.status).inc()
     steps = timeline_seconds(execution.timeline)
@@ -118,9 +123,11 @@ def _network_finished(execution) -> None:
         metrics.NETWORK_LIMITED.labels(runtime=runtime).inc()
 
 
-@_never_raises
-def quota_refused(*, user, runtime: str, refusal) -> None:
+@receiver(run_refused)
+def quota_refused(*, user, runtime: str, refusal, **_signal) -> None:
     """`refusal` is the QuotaExceeded, carrying the `rejected` execution recorded."""
+    if not isinstance(refusal, QuotaExceeded):
+        return
     execution = getattr(refusal, "execution", None)
     metrics.QUOTA_REJECTIONS.labels(limit=refusal.limit).inc()
     metrics.RUNS_FINISHED.labels(runtime=runtime, status="rejected").inc()

@@ -1,0 +1,19 @@
+"""A run's whole life, from the request that starts it to its end.
+
+Its modules, each importing only those above it:
+
+- events.py       what a run tells the world: live events for watchers (channel layer),
+                  signals for observers in this process (operations' metrics and logs);
+- transitions.py  queued → preparing → running;
+- output.py       output decoded, stored in sequenced chunks and sent in batches;
+- produced.py     the files a run wrote, kept by the sandbox's rules;
+- ending.py       `execution_end`: the one way a run ends, whoever ends it;
+- processes.py    which process holds a run, and ending those whose process died;
+- database.py     the run path's own database threads;
+- stdin.py        an interactive run's input, from its owner to the program;
+- pipeline.py     one run from queued to its end, between the database and the engine;
+- dispatch/       where runs execute: inline (the web server's loop) or distributed
+                  (PostgreSQL jobs taken by workers on any host; dead workers' runs found);
+- start.py        validate, reserve quota and record the run in one transaction, dispatch;
+- cancel.py       stop a run (or end it, when nobody holds it).
+"""
