@@ -78,7 +78,7 @@ function languageExtension(name) {
 const mono = 'ui-monospace, "SFMono-Regular", "Cascadia Mono", Menlo, Consolas, monospace';
 
 // Colours are CSS variables with the light theme's values as fallbacks: the page's dark
-// theme (static/css/app.css, :root[data-theme="dark"]) sets them, and the editor follows
+// theme (static/css/tokens.css, :root[data-theme="dark"]) sets them, and the editor follows
 // a theme change at once, without being rebuilt.
 const c = (name, light) => `var(--cm-${name}, ${light})`;
 
@@ -221,7 +221,7 @@ function createAnsiConverter() {
   };
 }
 
-/** ansiToHtml(text) -> escaped HTML whose colours are ansi-* classes (static/vendor/ansi.css)
+/** ansiToHtml(text) -> escaped HTML whose colours are ansi-* classes (static/css/console.css)
  * and, for 256-colour and 24-bit ones, data-fg / data-bg attributes (see paintAnsi). */
 function ansiToHtml(text) {
   return createAnsiConverter().toHtml(text);

@@ -17,7 +17,9 @@ from tests.chromium import chromium
 
 pytestmark = pytest.mark.browser
 
-VENDOR = Path(__file__).resolve().parents[2] / "static" / "vendor"
+STATIC = Path(__file__).resolve().parents[2] / "static"
+# The bundle, and the stylesheets that colour the console: the colour variables, then the rules.
+SERVED = {"editor.bundle.js": "vendor", "tokens.css": "css", "console.css": "css"}
 
 CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'nonce-abc'; img-src 'self' data:"
 
@@ -27,7 +29,8 @@ INDEX_HTML = f"""<!doctype html>
   <meta charset="utf-8">
   <meta http-equiv="Content-Security-Policy" content="{CSP}">
   <title>Editor bundle</title>
-  <link rel="stylesheet" href="ansi.css">
+  <link rel="stylesheet" href="tokens.css">
+  <link rel="stylesheet" href="console.css">
   <link rel="stylesheet" href="page.css">
   <script src="watch.js"></script>
   <script src="editor.bundle.js" defer></script>
@@ -84,8 +87,8 @@ body { font-family: system-ui, sans-serif; margin: 24px; background: #f6f7f9; }
 
 def write_test_page(directory: Path) -> None:
     """The test page plus the vendored files it loads, all served from one directory."""
-    for name in ("editor.bundle.js", "ansi.css"):
-        shutil.copy(VENDOR / name, directory / name)
+    for name, folder in SERVED.items():
+        shutil.copy(STATIC / folder / name, directory / name)
     files = {"index.html": INDEX_HTML, "watch.js": WATCH_JS, "page.js": PAGE_JS}
     for name, text in {**files, "page.css": PAGE_CSS}.items():
         (directory / name).write_text(text)
@@ -250,7 +253,7 @@ def test_256_colour_and_truecolour_are_painted_within_the_csp(page):
     assert page.evaluate("problems") == []
 
 
-def test_ansi_classes_are_coloured_by_ansi_css(page):
+def test_ansi_classes_are_coloured_by_the_console_css(page):
     red = page.locator("#console .ansi-red-fg")
     assert red.inner_text() == "Traceback"
     assert red.evaluate("s => getComputedStyle(s).color") == "rgb(248, 113, 113)"
