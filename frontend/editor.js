@@ -3,9 +3,15 @@
 
 import { basicSetup } from "codemirror";
 import { indentWithTab } from "@codemirror/commands";
-import { javascript } from "@codemirror/lang-javascript";
-import { python } from "@codemirror/lang-python";
-import { HighlightStyle, ensureSyntaxTree, indentUnit, syntaxHighlighting } from "@codemirror/language";
+import { javascript, javascriptLanguage, scopeCompletionSource } from "@codemirror/lang-javascript";
+import { python, pythonLanguage } from "@codemirror/lang-python";
+import {
+  HighlightStyle,
+  ensureSyntaxTree,
+  indentUnit,
+  syntaxHighlighting,
+  syntaxTree,
+} from "@codemirror/language";
 import { linter, lintGutter } from "@codemirror/lint";
 import { Compartment, EditorState, Prec } from "@codemirror/state";
 import { EditorView, keymap } from "@codemirror/view";
@@ -60,11 +66,88 @@ const syntaxErrors = linter(
 
 const checked = () => [syntaxErrors, lintGutter()];
 
+// Completion. The language packages complete the names in scope where the cursor is
+// (their localCompletionSource: variables, functions, classes, imports, parameters) and
+// Python's built-ins, but nothing after a dot: `cart.it` offers no `items`. Members are
+// completed from the file's own syntax tree: every property it uses or defines
+// (`self.items = []`, `{ total: 1 }`, class fields and methods, a Python class's
+// methods and attributes).
+const IDENTIFIER = /^[\w$\xa1-\uffff]*$/;
+
+function pythonClassMember(node) {
+  const statement = node.parent;
+  const body = statement && statement.parent;
+  if (!body || body.name !== "Body" || !body.parent || body.parent.name !== "ClassDefinition") return null;
+  if (statement.name === "FunctionDefinition") return "method";
+  if (statement.name === "AssignStatement" && statement.firstChild.from === node.from) return "property";
+  return null;
+}
+
+function memberKind(node) {
+  if (node.name === "PropertyName") {
+    const call = node.parent && node.parent.parent;
+    return call && call.name === "CallExpression" ? "method" : "property";
+  }
+  if (node.name === "PropertyDefinition") {
+    return node.parent && node.parent.name === "MethodDeclaration" ? "method" : "property";
+  }
+  return node.name === "VariableName" ? pythonClassMember(node) : null;
+}
+
+function memberNames(state, typing) {
+  const kinds = new Map();
+  syntaxTree(state).iterate({
+    enter(ref) {
+      if (ref.from === typing) return;
+      const kind = memberKind(ref.node);
+      const name = kind && state.sliceDoc(ref.from, ref.to);
+      if (name && (!kinds.has(name) || kind === "method")) kinds.set(name, kind);
+    },
+  });
+  return [...kinds].map(([label, type]) => ({ label, type }));
+}
+
+function memberCompletion(context) {
+  const inner = syntaxTree(context.state).resolveInner(context.pos, -1);
+  let from;
+  if (inner.name === "PropertyName") from = inner.from;
+  else if ((inner.name === "." || inner.name === "?.") && inner.parent && inner.parent.name === "MemberExpression") from = context.pos;
+  else return null;
+  return { from, options: memberNames(context.state, from), validFor: IDENTIFIER };
+}
+
+// Node.js's globals: those the browser shares are completed from the browser's own objects,
+// members included (`console.log`, `Math.floor`, `JSON.stringify`); Node's own, which no
+// browser has, by name only (undefined: nothing to look inside).
+const SHARED_GLOBALS = [
+  "Array", "BigInt", "Boolean", "Date", "Error", "Intl", "JSON", "Map", "Math", "Number",
+  "Object", "Promise", "Reflect", "RegExp", "Set", "String", "Symbol", "TextDecoder",
+  "TextEncoder", "TypeError", "URL", "URLSearchParams", "WeakMap", "WeakSet", "clearInterval",
+  "clearTimeout", "console", "decodeURIComponent", "encodeURIComponent", "fetch", "isNaN",
+  "parseFloat", "parseInt", "queueMicrotask", "setInterval", "setTimeout", "structuredClone",
+];
+const NODE_GLOBALS = ["Buffer", "__dirname", "__filename", "exports", "module", "process", "require"];
+const nodeGlobals = scopeCompletionSource(
+  // No prototype: Object.prototype's toString and the like are no globals to offer.
+  Object.assign(
+    Object.create(null),
+    Object.fromEntries([
+      ...SHARED_GLOBALS.map((name) => [name, globalThis[name]]),
+      ...NODE_GLOBALS.map((name) => [name, undefined]),
+    ]),
+  ),
+);
+
+const pythonCompletion = pythonLanguage.data.of({ autocomplete: memberCompletion });
+const nodeCompletion = [memberCompletion, nodeGlobals].map((source) =>
+  javascriptLanguage.data.of({ autocomplete: source }),
+);
+
 // PEP 8 indents by four spaces; JavaScript and TypeScript code mostly by two.
 const languages = {
-  python: () => [python(), indentUnit.of("    "), checked()],
-  javascript: () => [javascript(), indentUnit.of("  "), checked()],
-  typescript: () => [javascript({ typescript: true }), indentUnit.of("  "), checked()],
+  python: () => [python(), pythonCompletion, indentUnit.of("    "), checked()],
+  javascript: () => [javascript(), nodeCompletion, indentUnit.of("  "), checked()],
+  typescript: () => [javascript({ typescript: true }), nodeCompletion, indentUnit.of("  "), checked()],
   // Data and notes (.txt, .csv, .json, .md...): no highlighting to get wrong.
   text: () => [indentUnit.of("    ")],
 };
