@@ -12,7 +12,7 @@ STATIC = Path(__file__).resolve().parents[2] / "static"
 TOKENS = STATIC / "css" / "tokens.css"
 
 # CSS Color 4's named colours, but transparent (and currentColor, inherit: not colours).
-NAMED_COLOURS = frozenset("""
+COLOUR_NAMES = """
 aliceblue antiquewhite aqua aquamarine azure beige bisque black blanchedalmond blue blueviolet
 brown burlywood cadetblue chartreuse chocolate coral cornflowerblue cornsilk crimson cyan
 darkblue darkcyan darkgoldenrod darkgray darkgreen darkgrey darkkhaki darkmagenta
@@ -30,7 +30,8 @@ paleturquoise palevioletred papayawhip peachpuff peru pink plum powderblue purpl
 rebeccapurple red rosybrown royalblue saddlebrown salmon sandybrown seagreen seashell sienna
 silver skyblue slateblue slategray slategrey snow springgreen steelblue tan teal thistle
 tomato turquoise violet wheat white whitesmoke yellow yellowgreen
-""".split())
+"""
+NAMED_COLOURS = frozenset(COLOUR_NAMES.split())
 
 HEX = re.compile(r"#[0-9a-fA-F]{3,8}\b")
 COLOUR_FUNCTION = re.compile(r"(?<![\w-])(?:rgba?|hsla?|hwb|lab|lch|oklab|oklch|color)\(", re.I)
@@ -64,8 +65,12 @@ def test_the_check_finds_each_kind_of_raw_colour():
       @media (max-width: 40rem) { .g { outline-color: Crimson; } }
     """
     assert raw_colours(css) == [
-        "color: #fff", "background: rgb(0 0 0 / 0.3)", "border: 1px solid hsl(10 20% 30%)",
-        "color: white", "--own: #123456", "box-shadow: 0 1px 2px oklch(0.5 0.1 200)",
+        "color: #fff",
+        "background: rgb(0 0 0 / 0.3)",
+        "border: 1px solid hsl(10 20% 30%)",
+        "color: white",
+        "--own: #123456",
+        "box-shadow: 0 1px 2px oklch(0.5 0.1 200)",
         "outline-color: Crimson",
     ]
 
