@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from pathlib import PurePosixPath
 
 from django.core.exceptions import ValidationError
@@ -25,8 +24,9 @@ file_csp = csp_override(
 
 
 def execution_brief(execution: Execution) -> dict:
-    """What the console needs of a run: whether it goes on, takes typed input, and how
-    long it has gone (measured here, so the page's clock does not matter)."""
+    """What the console needs of a run: whether it goes on, takes typed input, how long it
+    has gone (measured here, so the page's clock does not matter), and its URLs (the
+    script builds none)."""
     elapsed = None
     if execution.is_active:
         elapsed = max(0, round((timezone.now() - execution.created_at).total_seconds() * 1000))
@@ -36,20 +36,22 @@ def execution_brief(execution: Execution) -> dict:
         "active": execution.is_active,
         "interactive": execution.is_interactive,
         "elapsed_ms": elapsed,
+        "urls": {
+            # Over HTMX, the page answers with the files the run wrote.
+            "page": execution.get_absolute_url(),
+            # Stop and typed input take the socket; these when it is down.
+            "cancel": reverse("run_cancel", args=[execution.pk]),
+            "stdin": reverse("api_execution_stdin", args=[execution.pk]),
+            "socket": reverse("execution_socket", args=[execution.pk], urlconf="config.routing"),
+        },
     }
 
 
 def console_config(latest, *, output_limit: int) -> dict:
-    """What the console script needs to watch a run: which one, where, how statuses read,
-    and the output a run keeps (`output_limit` bytes)."""
+    """What the console script needs to watch a run: which one, how statuses read, and the
+    output a run keeps (`output_limit` bytes)."""
     return {
         "latest": execution_brief(latest) if latest else None,
-        "urls": {
-            "runs": "/runs/",
-            "socket": "/ws/executions/",
-            # The API's stdin endpoint of a run (this id replaced): when the socket is down.
-            "stdin": reverse("api_execution_stdin", args=[uuid.UUID(int=0)]),
-        },
         "statuses": {
             status.value: {"label": status.label, "tone": Execution(status=status).tone}
             for status in Execution.Status

@@ -124,13 +124,13 @@ def _page_config(sandbox, latest: Execution | None) -> dict:
     config = console_config(
         latest, output_limit=quota_get(user=sandbox.owner).limits.output_kb * 1024
     )
-    config["urls"].update(
-        run=reverse("sandbox_run", args=[sandbox.pk]),
-        save=reverse("sandbox_save", args=[sandbox.pk]),
-        file=reverse("file_download", args=[sandbox.pk]),
-    )
     return {
         **config,
+        "urls": {
+            "run": reverse("sandbox_run", args=[sandbox.pk]),
+            "save": reverse("sandbox_save", args=[sandbox.pk]),
+            "file": reverse("file_download", args=[sandbox.pk]),
+        },
         "entry": sandbox.entry_file,
         "file": {
             "path": sandbox.entry_file,

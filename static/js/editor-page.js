@@ -206,7 +206,7 @@
 
   function attach(run) {
     const link = $("#run-link");
-    link.href = `${config.urls.runs}${run.id}/`;
+    link.href = run.urls.page;
     link.hidden = false;
     if (run.active) setRunning(true);
     watch(run, { onEnd: () => (run.active ? runEnded() : null) });
@@ -272,7 +272,9 @@
   async function fetchText(path) {
     let response;
     try {
-      response = await fetch(`${config.urls.file}?path=${encodeURIComponent(path)}`);
+      const url = new URL(config.urls.file, location.href);
+      url.searchParams.set("path", path);
+      response = await fetch(url);
     } catch {
       return null; // no answer (the page is going away): as a missing file
     }

@@ -1,7 +1,7 @@
 // The console of the editor page and the run page: output rendering (ANSI colours, one
 // write per animation frame, auto-scroll) and the websocket that streams a run's events,
-// reconnecting and resuming by sequence number. Needs page-common.js and the editor bundle
-// (CodeSandboxes.createAnsiConverter); exposes CodeSandboxesPage.startLiveConsole().
+// reconnecting and resuming by sequence number. Needs page-common.js, htmx and the editor
+// bundle (CodeSandboxes.createAnsiConverter); exposes CodeSandboxesPage.startLiveConsole().
 // Also: the input line of an interactive run (Enter sends a line, Ctrl+D end-of-file, over
 // the socket), the installer's lines while preparing, and the elapsed-time clock.
 (() => {
@@ -161,16 +161,12 @@
       this.afterAppend();
     }
 
-    async loadFiles(executionId) {
-      let response;
-      try {
-        response = await fetch(`${config.urls.runs}${executionId}/`, { headers: { "HX-Request": "true" } });
-      } catch {
-        return; // no answer (the page is going away): the files show on the run's page
-      }
-      if (!response.ok) return;
-      // Trimmed, so that a run that wrote nothing leaves the side rail :empty (hidden).
-      this.files.innerHTML = (await response.text()).trim();
+    // Over HTMX, the run's page answers with the files it wrote (a rail with no element
+    // in it stays hidden).
+    loadFiles(run) {
+      htmx
+        .ajax("GET", run.urls.page, { source: this.files, target: this.files, swap: "innerHTML" })
+        .catch(() => {}); // no answer (the page is going away): the files show on the run's page
     }
   }
 
@@ -259,8 +255,8 @@
   // on a dropped connection this reconnects with back-off from the last sequence number
   // seen, and drops anything at or below it: no gap, no duplicate.
   class RunStream {
-    constructor(executionId, handlers, holdsStdin) {
-      this.id = executionId;
+    constructor(run, handlers, holdsStdin) {
+      this.urls = run.urls;
       this.holdsStdin = holdsStdin;
       this.handlers = handlers;
       this.lastSeq = 0;
@@ -271,10 +267,11 @@
     }
 
     open() {
-      const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+      const url = new URL(this.urls.socket, location.href);
+      url.protocol = location.protocol === "https:" ? "wss:" : "ws:";
+      url.searchParams.set("after", this.lastSeq);
       // A page that holds the run's stdin closes it (EOF) by going away.
-      const holds = this.holdsStdin && !this.stdinClosed ? "&stdin=1" : "";
-      const url = `${scheme}//${location.host}${config.urls.socket}${this.id}/?after=${this.lastSeq}${holds}`;
+      if (this.holdsStdin && !this.stdinClosed) url.searchParams.set("stdin", "1");
       const socket = new WebSocket(url);
       this.socket = socket;
       socket.addEventListener("open", () => {
@@ -323,7 +320,7 @@
         this.socket.send(JSON.stringify({ action: "stdin", data, eof }));
         return;
       }
-      fetch(`${config.urls.stdin.replace("00000000-0000-0000-0000-000000000000", this.id)}`, {
+      fetch(this.urls.stdin, {
         method: "POST",
         headers: { "X-CSRFToken": csrfToken(), "Content-Type": "application/json" },
         body: JSON.stringify({ data, eof }),
@@ -335,7 +332,7 @@
         this.socket.send(JSON.stringify({ action: "cancel" }));
         return;
       }
-      fetch(`${config.urls.runs}${this.id}/cancel/`, {
+      fetch(this.urls.cancel, {
         method: "POST",
         headers: { "X-CSRFToken": csrfToken(), Accept: "application/json" },
       }).catch(() => {}); // no answer: the status line shows the run still going
@@ -360,19 +357,19 @@
     const input = new InputLine((piece) => stream && stream.writeStdin(piece));
     let stream = null;
 
-    // `run`: {id, active, interactive, elapsed_ms}, as the server describes it.
+    // `run`: {id, active, interactive, elapsed_ms, urls}, as the server describes it.
     function watch(run, { onEnd }) {
-      const { id: executionId, active } = run;
+      const { active } = run;
       if (stream) stream.close();
       consoleView.reset();
-      consoleView.box.dataset.runId = executionId; // names a download of the output
+      consoleView.box.dataset.runId = run.id; // names a download of the output
       consoleView.placeholder.hidden = !active;
       if (active) consoleView.placeholder.textContent = "Waiting for output…";
       input.open = Boolean(active && run.interactive);
       input.hide();
       if (active) clock.start(run.elapsed_ms);
       else clock.stop();
-      stream = new RunStream(executionId, {
+      stream = new RunStream(run, {
         output: (name, text) => consoleView.write(name, text),
         status: (status) => {
           if (status === "cancel-refused") return;
@@ -388,7 +385,7 @@
           clock.stop();
           input.close();
           consoleView.finish(event);
-          consoleView.loadFiles(executionId);
+          consoleView.loadFiles(run);
           if (onEnd) onEnd(event);
         },
         connection: (connected) => {

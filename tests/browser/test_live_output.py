@@ -64,6 +64,28 @@ def test_stop_ends_a_long_run(page):
     assert "done" not in console_text(page)
 
 
+def test_stop_reaches_the_run_over_http_while_its_socket_is_down(page):
+    sign_in(page)
+    create_sandbox(page, "Offline stop")
+    set_code(page, 'import time\nprint("started", flush=True)\ntime.sleep(30)\nprint("done")\n')
+    # The network refuses the run's socket until told otherwise.
+    network = {"up": False}
+    page.route_web_socket(
+        re.compile(r"/ws/executions/"),
+        lambda socket: socket.connect_to_server() if network["up"] else socket.close(),
+    )
+    page.click("#run-button")
+    expect(page.locator("#connection")).to_be_visible()  # "Reconnecting…"
+
+    page.click("#stop-button")  # over the run's cancel URL, the page's own
+    expect(page.locator("#stop-button")).to_have_text("Stopping…")
+    network["up"] = True
+
+    # The socket's next try replays the run: cancelled, and never done.
+    expect(page.locator(".exit-line")).to_contain_text("Cancelled", timeout=20_000)
+    assert "done" not in console_text(page)
+
+
 def test_reopening_the_page_mid_run_shows_what_was_already_printed(page):
     sign_in(page)
     create_sandbox(page, "Reopened")

@@ -66,6 +66,13 @@ def test_a_run_in_progress_is_attached_to_when_the_page_opens(signed_in, sandbox
     latest = config["latest"]
     assert (latest["id"], latest["active"], latest["status"]) == (str(running.pk), True, "running")
     assert latest["elapsed_ms"] >= 0  # the console's clock starts from the run's start
+    # The script builds no URL: the page gives it the run's.
+    assert latest["urls"] == {
+        "page": f"/runs/{running.pk}/",
+        "cancel": f"/runs/{running.pk}/cancel/",
+        "stdin": f"/api/executions/{running.pk}/stdin",
+        "socket": f"/ws/executions/{running.pk}/",
+    }
 
 
 def test_files_packages_variables_and_runs_are_listed(signed_in, sandbox, make_execution):
