@@ -13,6 +13,7 @@ import {
   syntaxTree,
 } from "@codemirror/language";
 import { linter, lintGutter } from "@codemirror/lint";
+import { openSearchPanel, search } from "@codemirror/search";
 import { Compartment, EditorState, Prec } from "@codemirror/state";
 import { EditorView, keymap } from "@codemirror/view";
 import { tags as t } from "@lezer/highlight";
@@ -201,9 +202,27 @@ const highlight = HighlightStyle.define([
   { tag: t.invalid, color: c("invalid", "#b3261e") },
 ]);
 
+// The search panel (Ctrl+F) opens above the code, as in other editors, and its labels
+// read as the rest of the page's buttons do; the page's stylesheet gives it the app's look.
+const searchPanel = [
+  search({ top: true }),
+  EditorState.phrases.of({
+    next: "Next",
+    previous: "Previous",
+    all: "All",
+    "match case": "Match case",
+    regexp: "Regexp",
+    "by word": "Whole word",
+    replace: "Replace",
+    "replace all": "Replace all",
+    close: "Close search",
+    go: "Go",
+  }),
+];
+
 /**
  * createEditor(parent, {doc, language, onRun, onChange?, nonce?}) mounts an editor in
- * `parent` and returns {getDoc, setDoc, setLanguage, focus, goToLine, destroy}.
+ * `parent` and returns {getDoc, setDoc, setLanguage, focus, goToLine, openSearch, destroy}.
  */
 function createEditor(parent, { doc = "", language = "python", onRun, onChange, nonce } = {}) {
   const languageSlot = new Compartment();
@@ -229,6 +248,7 @@ function createEditor(parent, { doc = "", language = "python", onRun, onChange, 
       extensions: [
         runKeymap,
         basicSetup,
+        searchPanel,
         keymap.of([indentWithTab]),
         languageSlot.of(languageExtension(language)),
         editorTheme,
@@ -260,6 +280,8 @@ function createEditor(parent, { doc = "", language = "python", onRun, onChange, 
       view.dispatch({ selection: { anchor: at }, effects: EditorView.scrollIntoView(at, { y: "center" }) });
       view.focus();
     },
+    // The search panel, as Ctrl+F opens it (for a button: a phone has no Ctrl).
+    openSearch: () => openSearchPanel(view),
     destroy: () => view.destroy(),
   };
 }

@@ -393,6 +393,7 @@
   });
 
   runButton.addEventListener("click", run);
+  $("#find-button").addEventListener("click", () => editor.openSearch());
   showRunnable(); // rendered disabled until now: a click before this point would be lost
   saveButton.addEventListener("click", save);
   $("#clear-console").addEventListener("click", () => {
