@@ -69,11 +69,15 @@ def retry_at(request, credentials: dict | None = None) -> datetime:
 
 
 def token_refused_until(request) -> datetime | None:
-    """When an address that sent too many bad API tokens may try again (None: it may now)."""
-    credentials = get_credentials(None)
-    if not AxesProxyHandler.is_locked(request, credentials):
+    """When an address that sent too many bad API tokens may try again (None: it may now).
+
+    Read on every API request: one query while the address has fewer failures than the
+    limit (axes' own check would read them twice)."""
+    AxesProxyHandler.update_request(request)
+    if _failures(request) < settings.LOGIN_FAILURE_LIMIT:
         return None
-    return retry_at(request, credentials)
+    until = retry_at(request, get_credentials(None))
+    return until if until > timezone.now() else None
 
 
 def token_failed(request) -> None:

@@ -18,6 +18,7 @@ from api.errors import ApiError
 from api.models import ApiToken
 from api.selectors.tokens import api_token_find
 from api.services.tokens import api_token_used
+from quotas.models import Quota
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CHALLENGE = {"WWW-Authenticate": 'Bearer realm="api"'}
@@ -27,6 +28,9 @@ CHALLENGE = {"WWW-Authenticate": 'Bearer realm="api"'}
 class ApiClient:
     user: AbstractBaseUser
     token: ApiToken | None  # None: the browser session
+    # The user's quota and tier, read with their token (the rate limit and a run's start
+    # use them); None for the browser session.
+    quota: Quota | None = None
 
     @property
     def rate_key(self) -> str:
@@ -80,7 +84,7 @@ def token_authenticate(request, secret: str) -> ApiClient:
         token_failed(request)
         raise ApiError(401, "This API token is not valid (mistyped or revoked).", headers=CHALLENGE)
     api_token_used(token=token)
-    return ApiClient(user=token.user, token=token)
+    return ApiClient(user=token.user, token=token, quota=token.user.quota)
 
 
 def _check_csrf(request) -> None:

@@ -75,7 +75,7 @@ def client_admit(request, client: ApiClient) -> None:
     """Let an authenticated `client` in, within its tier's rate limit (ApiError 429)."""
     request.user = client.user
     request.api_client = client
-    limit, window = quota_rate_limit(user=client.user)
+    limit, window = quota_rate_limit(user=client.user, quota=client.quota)
     request.rate_limit = rate_limit_hit(client.rate_key, limit=limit, window_seconds=window)
     if not request.rate_limit.allowed:
         raise ApiError(

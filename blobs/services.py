@@ -33,7 +33,7 @@ def blob_store(content: bytes | BinaryIO) -> Blob:
     return blobs_store({None: content})[None]
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def blobs_store(contents: dict) -> dict:
     """`blob_store` for several contents at once ({key: content} -> {key: Blob}): the rows
     that exist are locked in one query; only contents without a row are written.

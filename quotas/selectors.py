@@ -10,18 +10,17 @@ def quota_get(*, user) -> Quota:
     return Quota.objects.select_related("tier", "user").get(user=user)
 
 
-def quota_rate_limit(*, user) -> tuple[int, int]:
-    """The user's API rate limit: (requests, window in seconds). One query: it is read on
-    every API request."""
-    requests, window, overrides = (
-        Quota.objects.filter(user=user)
-        .values_list("tier__rate_limit_requests", "tier__rate_limit_window_seconds", "overrides")
-        .get()
-    )
-    return (
-        overrides.get("rate_limit_requests", requests),
-        overrides.get("rate_limit_window_seconds", window),
-    )
+def quota_rate_limit(*, user, quota: Quota | None = None) -> tuple[int, int]:
+    """The user's API rate limit: (requests, window in seconds). Read on every API request:
+    from `quota` (theirs, with its tier) when the caller has it, else in one query."""
+    if quota is None:
+        quota = (
+            Quota.objects.select_related("tier")
+            .only("overrides", "tier__rate_limit_requests", "tier__rate_limit_window_seconds")
+            .get(user=user)
+        )
+    limits = quota.limits
+    return limits.rate_limit_requests, limits.rate_limit_window_seconds
 
 
 def quota_max_timeout(*, user, vcpus: int | None = None) -> int:

@@ -40,32 +40,45 @@ def quota_roll_over(*, user) -> bool:
     return _roll_over(Quota.objects.filter(user=user)) == 1
 
 
-def quota_reserve(*, user, timeout_seconds: int | None = None, vcpus: int = 1) -> Reservation:
+def quota_reserve(
+    *, user, timeout_seconds: int | None = None, vcpus: int = 1, quota: Quota | None = None
+) -> Reservation:
     """Hold one run's worth of quota: a monthly execution, a concurrency slot and the run's
     vCPU-seconds (its wall time times its `vcpus`). Raises QuotaExceeded. The reservation's
-    seconds are a whole number of seconds at `vcpus`: divided by them, the run's timeout."""
+    seconds are a whole number of seconds at `vcpus`: divided by them, the run's timeout.
+
+    `quota`: the user's with its tier, if the caller has just read it (it is not read
+    again). Its counters may be stale: the claim is a conditional UPDATE that misses then,
+    and a refusal is only ever given on a fresh read."""
     if timeout_seconds is not None and timeout_seconds < 1:
         raise ValueError("timeout_seconds must be at least 1")
     if vcpus < 1:
         raise ValueError("vcpus must be at least 1")
-    quota = Quota.objects.select_related("tier").get(user=user)
+    fresh = quota is None
+    if fresh:
+        quota = Quota.objects.select_related("tier").get(user=user)
     if quota.is_period_over(clock.now()):
         # Only then: a write that changes nothing still takes SQLite's write lock. (Inside
         # a caller's transaction a refusal undoes it: execution_start rolls over again.)
         quota_roll_over(user=user)
         quota = None
-    with transaction.atomic():
-        for _attempt in range(RESERVE_ATTEMPTS):
-            if quota is None:
-                quota = Quota.objects.select_related("tier").get(user=user)
-            _raise_if_exhausted(quota, vcpus)
-            seconds = _run_seconds(quota, timeout_seconds, vcpus)
-            if seconds == 0:  # only a tier whose longest run is under a second per vCPU
-                raise QuotaExceeded(
-                    limit="max_run_seconds",
-                    message=f"Your tier's longest run ({quota.limits.max_run_seconds} s of vCPU "
-                    f"time) is less than one second at {vcpus} vCPUs: ask for fewer.",
-                )
+    for _attempt in range(RESERVE_ATTEMPTS):
+        if quota is None:
+            quota, fresh = Quota.objects.select_related("tier").get(user=user), True
+        if not fresh and _is_exhausted(quota, vcpus):
+            quota = None  # perhaps only on the caller's older read: read it again
+            continue
+        _raise_if_exhausted(quota, vcpus)
+        seconds = _run_seconds(quota, timeout_seconds, vcpus)
+        if seconds == 0:  # only a tier whose longest run is under a second per vCPU
+            raise QuotaExceeded(
+                limit="max_run_seconds",
+                message=f"Your tier's longest run ({quota.limits.max_run_seconds} s of vCPU "
+                f"time) is less than one second at {vcpus} vCPUs: ask for fewer.",
+            )
+        # The claim and its record, together (in the caller's transaction if there is
+        # one: no savepoint, and refusals are raised outside it).
+        with transaction.atomic(savepoint=False):
             claimed = Quota.objects.filter(_room_for(quota, seconds)).update(
                 runs_used=F("runs_used") + 1,
                 runs_active=F("runs_active") + 1,
@@ -75,14 +88,14 @@ def quota_reserve(*, user, timeout_seconds: int | None = None, vcpus: int = 1) -
                 return Reservation.objects.create(
                     quota=quota, seconds_reserved=seconds, created_at=clock.now()
                 )
-            quota = None  # someone else moved it: read it again
-        _raise_if_exhausted(Quota.objects.select_related("tier").get(user=user), vcpus)
-        raise QuotaExceeded(
-            limit="concurrency", message="Too many runs are starting at once. Try again."
-        )
+        quota = None  # someone else moved it: read it again
+    _raise_if_exhausted(Quota.objects.select_related("tier").get(user=user), vcpus)
+    raise QuotaExceeded(
+        limit="concurrency", message="Too many runs are starting at once. Try again."
+    )
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # one run's end: its caller's transaction is enough
 def quota_settle(
     *,
     reservation: Reservation,
@@ -165,6 +178,14 @@ def _room_for(quota: Quota, seconds: int) -> Q:
             compute_seconds_used__lte=tier.compute_seconds - seconds - F("compute_seconds_reserved")
         )
     return room
+
+
+def _is_exhausted(quota: Quota, vcpus: int) -> bool:
+    try:
+        _raise_if_exhausted(quota, vcpus)
+    except QuotaExceeded:
+        return True
+    return False
 
 
 def _raise_if_exhausted(quota: Quota, vcpus: int = 1) -> None:

@@ -14,7 +14,8 @@ def api_token_find(*, secret: str) -> ApiToken | None:
     if not secret.startswith(PREFIX):
         return None
     return (
-        ApiToken.objects.select_related("user")
+        # The user's quota and tier too: every API request reads their limits.
+        ApiToken.objects.select_related("user__quota__tier")
         .filter(token_hash=token_hash(secret), revoked_at=None, user__is_active=True)
         .first()
     )

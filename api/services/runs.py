@@ -6,13 +6,14 @@ from django.core.exceptions import ValidationError
 
 from api.run_request import RunRequest
 from quotas.formatting import format_duration
+from quotas.models import Quota
 from quotas.selectors import quota_max_timeout
 from sandboxes.models import Execution
 from sandboxes.runs.start import execution_start
 from sandboxes.services.workspaces import ENTRY_NAME, runtime_check
 
 
-def api_run_start(*, user, run: RunRequest) -> Execution:
+def api_run_start(*, user, run: RunRequest, quota: Quota | None = None) -> Execution:
     """Check what depends on the user and the server, then start the run.
 
     `code` becomes the runtime's usual entry file (main.py, index.js). Raises
@@ -26,7 +27,7 @@ def api_run_start(*, user, run: RunRequest) -> Execution:
         )
     _check_timeout(user, run.timeout, run.vcpus)
     try:
-        return _start(user, run, runtime, entry)
+        return _start(user, run, runtime, entry, quota)
     except ValidationError as error:
         renamed = getattr(error, "error_dict", {}).keys() & API_NAMES.keys()
         if not renamed:
@@ -34,7 +35,7 @@ def api_run_start(*, user, run: RunRequest) -> Execution:
         raise _in_api_names(error) from None
 
 
-def _start(user, run: RunRequest, runtime: str, entry: str) -> Execution:
+def _start(user, run: RunRequest, runtime: str, entry: str, quota: Quota | None) -> Execution:
     return execution_start(
         user=user,
         runtime=runtime,
@@ -49,6 +50,7 @@ def _start(user, run: RunRequest, runtime: str, entry: str) -> Execution:
         network=run.network,
         vcpus=run.vcpus,
         memory_mb=run.memory_mb,
+        quota=quota,
     )
 
 

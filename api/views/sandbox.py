@@ -24,7 +24,8 @@ async def run(request: HttpRequest) -> HttpResponse:
     goes away, and `GET /api/executions/<id>` has it."""
     parsed = run_request_parse(request_body(request))
     user = request.user
-    execution = await sync_to_async(api_run_start)(user=user, run=parsed)
+    quota = request.api_client.quota
+    execution = await sync_to_async(api_run_start)(user=user, run=parsed, quota=quota)
     headers = {"X-Execution-Id": str(execution.pk)}
     if parsed.streaming:
         headers |= await sync_to_async(quota_headers)(user=user)

@@ -28,7 +28,7 @@ from sandboxes.runs.events import (
     output_event,
     run_ended,
 )
-from sandboxes.runs.output import output_store
+from sandboxes.runs.output import output_bytes_stored, output_store
 from sandboxes.runs.produced import produced_files_keep
 
 Chunks = Sequence[tuple[int, str, str]]
@@ -45,6 +45,7 @@ def execution_end(
     seen_until: datetime | None = None,
     install_seconds: float = 0.0,
     output: Chunks = (),
+    output_bytes: int | None = None,
     network_failure_seen: bool = False,
 ) -> Execution | None:
     """End an active run as `status` with `error` (the reason, in words) and the last of
@@ -55,7 +56,9 @@ def execution_end(
       time it was seen running up to (a dead worker's last heartbeat);
     - `install_seconds`: preparing its packages, charged on top (a cached set costs 0);
     - `network_failure_seen`: its output said a name did not resolve or a network was
-      unreachable; with no network, its error then says how to give it one.
+      unreachable; with no network, its error then says how to give it one;
+    - `output_bytes`: what its output stored before `output` holds (its pipeline counts
+      it; None: counted from the stored chunks).
     """
     execution = (
         Execution.objects.select_for_update(of=("self",))
@@ -65,7 +68,9 @@ def execution_end(
     )
     if execution is None:
         return None
-    execution.output_bytes += output_store(execution_id, output)
+    if output_bytes is None:
+        output_bytes = output_bytes_stored(execution_id)
+    execution.output_bytes = output_bytes + output_store(execution_id, output)
     now = timezone.now()
     execution.status = status
     execution.timeline = [*execution.timeline, [status, now.isoformat()]]

@@ -15,10 +15,7 @@ import logging
 import time
 from collections.abc import Sequence
 
-from django.db import transaction
-from django.db.models import F
-
-from sandboxes.models import Execution, OutputChunk
+from sandboxes.models import OutputChunk
 from sandboxes.network import network_failure_in
 from sandboxes.runs.database import on_run_threads
 from sandboxes.runs.events import execution_event_send, output_event
@@ -46,13 +43,10 @@ def output_store(execution_id, chunks: Sequence[Chunk]) -> int:
     return sum(len(data.encode()) for _, _, data in chunks)
 
 
-@transaction.atomic
-def execution_output_append(*, execution_id, chunks: Sequence[Chunk]) -> None:
-    """Store (seq, stream, text) chunks; the stored sequence is what clients replay."""
-    if chunks:
-        Execution.objects.filter(pk=execution_id).update(
-            output_bytes=F("output_bytes") + output_store(execution_id, chunks)
-        )
+def output_bytes_stored(execution_id) -> int:
+    """What the run's stored chunks hold, in bytes (for an end that did not count them)."""
+    chunks = OutputChunk.objects.filter(execution_id=execution_id)
+    return sum(len(data.encode()) for data in chunks.values_list("data", flat=True))
 
 
 class OutputStream:
@@ -72,6 +66,7 @@ class OutputStream:
         # Whether the program said a name did not resolve (for its network hint).
         self.network_failure_seen = False
         self.failure: Exception | None = None  # a batch that could not be stored
+        self.stored_bytes = 0  # what the batches stored so far hold (the run's end adds it up)
 
     async def write(self, stream: str, data: bytes) -> None:
         if self.failure is not None:
@@ -121,7 +116,7 @@ class OutputStream:
         return batch
 
     async def _store_and_send(self, batch: list[Chunk]) -> None:
-        await on_run_threads(execution_output_append)(execution_id=self.execution_id, chunks=batch)
+        self.stored_bytes += await on_run_threads(output_store)(self.execution_id, batch)
         await execution_event_send(self.execution_id, output_event(batch))
 
     async def drain(self) -> None:

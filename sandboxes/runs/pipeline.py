@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from dataclasses import dataclass
 
 from sandboxes.engine import CancelToken, EngineError, InputStream, RunSpec
 from sandboxes.engine_config import get_engine
@@ -27,25 +28,39 @@ from sandboxes.services.stored_files import execution_input_files
 logger = logging.getLogger(__name__)
 
 
-def _load(execution_id) -> tuple[RunSpec, Execution] | None:
+@dataclass(frozen=True)
+class Queued:
+    """A run as its start recorded it: the execution and the files it was given. The
+    inline dispatcher hands it over in memory; a worker reads it from the database."""
+
+    execution: Execution
+    files: dict[str, bytes]
+
+
+def _load(execution_id) -> Queued | None:
     execution = Execution.objects.select_related("owner__quota__tier").get(pk=execution_id)
     if not execution.is_active:
         return None
+    return Queued(execution, execution_input_files(execution))
+
+
+def _spec(queued: Queued, env: dict[str, str]) -> RunSpec:
+    execution = queued.execution
     snapshot = execution.snapshot
     # Recorded when the run started; a run queued before runs had resources gets its tier's.
     resources = snapshot.get("resources") or resources_for_run(tier=execution.owner.quota.limits)
     limits = engine_limits(resources, timeout_seconds=execution.timeout_seconds)
-    spec = RunSpec(
+    return RunSpec(
         runtime=execution.runtime,
-        files=execution_input_files(execution),
+        files=queued.files,
         entry=snapshot["entry"],
         argv=tuple(snapshot.get("args", ())),
         stdin=snapshot.get("stdin", "").encode(),
         limits=limits,
         packages=tuple(snapshot.get("packages", ())),
         network=engine_policy(snapshot.get("network")),
+        env=env,
     )
-    return spec, execution
 
 
 class _Progress:
@@ -78,11 +93,13 @@ async def _finish(execution_id, output: OutputStream | None = None, **fields) ->
     rest = await output.close() if output is not None else []
     if output is not None:
         fields["network_failure_seen"] = output.network_failure_seen
+        fields["output_bytes"] = output.stored_bytes
     failed = {
         "status": Execution.Status.ERROR,
         "error": STORE_FAILED,
         "wall_seconds": _wall_seconds(fields),
         "install_seconds": fields.get("install_seconds", 0.0),
+        "output_bytes": fields.get("output_bytes"),
     }
     attempts = [(rest, fields), (rest, failed), ([], failed)]
     for attempt, (chunks, how) in enumerate(attempts, start=1):
@@ -106,12 +123,20 @@ def _wall_seconds(fields: dict) -> float:
     return result.wall_seconds if result is not None else fields.get("wall_seconds", 0.0)
 
 
-async def execution_run(execution_id, *, env: dict[str, str], cancel: CancelToken, worker: str):
-    """Run one queued execution to its end state. Never raises, except when its task is
-    cancelled (the run then ends as lost): a failure of ours (the database, say) still
-    ends the run in error, or its owner would wait on it forever."""
+async def execution_run(
+    execution_id,
+    *,
+    env: dict[str, str],
+    cancel: CancelToken,
+    worker: str,
+    queued: Queued | None = None,
+):
+    """Run one queued execution to its end state (`queued`: as its start recorded it;
+    None: read from the database). Never raises, except when its task is cancelled (the
+    run then ends as lost): a failure of ours (the database, say) still ends the run in
+    error, or its owner would wait on it forever."""
     try:
-        await _execute(execution_id, env=env, cancel=cancel, worker=worker)
+        await _execute(execution_id, env=env, cancel=cancel, worker=worker, queued=queued)
     except Exception:
         logger.exception("execution %s failed in the pipeline", execution_id)
         await execution_end_in_error(execution_id)
@@ -127,12 +152,11 @@ async def execution_end_in_error(execution_id, error: str = "") -> None:
         logger.exception("execution %s could not be ended", execution_id)
 
 
-async def _execute(execution_id, *, env: dict[str, str], cancel: CancelToken, worker: str):
-    loaded = await on_run_threads(_load)(execution_id)
-    if loaded is None:
-        return
-    spec, execution = loaded
-    spec = RunSpec(**{**spec.__dict__, "env": env})
+async def _execute(execution_id, *, env, cancel: CancelToken, worker: str, queued: Queued | None):
+    if queued is None and (queued := await on_run_threads(_load)(execution_id)) is None:
+        return  # it ended before it started (cancelled while queued, say)
+    execution, spec = queued.execution, _spec(queued, env)
+    # (A run cancelled while it was queued: its UPDATE to "preparing" matches nothing.)
     if cancel.cancelled or execution.cancel_requested:
         await _finish(execution_id, status=Execution.Status.CANCELLED)
         return

@@ -18,6 +18,8 @@ SKIPPED_LISTED = 20  # the first skipped files named on the run; the rest counte
 def produced_files_keep(execution: Execution, result: RunResult) -> None:
     """Keep what the run wrote (a run must not leave its sandbox unable to run again); the
     rest is counted and named on the run."""
+    if not result.files and not result.deleted_files:
+        return
     sandbox = execution.sandbox
     storage_bytes = quota_get(user=execution.owner).limits.storage_bytes
     sizes: dict[str, int] = {}

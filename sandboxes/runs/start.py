@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from operations.services import runs_paused_check
 from quotas.exceptions import QuotaExceeded
+from quotas.models import Quota
 from quotas.selectors import quota_get
 from quotas.services import quota_reserve, quota_roll_over
 from sandboxes.limits import validate_args, validate_files, validate_stdin, validate_variable
@@ -20,6 +21,7 @@ from sandboxes.network import network_for_run
 from sandboxes.resources import resources_for_run
 from sandboxes.runs.dispatch import get_dispatcher
 from sandboxes.runs.events import observers_tell, run_refused, run_started
+from sandboxes.runs.pipeline import Queued
 from sandboxes.services.packages import package_usage_record, packages_check
 from sandboxes.services.stored_files import execution_input_files, execution_inputs_add
 from sandboxes.services.workspaces import runtime_check
@@ -53,10 +55,13 @@ def execution_start(
     vcpus: int | None = None,
     memory_mb: int | None = None,
     source: str = Execution.Source.API,
+    quota: Quota | None = None,
 ) -> Execution:
     """Validate, reserve quota, record the run and hand it to the dispatcher.
 
-    `source` says what started it (Execution.Source: the editor, an API).
+    `source` says what started it (Execution.Source: the editor, an API). `quota`: the
+    user's with its tier, if the caller has just read it (an API request reads it with
+    its token): not read again (quota_reserve checks its counters again before a refusal).
 
     `network` is the policy asked for ({"mode", "allow", "deny"}; None: the tier's
     default), refused if the user's tier does not allow it; so are `vcpus` and
@@ -86,7 +91,9 @@ def execution_start(
         timeout_seconds = settings.SANDBOX_DEFAULT_TIMEOUT
     if timeout_seconds < 1:
         raise ValidationError({"timeout": "The timeout must be at least 1 second."})
-    tier = quota_get(user=user).limits
+    if quota is None:
+        quota = quota_get(user=user)
+    tier = quota.limits
     network = network_for_run(tier=tier, policy=network)
     resources = resources_for_run(tier=tier, vcpus=vcpus, memory_mb=memory_mb)
     snapshot = {
@@ -108,7 +115,7 @@ def execution_start(
         # recorded (a held concurrency slot nobody would ever free).
         with transaction.atomic():
             reservation = quota_reserve(
-                user=user, timeout_seconds=timeout_seconds, vcpus=resources["vcpus"]
+                user=user, timeout_seconds=timeout_seconds, vcpus=resources["vcpus"], quota=quota
             )
             execution = Execution.objects.create(
                 **fields,
@@ -123,7 +130,7 @@ def execution_start(
             package_usage_record(runtime=runtime, packages=packages, user=user)
             # In this transaction: the distributed dispatcher's job is recorded with the
             # run (the inline one waits for the commit itself).
-            dispatcher.submit(execution.pk, env=env)
+            dispatcher.submit(Queued(execution, files), env=env)
     except QuotaExceeded as refusal:
         quota_roll_over(user=user)  # a new period stands even when this run is refused
         refusal.execution = Execution.objects.create(

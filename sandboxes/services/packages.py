@@ -33,7 +33,7 @@ def packages_check(*, runtime: str, packages: Iterable[str]) -> list[str]:
         raise ValidationError({"packages": _sentence(error)}) from None
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def package_usage_record(*, runtime: str, packages: Iterable[str], user=None) -> None:
     """Count one use of each package (by name) a starting run asked for, and remember
     that `user` asked for it (what decides who else it is suggested to)."""

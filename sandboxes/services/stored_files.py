@@ -28,7 +28,7 @@ def sandbox_file_put(*, sandbox: Sandbox, path: str, content: bytes) -> SandboxF
     return file
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def execution_inputs_add(*, execution, files: dict[str, bytes]) -> list[ExecutionInput]:
     """Keep the files a run is given (its snapshot names them: {"inputs": {path: size}})."""
     blobs = blobs_store(files)
@@ -55,7 +55,7 @@ def execution_input_read(execution, path: str) -> bytes:
     return file.read() if file is not None else b""
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def execution_files_add(*, execution, files: dict[str, bytes | BinaryIO]) -> list[ExecutionFile]:
     """Keep these files with the run (bytes, or seekable files read in chunks)."""
     blobs = blobs_store(files)

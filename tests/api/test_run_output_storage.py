@@ -12,7 +12,7 @@ import json
 
 import pytest
 
-from sandboxes.runs import pipeline
+from sandboxes.runs import output, pipeline
 
 URL = "/api/sandbox"
 
@@ -57,10 +57,10 @@ async def test_raw_bytes_with_a_nul_written_to_the_pipe_are_kept(live_dispatcher
 async def test_output_that_cannot_be_stored_ends_the_run_in_error_without_blocking_it(
     live_dispatcher, async_api, monkeypatch
 ):
-    def broken_store(**kwargs):
+    def broken_store(execution_id, chunks):
         raise RuntimeError("the disk is full")
 
-    monkeypatch.setattr(pipeline, "execution_output_append", broken_store)
+    monkeypatch.setattr(output, "output_store", broken_store)
     # Far more than a pipe holds: a program whose reader died would block until its timeout.
     code = (
         "import sys\n"

@@ -49,10 +49,10 @@ def test_a_started_run_counts_by_runtime(owner, read_metrics):
 
 def test_a_finished_run_counts_its_status_duration_output_and_compute(owner, read_metrics):
     execution = start(owner)
-    Execution.objects.filter(pk=execution.pk).update(output_bytes=1234)
     before = read_metrics()
 
-    execution_end(execution.pk, status="failed", result=result(wall=2.2))
+    # Its pipeline stored 1,234 bytes of output before the end.
+    execution_end(execution.pk, status="failed", result=result(wall=2.2), output_bytes=1234)
 
     after = read_metrics()
 

@@ -36,7 +36,7 @@ def started(monkeypatch, fresh_dispatcher) -> list:
     """Runs these tests start are handed over, not run (the tests are about files, and the
     sandbox's user makes them transactional: a start would be dispatched for real)."""
     handed = []
-    monkeypatch.setattr(fresh_dispatcher, "submit", lambda execution_id, *, env: handed.append(1))
+    monkeypatch.setattr(fresh_dispatcher, "submit", lambda queued, *, env: handed.append(1))
     return handed
 
 

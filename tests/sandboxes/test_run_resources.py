@@ -8,7 +8,7 @@ import pytest
 from quotas.models import Tier
 from sandboxes.engine import RunResult, Status
 from sandboxes.runs.ending import execution_end
-from sandboxes.runs.pipeline import _load
+from sandboxes.runs.pipeline import _load, _spec
 from sandboxes.runs.start import execution_rerun, execution_start
 from tests.factories import UserFactory, seeded_tier
 
@@ -39,7 +39,7 @@ def test_the_engine_is_given_the_recorded_resources_not_the_tiers_of_today(owner
     execution = start(owner)
     Tier.objects.filter(name="free").update(memory_mb_default=400, memory_mb_max=800, disk_mb=9)
 
-    spec, _ = _load(execution.pk)
+    spec = _spec(_load(execution.pk), env={})
 
     assert spec.limits.memory_bytes == 256 * MiB
     assert spec.limits.disk_bytes == 64 * MiB
@@ -51,7 +51,7 @@ def test_the_engine_is_given_the_recorded_resources_not_the_tiers_of_today(owner
 def test_a_pro_run_gets_the_pro_tiers_defaults(db):
     user = UserFactory(username="pro-user", tier=seeded_tier("pro"))
 
-    spec, _ = _load(start(user).pk)
+    spec = _spec(_load(start(user).pk), env={})
 
     assert spec.limits.memory_bytes == 512 * MiB
     assert spec.limits.disk_bytes == 512 * MiB

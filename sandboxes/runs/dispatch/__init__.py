@@ -19,6 +19,8 @@ from typing import Protocol
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from sandboxes.runs.pipeline import Queued
+
 # SANDBOX_DISPATCHER's values. A dispatcher is imported only when chosen: the distributed
 # one needs Procrastinate's tables, installed only with PostgreSQL.
 DISPATCHERS = {
@@ -32,7 +34,7 @@ class Dispatcher(Protocol):
     # from then on, or "" when a worker will take it later.
     holder: str
 
-    def submit(self, execution_id, *, env: dict[str, str]) -> None: ...
+    def submit(self, queued: Queued, *, env: dict[str, str]) -> None: ...
 
     def cancel(self, execution_id) -> bool:
         """True when whoever holds the run will end it; False when nobody does."""

@@ -24,6 +24,7 @@ from procrastinate.contrib.django.models import ProcrastinateJob
 
 from sandboxes.runs.dispatch.jobs import execution_job, job_lock
 from sandboxes.runs.dispatch.stalls import stalled_runs_watch
+from sandboxes.runs.pipeline import Queued
 from sandboxes.secrets import env_seal
 
 
@@ -35,7 +36,8 @@ class DistributedDispatcher:
         self._lock = threading.Lock()
         self._bound = False
 
-    def submit(self, execution_id, *, env: dict[str, str]) -> None:
+    def submit(self, queued: Queued, *, env: dict[str, str]) -> None:
+        execution_id = queued.execution.pk
         lock = job_lock(execution_id)
         execution_job.configure(lock=lock, queueing_lock=lock).defer(
             execution_id=str(execution_id), env=env_seal(env, execution_id=execution_id)

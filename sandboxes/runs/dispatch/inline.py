@@ -12,7 +12,7 @@ from django.db import transaction
 
 from sandboxes.engine import CancelToken
 from sandboxes.runs.database import on_run_threads
-from sandboxes.runs.pipeline import execution_run
+from sandboxes.runs.pipeline import Queued, execution_run
 from sandboxes.runs.processes import process_name, runs_abandoned_end
 
 
@@ -48,19 +48,20 @@ class InlineDispatcher:
         assert self._loop is not None
         return self._loop
 
-    def submit(self, execution_id, *, env: dict[str, str]) -> None:
+    def submit(self, queued: Queued, *, env: dict[str, str]) -> None:
         """Called inside the transaction that records the run: it starts once committed
-        (before that, the run's own database reads would not see it)."""
-        transaction.on_commit(lambda: self._submit(execution_id, env))
+        (before that, the run's own database writes would not find it). It is handed over
+        as recorded, in memory: the run reads nothing back."""
+        transaction.on_commit(lambda: self._submit(queued, env))
 
-    def _submit(self, execution_id, env: dict[str, str]) -> None:
-        key = str(execution_id)
+    def _submit(self, queued: Queued, env: dict[str, str]) -> None:
+        key = str(queued.execution.pk)
         token = CancelToken()
         self._tokens[key] = token
         loop = self._ensure_loop()
         # A fresh context: the run is detached from the request that started it (and from
         # asgiref's per-request thread bookkeeping).
-        loop.call_soon_threadsafe(self._spawn, self._run(key, env, token), context=Context())
+        loop.call_soon_threadsafe(self._spawn, self._run(queued, env, token), context=Context())
 
     def cancel(self, execution_id) -> bool:
         token = self._tokens.get(str(execution_id))
@@ -74,13 +75,16 @@ class InlineDispatcher:
         self._tasks.add(task)  # a strong reference until it ends
         task.add_done_callback(self._tasks.discard)
 
-    async def _run(self, execution_id: str, env: dict[str, str], token: CancelToken) -> None:
+    async def _run(self, queued: Queued, env: dict[str, str], token: CancelToken) -> None:
         assert self._slots is not None
+        execution_id = queued.execution.pk
         try:
             async with self._slots:
-                await execution_run(execution_id, env=env, cancel=token, worker=self.name)
+                await execution_run(
+                    execution_id, env=env, cancel=token, worker=self.name, queued=queued
+                )
         finally:
-            self._tokens.pop(execution_id, None)
+            self._tokens.pop(str(execution_id), None)
 
     async def _mark_abandoned_lost(self) -> None:
         """Runs this host's dead processes held end as lost (a restarted server)."""
@@ -93,3 +97,4 @@ class InlineDispatcher:
             token.cancel()
         while self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
+            await asyncio.sleep(0)  # their done callbacks take them off the set
