@@ -2,10 +2,10 @@
 
 Moving a process into a cgroup costs the kernel an RCU grace period (5-10 ms on these
 hosts, the largest part of a sandbox's start-up), and forking the server and exec'ing
-bubblewrap cost a little more. So the engine keeps one launcher ready: bubblewrap,
-already running as the sandbox user inside a fresh run's cgroups, blocked reading its
-arguments from a pipe. A run takes it and writes its arguments, and bubblewrap goes on at
-once; a new launcher is then prepared in the background.
+bubblewrap cost a little more. So the engine keeps launchers ready, as many as runs may
+start at once: bubblewrap, already running as the sandbox user inside a fresh run's
+cgroups, blocked reading its arguments from a pipe. A run takes one and writes its
+arguments, and bubblewrap goes on at once; the pool is then topped up in the background.
 
 The launcher drops to the sandbox user through setpriv rather than Popen's `user=` and
 `group=`: with those, Python must fork() the whole server (copying its page tables while
@@ -65,7 +65,8 @@ class Launcher:
 
 
 class LauncherPool:
-    """One launcher kept ready for the event loop that last ran a sandbox."""
+    """Up to `size` launchers kept ready for the event loop that last ran a sandbox: a
+    burst of that many runs at once finds one each."""
 
     def __init__(
         self,
@@ -74,50 +75,54 @@ class LauncherPool:
         uid: int,
         gid: int,
         setpriv: str = "/usr/bin/setpriv",
+        size: int = 1,
     ):
         self.cgroups = cgroups
         self.command = command  # launcher_command with the engine's settings bound
         self.uid, self.gid = uid, gid
         self.setpriv = setpriv
-        self.ready: asyncio.Task[Launcher] | None = None
+        self.size = max(1, size)
+        self.ready: list[asyncio.Task[Launcher]] = []
 
     async def take(self) -> Launcher:
-        """The ready launcher, or a new one. Call `refill()` once the run has started."""
+        """A ready launcher, or a new one. Call `refill()` once the run has started."""
         loop = asyncio.get_running_loop()
-        ready, self.ready = self.ready, None
-        launcher = None
-        if ready is not None and ready.get_loop() is loop:
+        while self.ready:
+            ready = self.ready.pop(0)
+            if ready.get_loop() is not loop:
+                _drop(ready)  # made for a loop that has ended
+                continue
+            launcher = None
             with contextlib.suppress(Exception):
                 launcher = await ready
-            if launcher is not None and launcher.process.returncode is not None:
+            if launcher is not None and launcher.process.returncode is None:
+                return launcher
+            if launcher is not None:
                 await asyncio.to_thread(launcher.discard)
-                launcher = None
-        elif ready is not None:
-            _drop(ready)  # made for a loop that has ended
-        return launcher or await self._start()
+        return await self._start()
 
     def refill(self) -> None:
-        """Start the next run's launcher in the background: after a run has started, so
-        that forking the server never delays one."""
-        if self.ready is None:
-            self.ready = asyncio.get_running_loop().create_task(self._start())
+        """Top the pool up in the background: after a run has started, so that forking
+        the server never delays one."""
+        loop = asyncio.get_running_loop()
+        while len(self.ready) < self.size:
+            self.ready.append(loop.create_task(self._start()))
 
     def discard(self) -> None:
-        """Drop the ready launcher (when its loop ends, or the engine is done with it)."""
-        ready, self.ready = self.ready, None
-        if ready is not None:
-            _drop(ready)
+        """Drop the ready launchers (when their loop ends, or the engine is done)."""
+        ready, self.ready = self.ready, []
+        for task in ready:
+            _drop(task)
 
     async def aclose(self) -> None:
-        """Like discard, from the launcher's own loop: a launcher still being started is
-        finished first, so nothing is left half-made when the loop ends."""
-        ready, self.ready = self.ready, None
-        if ready is None:
-            return
-        with contextlib.suppress(Exception):
-            launcher = await ready
-            await asyncio.to_thread(launcher.discard)
-            await launcher.process.wait()
+        """Like discard, from the launchers' own loop: one still being started is finished
+        first, so nothing is left half-made when the loop ends."""
+        ready, self.ready = self.ready, []
+        for task in ready:
+            with contextlib.suppress(Exception):
+                launcher = await task
+                await asyncio.to_thread(launcher.discard)
+                await launcher.process.wait()
 
     async def start_cold(self, pass_fds: tuple[int, ...] = ()) -> Launcher:
         """A launcher for the caller alone (an install sandbox), also given `pass_fds`."""
