@@ -23,9 +23,9 @@ from django.views.decorators.csrf import csrf_exempt
 from api.authentication import ApiClient, authenticate
 from api.errors import ApiError, invalid, quota_refused, runs_paused
 from api.ratelimit import rate_limit_hit
-from operations.exceptions import RunsPaused
 from quotas.exceptions import QuotaExceeded
 from quotas.selectors import quota_rate_limit
+from sandboxes.runs.kill_switch import RunsPaused
 
 
 def api_endpoint(*methods: str):

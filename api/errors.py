@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.utils import timezone
 
-from operations.exceptions import RunsPaused
 from quotas.exceptions import QuotaExceeded
+from sandboxes.runs.kill_switch import RunsPaused
 
 # A concurrency refusal has no reset time: a slot frees when one of the user's runs ends.
 CONCURRENCY_RETRY_SECONDS = 5

@@ -78,6 +78,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
+                "sandboxes.context_processors.runs_paused",
                 "operations.context_processors.banners",
                 "accounts.context_processors.registration",
             ],

@@ -24,6 +24,7 @@ from operations.selectors import (
     most_used_packages,
     top_users_by_compute,
 )
+from sandboxes.models import KillSwitch
 
 PRESETS = (7, 14, 30, 90)
 # check_alerts runs every minute from cron: a last check older than this means it does not.
@@ -104,6 +105,7 @@ def dashboard_context(period: DateRange) -> dict:
     return {
         "period": period,
         "config": config,
+        "paused_message": KillSwitch.paused_message(),
         "active": now,
         **_cards(_totals(days), config),
         **_charts(days, config, now),

@@ -36,6 +36,9 @@ from prometheus_client import (
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
 
+from operations.selectors import active_runs_by_runtime_and_status
+from sandboxes.models import KillSwitch
+
 PREFIX = "codesandboxes"
 # Runs last from milliseconds (hello world: ~30 ms) to the 5-hour tier maximum.
 DURATION_BUCKETS = (
@@ -173,9 +176,6 @@ class DatabaseCollector:
     """Installation-wide gauges, read from the database when scraped."""
 
     def collect(self):
-        from operations.models import OperatorSettings
-        from operations.selectors import active_runs_by_runtime_and_status
-
         active = GaugeMetricFamily(
             f"{PREFIX}_runs_active",
             "Runs queued, preparing or running now (one sandbox each once started).",
@@ -186,7 +186,7 @@ class DatabaseCollector:
         paused = GaugeMetricFamily(
             f"{PREFIX}_runs_paused", "1 while the kill switch refuses new runs."
         )
-        paused.add_metric([], int(OperatorSettings.load().runs_paused))
+        paused.add_metric([], int(KillSwitch.paused_message() is not None))
         return [active, paused]
 
 

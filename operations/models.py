@@ -1,5 +1,5 @@
-"""What operators set (prices, alert thresholds, the kill switch) and the alert state that
-makes each alert fire once per crossing."""
+"""What operators set (prices, alert thresholds) and the alert state that makes each alert
+fire once per crossing. The kill switch is the sandboxes app's (sandboxes.models.KillSwitch)."""
 
 from __future__ import annotations
 
@@ -14,23 +14,11 @@ from django.db.models import F
 from operations.costs import Prices
 
 PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
-DEFAULT_PAUSE_MESSAGE = "New runs are paused for maintenance. Please try again later."
 
 
 class OperatorSettings(models.Model):
-    """One row (pk 1), edited in the admin: read on every run start, so it is small."""
+    """One row (pk 1), edited in the admin."""
 
-    runs_paused = models.BooleanField(
-        "pause new runs",
-        default=False,
-        help_text="Kill switch: refuse every new run users start (editor, API, re-runs). Runs "
-        "already queued or running carry on: stop them from the execution list.",
-    )
-    pause_message = models.CharField(
-        max_length=300,
-        blank=True,
-        help_text="Shown to users while runs are paused. Empty: a default message.",
-    )
     price_per_compute_hour = models.DecimalField(
         "price per vCPU-hour",
         max_digits=10, decimal_places=4, default=Decimal("0.0500"),
@@ -94,9 +82,6 @@ class OperatorSettings(models.Model):
             run=self.price_per_run,
             currency=self.currency,
         )
-
-    def pause_text(self) -> str:
-        return self.pause_message or DEFAULT_PAUSE_MESSAGE
 
     def alert_recipients(self) -> list[str]:
         listed = [line.strip() for line in self.alert_emails.splitlines() if line.strip()]

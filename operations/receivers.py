@@ -2,12 +2,12 @@
 in OperationsConfig.ready): each records metrics and writes one JSON log line; nothing here
 changes any state.
 
-Observability must never break a run: a failure here is logged and swallowed.
+Observability must never break a run: the run path sends the signals robustly
+(`observers_tell`), so a failure here is logged and the run carries on.
 """
 
 from __future__ import annotations
 
-import functools
 import logging
 from datetime import datetime
 
@@ -17,19 +17,7 @@ from operations import metrics
 from operations.logs import log_event
 from quotas.exceptions import QuotaExceeded
 from sandboxes.runs.events import run_ended, run_refused, run_started
-
-logger = logging.getLogger(__name__)
-
-
-def _never_raises(record):
-    @functools.wraps(record)
-    def safe(*args, **kwargs) -> None:
-        try:
-            record(*args, **kwargs)
-        except Exception:
-            logger.exception("recording %s failed", record.__name__)
-
-    return safe
+from sandboxes.runs.kill_switch import RunsPaused
 
 
 def _ids(execution) -> dict:
@@ -142,8 +130,11 @@ def quota_refused(*, user, runtime: str, refusal, **_signal) -> None:
     )
 
 
-@_never_raises
-def runs_paused_refused(*, user) -> None:
+@receiver(run_refused)
+def paused_refused(*, user, refusal, **_signal) -> None:
+    """`refusal` is the RunsPaused: the kill switch is on."""
+    if not isinstance(refusal, RunsPaused):
+        return
     metrics.PAUSED_REFUSALS.inc()
     user_id = user.pk if user is not None else None
     log_event("run.refused_paused", level=logging.WARNING, user_id=user_id)

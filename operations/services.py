@@ -1,4 +1,4 @@
-"""Operations' state changes: the kill switch check, and alerts that fire once per crossing.
+"""Operations' state changes: alerts that fire once per crossing.
 
 Alerts are found by `alerts_check` (`manage.py check_alerts`, from cron every minute or
 so), not in the run path: a run never waits for a mail server, and the state rows make
@@ -19,9 +19,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from operations.exceptions import RunsPaused
 from operations.models import OperatorSettings, QuotaAlert, RateAlert
-from operations.receivers import runs_paused_refused
 from operations.selectors import WindowRates, rates_since
 from quotas.formatting import format_duration, format_moment
 from quotas.models import PERIOD, Quota
@@ -29,14 +27,6 @@ from quotas.models import PERIOD, Quota
 QUOTA_LEVELS = (80, 100)
 
 logger = logging.getLogger(__name__)
-
-
-def runs_paused_check(*, user) -> None:
-    """Raise RunsPaused while the kill switch is on (the start service calls this first)."""
-    config = OperatorSettings.load()
-    if config.runs_paused:
-        runs_paused_refused(user=user)
-        raise RunsPaused(config.pause_text())
 
 
 @dataclass

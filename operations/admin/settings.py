@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import admin
-from django.http import HttpResponseRedirect
-from django.urls import reverse
 
+from config.one_row import OneRowAdmin
 from operations.admin.common import ReadOnlyMixin
 from operations.models import OperatorSettings, QuotaAlert, RateAlert
 
 
 @admin.register(OperatorSettings)
-class OperatorSettingsAdmin(admin.ModelAdmin):
+class OperatorSettingsAdmin(OneRowAdmin):
     fieldsets = (
-        ("Kill switch", {"fields": ("runs_paused", "pause_message")}),
         (
             "Prices (for cost estimates)",
             {
@@ -40,24 +37,6 @@ class OperatorSettingsAdmin(admin.ModelAdmin):
             },
         ),
     )
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-    def get_form(self, request, obj=None, **kwargs):
-        kwargs["widgets"] = {"pause_message": forms.TextInput(attrs={"size": 90})}
-        return super().get_form(request, obj, **kwargs)
-
-    def changelist_view(self, request, extra_context=None):
-        """There is one row: the list opens it."""
-        OperatorSettings.load()
-        return HttpResponseRedirect(reverse("admin:operations_operatorsettings_change", args=[1]))
-
-    def get_object(self, request, object_id, from_field=None):
-        return OperatorSettings.load() if str(object_id) == "1" else None
 
 
 @admin.register(QuotaAlert)

@@ -14,6 +14,7 @@ Its modules, each importing only those above it:
 - pipeline.py     one run from queued to its end, between the database and the engine;
 - dispatch/       where runs execute: inline (the web server's loop) or distributed
                   (PostgreSQL jobs taken by workers on any host; dead workers' runs found);
+- kill_switch.py  the operators' kill switch: new runs refused while it is on;
 - start.py        validate, reserve quota and record the run in one transaction, dispatch;
 - cancel.py       stop a run (or end it, when nobody holds it).
 """

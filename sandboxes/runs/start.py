@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from operations.services import runs_paused_check
 from quotas.exceptions import QuotaExceeded
 from quotas.models import Quota
 from quotas.selectors import quota_get
@@ -21,6 +20,7 @@ from sandboxes.network import network_for_run
 from sandboxes.resources import resources_for_run
 from sandboxes.runs.dispatch import get_dispatcher
 from sandboxes.runs.events import observers_tell, run_refused, run_started
+from sandboxes.runs.kill_switch import runs_paused_check
 from sandboxes.runs.pipeline import Queued
 from sandboxes.services.packages import package_usage_record, packages_check
 from sandboxes.services.stored_files import execution_input_files, execution_inputs_add
@@ -76,7 +76,7 @@ def execution_start(
     switch is on) or QuotaExceeded (after recording a `rejected` execution, available as
     ``error.execution``).
     """
-    runs_paused_check(user=user)
+    runs_paused_check(user=user, runtime=runtime)
     runtime = runtime_check(runtime)
     if not files.get(entry, b"").strip():
         raise ValidationError({"code": "There is no code to run: the entry file is empty."})

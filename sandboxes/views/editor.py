@@ -14,7 +14,6 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from operations.exceptions import RunsPaused
 from quotas.exceptions import QuotaExceeded
 from quotas.formatting import format_moment
 from quotas.selectors import quota_get
@@ -31,6 +30,7 @@ from sandboxes.forms import (
 from sandboxes.limits import MAX_FILE_BYTES, validate_file_size
 from sandboxes.models import Execution
 from sandboxes.network import network_choices
+from sandboxes.runs.kill_switch import RunsPaused
 from sandboxes.runs.start import execution_start_for_sandbox
 from sandboxes.selectors import (
     execution_going,

@@ -25,6 +25,7 @@ PAGES = (
     "/admin/quotas/quota/",
     "/admin/quotas/tier/1/change/",
     "/admin/operations/operatorsettings/",
+    "/admin/sandboxes/killswitch/",
 )
 
 

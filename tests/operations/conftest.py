@@ -7,6 +7,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from operations.metrics import REGISTRY, exposition
 from operations.models import OperatorSettings
+from sandboxes.models import KillSwitch
 
 
 class Metrics:
@@ -47,6 +48,11 @@ def process_metrics():
 @pytest.fixture
 def operator_settings(db) -> OperatorSettings:
     return OperatorSettings.load()
+
+
+@pytest.fixture
+def kill_switch(db) -> KillSwitch:
+    return KillSwitch.load()
 
 
 @pytest.fixture

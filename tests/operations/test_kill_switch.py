@@ -12,8 +12,8 @@ from django.test import Client
 from django.urls import reverse
 
 from api.services.tokens import api_token_create
-from operations.exceptions import RunsPaused
 from sandboxes.models import Execution
+from sandboxes.runs.kill_switch import RunsPaused
 from sandboxes.runs.start import execution_start
 from sandboxes.services.workspaces import sandbox_create
 from tests.factories import ExecutionFactory
@@ -24,11 +24,11 @@ MESSAGE = "Maintenance until 14:00 UTC."
 
 
 @pytest.fixture
-def paused(operator_settings):
-    operator_settings.runs_paused = True
-    operator_settings.pause_message = MESSAGE
-    operator_settings.save()
-    return operator_settings
+def paused(kill_switch):
+    kill_switch.runs_paused = True
+    kill_switch.pause_message = MESSAGE
+    kill_switch.save()
+    return kill_switch
 
 
 def test_the_start_service_refuses_and_records_nothing(paused, owner):
@@ -130,19 +130,14 @@ def test_turning_it_off_lets_runs_start_again(paused, owner):
     assert execution.status == "queued"
 
 
-def test_operators_flip_it_in_the_admin(staff_client, operator_settings):
-    url = reverse("admin:operations_operatorsettings_change", args=[1])
-    form = {
-        "runs_paused": "on", "pause_message": MESSAGE, "currency": "$",
-        "price_per_compute_hour": "0.05", "price_per_gb_hour": "0.01", "price_per_run": "0.0001",
-        "cost_goal_per_run": "0.10", "error_rate_threshold": "5", "timeout_rate_threshold": "25",
-        "alert_window_minutes": "60", "alert_min_runs": "20", "alert_emails": "",
-    }  # fmt: skip
+def test_operators_flip_it_in_the_admin(staff_client, kill_switch):
+    url = reverse("admin:sandboxes_killswitch_change", args=[1])
+    form = {"runs_paused": "on", "pause_message": MESSAGE}
 
     response = staff_client.post(url, form)
 
-    operator_settings.refresh_from_db()
+    kill_switch.refresh_from_db()
     assert response.status_code == 302
-    assert operator_settings.runs_paused
-    listing = staff_client.get(reverse("admin:operations_operatorsettings_changelist"))
+    assert kill_switch.runs_paused
+    listing = staff_client.get(reverse("admin:sandboxes_killswitch_changelist"))
     assert listing["Location"] == url

@@ -14,6 +14,7 @@ from quotas.models import Quota
 from sandboxes.engine import RunResult, Status
 from sandboxes.models import Execution
 from sandboxes.runs.ending import execution_end
+from sandboxes.runs.kill_switch import RunsPaused
 from sandboxes.runs.start import execution_start
 from tests.factories import ExecutionFactory, UserFactory
 from tests.operations.conftest import Metrics
@@ -126,13 +127,25 @@ def test_active_runs_are_read_from_the_database_by_runtime_and_status(read_metri
     assert reading.value("codesandboxes_runs_active", status="succeeded") == 0
 
 
-def test_the_kill_switch_is_a_gauge(operator_settings, read_metrics):
+def test_the_kill_switch_is_a_gauge(kill_switch, read_metrics):
     assert read_metrics().value("codesandboxes_runs_paused") == 0
 
-    operator_settings.runs_paused = True
-    operator_settings.save()
+    kill_switch.runs_paused = True
+    kill_switch.save()
 
     assert read_metrics().value("codesandboxes_runs_paused") == 1
+
+
+def test_a_run_refused_by_the_kill_switch_counts(kill_switch, owner, read_metrics):
+    kill_switch.runs_paused = True
+    kill_switch.save()
+    before = read_metrics()
+
+    with pytest.raises(RunsPaused):
+        start(owner)
+
+    refused = "codesandboxes_runs_refused_paused_total"
+    assert read_metrics().value(refused) == before.value(refused) + 1
 
 
 def test_package_cache_hits_misses_and_install_times_come_from_the_engine(process_metrics):

@@ -11,8 +11,9 @@ import pytest
 from operations.logs import JsonFormatter
 from quotas.exceptions import QuotaExceeded
 from quotas.models import Quota
-from sandboxes.models import Execution
+from sandboxes.models import Execution, KillSwitch
 from sandboxes.runs.ending import execution_end
+from sandboxes.runs.kill_switch import RunsPaused
 from sandboxes.runs.start import execution_start
 
 pytestmark = pytest.mark.django_db
@@ -74,6 +75,17 @@ def test_a_quota_refusal_is_logged_with_the_limit(owner, events):
     assert (line["execution_id"], line["user_id"]) == (str(rejected.pk), owner.pk)
     assert line["limit"] == "monthly_executions"
     assert line["reason"].startswith("Monthly executions used up")
+
+
+def test_a_refusal_by_the_kill_switch_is_logged(owner, events):
+    KillSwitch.objects.create(pk=1, runs_paused=True)
+
+    with pytest.raises(RunsPaused):
+        start(owner)
+
+    (line,) = events()
+    assert line["event"] == "run.refused_paused"
+    assert (line["user_id"], line["level"]) == (owner.pk, "warning")
 
 
 def test_a_failing_recorder_never_breaks_the_run(owner, monkeypatch, caplog):
