@@ -79,7 +79,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "sandboxes.context_processors.runs_paused",
-                "operations.context_processors.banners",
+                "quotas.context_processors.banner",
                 "accounts.context_processors.registration",
             ],
         },

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("compat.urls")),
     path("account/api-tokens/", include("api.token_urls")),
     path("", include("operations.urls")),
+    path("", include("quotas.urls")),
     path("", include("accounts.urls")),
     # "/" (named "home") is the signed-in user's sandboxes list.
     path("", include("sandboxes.urls")),

@@ -23,8 +23,7 @@ from operations.models import OperatorSettings, QuotaAlert, RateAlert
 from operations.selectors import WindowRates, rates_since
 from quotas.formatting import format_duration, format_moment
 from quotas.models import PERIOD, Quota
-
-QUOTA_LEVELS = (80, 100)
+from quotas.selectors import QUOTA_LEVELS, quota_level
 
 logger = logging.getLogger(__name__)
 
@@ -43,14 +42,6 @@ def alerts_check(*, now: datetime | None = None) -> AlertReport:
 
 
 # --- users near their quota -------------------------------------------------------------
-
-
-def quota_level(used: int, limit: int | None) -> int | None:
-    """The highest alert level (% of the limit) `used` has reached, or None."""
-    if limit is None:
-        return None
-    reached = [level for level in QUOTA_LEVELS if used * 100 >= level * limit]
-    return max(reached, default=None)
 
 
 def quota_alerts_send(*, now: datetime) -> list[str]:
@@ -139,33 +130,6 @@ def _email_quota_alert(quota: Quota, limit: str, level: int) -> None:
     subject = render_to_string("operations/email/quota_alert_subject.txt", context).strip()
     body = render_to_string("operations/email/quota_alert.txt", context)
     send_mail(subject, body, None, [quota.user.email])
-
-
-def quota_banner(user) -> str | None:
-    """What the app says above every page when the user is at 80 % of a limit or more."""
-    quota = Quota.objects.select_related("tier").filter(user=user).first()
-    if quota is None or quota.is_period_over(timezone.now()):
-        return None
-    tier = quota.limits
-    reached = []
-    if quota_level(quota.runs_used, tier.monthly_executions):
-        reached.append(f"{quota.runs_used:,} of {tier.monthly_executions:,} runs")
-    if quota_level(quota.compute_seconds_used, tier.compute_seconds):
-        used = format_duration(quota.compute_seconds_used)
-        reached.append(f"{used} of {format_duration(tier.compute_seconds)} compute time")
-    if not reached:
-        return None
-    resets = format_moment(quota.period_end())
-    if any(
-        used >= cap
-        for used, cap in (
-            (quota.runs_used, tier.monthly_executions),
-            (quota.compute_seconds_used, tier.compute_seconds),
-        )
-        if cap is not None
-    ):
-        return f"Quota used up: {' and '.join(reached)}. New runs are refused until {resets}."
-    return f"You have used {' and '.join(reached)} this period. It resets on {resets}."
 
 
 # --- operators: error and timeout rates -------------------------------------------------

@@ -7,5 +7,4 @@ from operations import views
 urlpatterns = [
     path("operations/", views.dashboard, name="operations_dashboard"),
     path("metrics", views.metrics, name="metrics"),
-    path("quota-banner/", views.quota_banner, name="quota_banner"),
 ]

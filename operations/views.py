@@ -28,15 +28,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "operations/dashboard.html", context)
 
 
-@login_required
-@never_cache
-@require_GET
-def quota_banner(request: HttpRequest) -> HttpResponse:
-    """The signed-in user's quota banner alone (the pages that run code reload it after
-    each run); the banner text comes from the context processor."""
-    return render(request, "base.html#quota_banner")
-
-
 @never_cache
 @require_GET
 def metrics(request: HttpRequest) -> HttpResponse:
