@@ -318,10 +318,15 @@ PROCRASTINATE_IMPORT_PATHS = ["sandboxes.runs.dispatch.jobs"]
 # or from an address in METRICS_ALLOWED_IPS (addresses or networks, e.g. 10.0.0.0/8).
 # With neither set it is off (404). The request's address and every address in its
 # X-Forwarded-For must be allowed; behind a reverse proxy, prefer the token. A worker
-# exposes its own metrics on a port (operations.metrics.serve); several web processes
+# exposes its own metrics on a port (sandbox_worker --metrics-port); several web processes
 # need PROMETHEUS_MULTIPROC_DIR.
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=[])
+# Operations' metrics, named here so that the sandboxes app never imports operations: what
+# watches the engine (sandbox starts, package environments), and what serves a worker's
+# metrics on its --metrics-port.
+SANDBOX_ENGINE_OBSERVER = "operations.metrics.EngineMetrics"
+SANDBOX_WORKER_METRICS_SERVER = "operations.metrics.serve"
 # This site's address, for the links in alert emails.
 SITE_URL = env.str("SITE_URL", default="http://localhost:8000").rstrip("/")
 # Structured logs: one JSON line per run event and quota decision (operations.logs) on

@@ -37,6 +37,8 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
 
 from operations.selectors import active_runs_by_runtime_and_status
+from sandboxes.engine.packages.store import Store
+from sandboxes.engine_config import engine_config
 from sandboxes.models import KillSwitch
 
 PREFIX = "codesandboxes"
@@ -157,9 +159,6 @@ class PackageCacheCollector:
     """The package cache on this host's disk, read when scraped."""
 
     def collect(self):
-        from sandboxes.engine.packages.store import Store
-        from sandboxes.engine_config import engine_config
-
         entries = Store(engine_config().packages_root).entries()
         size = GaugeMetricFamily(
             f"{PREFIX}_package_cache_bytes", "Size of the cached package environments."

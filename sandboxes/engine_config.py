@@ -11,8 +11,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.utils.module_loading import import_string
 
-from operations.metrics import EngineMetrics
 from sandboxes.engine import Engine, EngineConfig
 
 MiB = 1024 * 1024
@@ -58,7 +58,7 @@ def engine_config() -> EngineConfig:
         network_allow_cidrs=tuple(settings.SANDBOX_NETWORK_ALLOW_CIDRS),
         network_dns=settings.SANDBOX_NETWORK_DNS,
         network_refused_endpoints=app_endpoints(),
-        observer=EngineMetrics(),
+        observer=import_string(settings.SANDBOX_ENGINE_OBSERVER)(),
     )
 
 

@@ -1,6 +1,7 @@
 """What the engine tells whoever watches it: how long sandboxes take to start and package
 environments to get ready. Plain callbacks, so the engine needs no metrics library; the
-app passes an observer that records them (operations.metrics)."""
+app passes one that records them (operations' metrics, named by its SANDBOX_ENGINE_OBSERVER
+setting)."""
 
 from __future__ import annotations
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.module_loading import import_string
 
 from sandboxes.runs.processes import process_name
 
@@ -64,8 +65,7 @@ class Command(BaseCommand):
         if options["shutdown_timeout"] < 0:
             raise CommandError("--shutdown-timeout cannot be negative.")
         if options["metrics_port"] is not None:
-            from operations.metrics import serve
-
+            serve = import_string(settings.SANDBOX_WORKER_METRICS_SERVER)
             serve(options["metrics_port"], addr=options["metrics_address"])
         # Imported once the dispatcher is known to be distributed: the worker needs
         # Procrastinate's tables, installed only with PostgreSQL.
