@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+import base64
+
 import factory
 from factory.django import DjangoModelFactory, Password
 
 from accounts.models import User
 from quotas.models import DEFAULT_TIER_NAME, Quota, Tier
-from quotas.services import quota_change_tier
+from quotas.services import quota_change_tier, quota_reserve
+from sandboxes.models import Execution, OutputChunk
+from sandboxes.services.stored_files import execution_files_add
 
 PASSWORD = "correct horse battery staple"
 MiB = 1024 * 1024
@@ -156,26 +160,92 @@ class SandboxFactory(DjangoModelFactory):
     entry_file = "main.py"
 
 
+IN_PROGRESS = [str(status) for status in Execution.ACTIVE]  # in the order a run goes
+EXIT_CODES = {"succeeded": 0, "failed": 1}
+
+
+def _timeline(run) -> list[list[str]]:
+    """One transition a status, up to the run's own (all at one moment)."""
+    if run.status in IN_PROGRESS:
+        statuses = IN_PROGRESS[: IN_PROGRESS.index(run.status) + 1]
+    elif run.status == "rejected":  # refused before it was queued
+        statuses = ["rejected"]
+    elif run.status == "install_failed":  # ended while preparing
+        statuses = [*IN_PROGRESS[:2], run.status]
+    else:
+        statuses = [*IN_PROGRESS, run.status]
+    return [[status, "2026-11-29T14:00:00+00:00"] for status in statuses]
+
+
+def _snapshot(run) -> dict:
+    """What a recorded run ran: its sandbox's files when it has one, else a one-line main.py."""
+    if run.sandbox is None:
+        files, entry = {"main.py": b"print('hi')\n"}, "main.py"
+    else:
+        files = {f.path: f.read() for f in run.sandbox.files.all()}
+        entry = run.sandbox.entry_file
+    snapshot = {
+        "files": {path: base64.b64encode(content).decode() for path, content in files.items()},
+        "entry": entry,
+        "packages": [],
+        "env_names": [],
+    }
+    if run.network is not None:
+        snapshot["network"] = run.network
+    if run.interactive:
+        snapshot["interactive"] = True
+    return snapshot
+
+
+def _ended(value):
+    """A figure a run has once it ended, None while it is queued, preparing or running."""
+    return factory.LazyAttribute(lambda run: None if run.status in IN_PROGRESS else value)
+
+
 class ExecutionFactory(DjangoModelFactory):
-    """A recorded run (nothing is executed): a successful Python run unless told otherwise.
-    created_at (auto_now_add) may be given: it is written after the row is made."""
+    """A recorded run, as the pipeline leaves it (nothing is executed): a successful Python
+    run unless told otherwise. The status decides the rest: a run still going
+    (`status="running"`) has no exit code or figures yet, and its timeline stops there.
+
+    - `sandbox=`: a run of that sandbox's files, by its owner;
+    - `network=`: the network policy it ran with ({"mode", "allow", "deny", "max_bytes"});
+    - `interactive=True`: it takes typed input (the console's or the API's stdin);
+    - `reserved=True`: it holds a quota reservation for its timeout (a started run);
+    - `output=[(stream, text), ...]`: what it printed, as stored chunks;
+    - `files={path: bytes}`: the files it wrote;
+    - `created_at=`: written after the row is made (the field is auto_now_add).
+    """
 
     class Meta:
-        model = "sandboxes.Execution"
+        model = Execution
+        skip_postgeneration_save = True
 
-    owner = factory.SubFactory(UserFactory)
-    runtime = "python3.13"
-    snapshot = factory.LazyFunction(
-        lambda: {"files": {}, "entry": "main.py", "packages": [], "env_names": []}
+    class Params:
+        network = None
+        interactive = False
+        # Holding its quota reservation, as a run that was started and has not ended does.
+        reserved = factory.Trait(
+            reservation=factory.LazyAttribute(
+                lambda run: quota_reserve(user=run.owner, timeout_seconds=run.timeout_seconds)
+            )
+        )
+
+    sandbox = None
+    owner = factory.Maybe(
+        "sandbox",
+        yes_declaration=factory.SelfAttribute("sandbox.owner"),
+        no_declaration=factory.SubFactory(UserFactory),
     )
+    runtime = "python3.13"
+    snapshot = factory.LazyAttribute(_snapshot)
     timeout_seconds = 60
     status = "succeeded"
-    exit_code = 0
-    wall_ms = 200
-    cpu_ms = 150
-    peak_memory_bytes = 64 * 1024 * 1024
-    compute_seconds_charged = 1
-    timeline = factory.LazyFunction(list)
+    exit_code = factory.LazyAttribute(lambda run: EXIT_CODES.get(run.status))
+    wall_ms = _ended(200)
+    cpu_ms = _ended(150)
+    peak_memory_bytes = _ended(64 * MiB)
+    compute_seconds_charged = _ended(1)
+    timeline = factory.LazyAttribute(_timeline)
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
@@ -185,3 +255,16 @@ class ExecutionFactory(DjangoModelFactory):
             model_class.objects.filter(pk=execution.pk).update(created_at=created_at)
             execution.created_at = created_at
         return execution
+
+    @factory.post_generation
+    def output(execution, create: bool, chunks: list[tuple[str, str]] | None, **kwargs) -> None:
+        if create and chunks:
+            OutputChunk.objects.bulk_create(
+                OutputChunk(execution=execution, seq=seq, stream=stream, data=data)
+                for seq, (stream, data) in enumerate(chunks, start=1)
+            )
+
+    @factory.post_generation
+    def files(execution, create: bool, files: dict[str, bytes] | None, **kwargs) -> None:
+        if create and files:
+            execution_files_add(execution=execution, files=files)

@@ -1,8 +1,7 @@
-"""Fixtures for the HTTP API: tokens, clients that send them, recorded runs, SSE parsing."""
+"""Fixtures for the HTTP API: tokens, clients that send them, SSE parsing."""
 
 from __future__ import annotations
 
-import base64
 import json
 import uuid
 from dataclasses import dataclass
@@ -13,8 +12,6 @@ from django.db import close_old_connections
 from django.test import AsyncClient, Client
 
 from api.services.tokens import api_token_create
-from sandboxes.models import Execution, OutputChunk
-from sandboxes.services.stored_files import execution_files_add
 
 # The dispatcher bound to the test's own loop, as in the sandboxes tests.
 
@@ -87,46 +84,6 @@ def run_body(code: str = "print('hello')", **fields) -> dict:
 def post_json(client, path: str, data, **kwargs):
     body = data if isinstance(data, str | bytes) else json.dumps(data)
     return client.post(path, body, content_type="application/json", **kwargs)
-
-
-def recorded_run(
-    user,
-    *,
-    status: str = Execution.Status.SUCCEEDED,
-    output: list[tuple[str, str]] = (),
-    files: dict[str, bytes] | None = None,
-    **fields,
-) -> Execution:
-    """A run as the pipeline leaves it (nothing is executed): output chunks, files."""
-    statuses = ["queued", "preparing", "running"]
-    if status not in Execution.ACTIVE:
-        statuses.append(status)
-    else:
-        statuses = statuses[: statuses.index(status) + 1]
-    execution = Execution.objects.create(
-        owner=user,
-        runtime="python3.13",
-        snapshot={
-            "files": {"main.py": base64.b64encode(b"print('hi')").decode()},
-            "entry": "main.py",
-            "packages": [],
-            "env_names": [],
-        },
-        timeout_seconds=60,
-        status=status,
-        timeline=[[s, "2026-11-29T14:00:00+00:00"] for s in statuses],
-        **{
-            "exit_code": None if status in Execution.ACTIVE else 0,
-            "wall_ms": None if status in Execution.ACTIVE else 42,
-            **fields,
-        },
-    )
-    OutputChunk.objects.bulk_create(
-        OutputChunk(execution=execution, seq=seq, stream=stream, data=data)
-        for seq, (stream, data) in enumerate(output, start=1)
-    )
-    execution_files_add(execution=execution, files=files or {})
-    return execution
 
 
 @dataclass(frozen=True)

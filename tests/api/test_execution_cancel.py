@@ -8,8 +8,7 @@ import json
 import pytest
 
 from sandboxes.models import Execution
-
-from .conftest import recorded_run
+from tests.factories import ExecutionFactory
 
 
 def cancel(client, execution):
@@ -17,7 +16,7 @@ def cancel(client, execution):
 
 
 def test_a_queued_run_that_nothing_holds_is_cancelled_at_once(api, owner):
-    run = recorded_run(owner, status=Execution.Status.QUEUED)
+    run = ExecutionFactory(owner=owner, status=Execution.Status.QUEUED)
 
     response = cancel(api, run)
 
@@ -30,7 +29,7 @@ def test_a_queued_run_that_nothing_holds_is_cancelled_at_once(api, owner):
 
 
 def test_a_run_that_already_ended_is_a_409(api, owner):
-    run = recorded_run(owner, status=Execution.Status.FAILED)
+    run = ExecutionFactory(owner=owner, status=Execution.Status.FAILED)
 
     response = cancel(api, run)
 
@@ -40,7 +39,7 @@ def test_a_run_that_already_ended_is_a_409(api, owner):
 
 
 def test_another_users_run_is_a_404_and_keeps_running(other_api, staff_api, owner):
-    run = recorded_run(owner, status=Execution.Status.RUNNING)
+    run = ExecutionFactory(owner=owner, status=Execution.Status.RUNNING)
     for client in (other_api, staff_api):
         assert cancel(client, run).status_code == 404
     run.refresh_from_db()
@@ -48,7 +47,7 @@ def test_another_users_run_is_a_404_and_keeps_running(other_api, staff_api, owne
 
 
 def test_only_post_is_allowed(api, owner):
-    assert api.get(f"/api/executions/{recorded_run(owner).pk}/cancel").status_code == 405
+    assert api.get(f"/api/executions/{ExecutionFactory(owner=owner).pk}/cancel").status_code == 405
 
 
 @pytest.mark.sandbox

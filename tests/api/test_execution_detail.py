@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from sandboxes.models import Execution
-
-from .conftest import recorded_run
+from tests.factories import ExecutionFactory
 
 
 def test_the_owner_gets_the_status_output_and_files(api, owner):
-    run = recorded_run(
-        owner,
+    run = ExecutionFactory(
+        owner=owner,
         output=[("stdout", "a"), ("stderr", "b"), ("stdout", "c")],
         files={"out/report.txt": b"ok"},
     )
@@ -37,7 +36,9 @@ def test_the_owner_gets_the_status_output_and_files(api, owner):
 
 
 def test_a_run_in_progress_has_no_result_yet(api, owner):
-    run = recorded_run(owner, status=Execution.Status.RUNNING, output=[("stdout", "so far")])
+    run = ExecutionFactory(
+        owner=owner, status=Execution.Status.RUNNING, output=[("stdout", "so far")]
+    )
 
     body = api.get(f"/api/executions/{run.pk}").json()
 
@@ -48,7 +49,7 @@ def test_a_run_in_progress_has_no_result_yet(api, owner):
 
 
 def test_another_users_run_is_a_404_not_a_403(other_api, staff_api, owner):
-    run = recorded_run(owner)
+    run = ExecutionFactory(owner=owner)
     for client in (other_api, staff_api):
         response = client.get(f"/api/executions/{run.pk}")
         assert response.status_code == 404
@@ -63,4 +64,4 @@ def test_an_unknown_or_malformed_id_is_a_json_404(api):
 
 
 def test_it_needs_authentication(client, owner):
-    assert client.get(f"/api/executions/{recorded_run(owner).pk}").status_code == 401
+    assert client.get(f"/api/executions/{ExecutionFactory(owner=owner).pk}").status_code == 401

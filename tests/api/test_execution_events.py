@@ -6,8 +6,9 @@ import pytest
 from channels.db import database_sync_to_async
 
 from sandboxes.models import Execution
+from tests.factories import ExecutionFactory
 
-from .conftest import async_client_for, read_sse, recorded_run, token_for
+from .conftest import async_client_for, read_sse, token_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -16,7 +17,7 @@ OUTPUT = [("stdout", "one\n"), ("stderr", "two\n"), ("stdout", "three\n")]
 
 @pytest.fixture
 def finished(owner):
-    return recorded_run(owner, output=OUTPUT)
+    return ExecutionFactory(owner=owner, output=OUTPUT, wall_ms=42)
 
 
 def url(execution) -> str:
@@ -75,8 +76,8 @@ async def test_an_id_that_is_not_one_of_the_runs_is_a_400(async_api, finished, l
 
 
 async def test_a_run_the_service_failed_ends_with_an_error_event(async_api, owner):
-    failed = await database_sync_to_async(recorded_run)(
-        owner, status=Execution.Status.ERROR, error="The sandbox could not start."
+    failed = await database_sync_to_async(ExecutionFactory)(
+        owner=owner, status=Execution.Status.ERROR, error="The sandbox could not start."
     )
     events = await events_after(async_api, failed)
     final_id, final = events[-1]
@@ -86,14 +87,8 @@ async def test_a_run_the_service_failed_ends_with_an_error_event(async_api, owne
 
 
 async def test_a_run_refused_by_its_quota_is_one_error_event(async_api, owner):
-    rejected = await database_sync_to_async(Execution.objects.create)(
-        owner=owner,
-        runtime="python3.13",
-        snapshot={"files": {}, "entry": "main.py", "packages": [], "env_names": []},
-        timeout_seconds=60,
-        status=Execution.Status.REJECTED,
-        timeline=[["rejected", "2026-11-29T14:00:00+00:00"]],
-        error="Monthly executions used up.",
+    rejected = await database_sync_to_async(ExecutionFactory)(
+        owner=owner, status=Execution.Status.REJECTED, error="Monthly executions used up."
     )
     assert [data["type"] for _id, data in await events_after(async_api, rejected)] == ["error"]
 

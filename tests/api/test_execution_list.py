@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sandboxes.models import Execution
-
-from .conftest import recorded_run
+from tests.factories import ExecutionFactory
 
 URL = "/api/executions"
 
@@ -17,14 +16,14 @@ def ids(response) -> list[str]:
 
 
 def test_it_lists_only_the_callers_runs_newest_first(api, owner, other_user):
-    older, newer = recorded_run(owner), recorded_run(owner)
-    recorded_run(other_user)
+    older, newer = ExecutionFactory(owner=owner), ExecutionFactory(owner=owner)
+    ExecutionFactory(owner=other_user)
 
     assert ids(api.get(URL)) == [str(newer.pk), str(older.pk)]
 
 
 def test_a_run_in_the_list_says_how_it_went(api, owner):
-    run = recorded_run(owner, status=Execution.Status.FAILED, exit_code=2)
+    run = ExecutionFactory(owner=owner, status=Execution.Status.FAILED, exit_code=2, wall_ms=42)
 
     (listed,) = api.get(URL).json()["executions"]
 
@@ -36,7 +35,7 @@ def test_a_run_in_the_list_says_how_it_went(api, owner):
 
 
 def test_pages_follow_on_without_gaps_or_repeats(api, owner):
-    runs = [recorded_run(owner) for _ in range(5)]
+    runs = [ExecutionFactory(owner=owner) for _ in range(5)]
 
     first = api.get(URL, {"limit": 2}).json()
     second = api.get(first["next"]).json()
@@ -48,17 +47,17 @@ def test_pages_follow_on_without_gaps_or_repeats(api, owner):
 
 
 def test_a_run_started_meanwhile_does_not_shift_the_next_page(api, owner):
-    runs = [recorded_run(owner) for _ in range(3)]
+    runs = [ExecutionFactory(owner=owner) for _ in range(3)]
     first = api.get(URL, {"limit": 2}).json()
-    recorded_run(owner)
+    ExecutionFactory(owner=owner)
 
     assert ids(api.get(first["next"])) == [str(runs[0].pk)]
 
 
 def test_it_filters_by_status(api, owner):
-    failed = recorded_run(owner, status=Execution.Status.FAILED, exit_code=1)
-    timed_out = recorded_run(owner, status=Execution.Status.TIMED_OUT)
-    recorded_run(owner)
+    failed = ExecutionFactory(owner=owner, status=Execution.Status.FAILED, exit_code=1)
+    timed_out = ExecutionFactory(owner=owner, status=Execution.Status.TIMED_OUT)
+    ExecutionFactory(owner=owner)
 
     assert ids(api.get(URL, {"status": "failed"})) == [str(failed.pk)]
     assert ids(api.get(URL, {"status": "failed,timed_out"})) == [str(timed_out.pk), str(failed.pk)]
@@ -88,5 +87,5 @@ def test_bad_parameters_are_a_400_naming_them(api, owner, query, field):
 
 
 def test_another_users_run_is_no_cursor(api, other_user):
-    theirs = recorded_run(other_user)
+    theirs = ExecutionFactory(owner=other_user)
     assert api.get(URL, {"cursor": str(theirs.pk)}).status_code == 400

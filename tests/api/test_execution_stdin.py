@@ -7,8 +7,9 @@ import json
 import pytest
 
 from sandboxes.models import OutputChunk
+from tests.factories import ExecutionFactory
 
-from .conftest import parse_sse, post_json, recorded_run
+from .conftest import parse_sse, post_json
 
 URL = "/api/sandbox"
 
@@ -139,7 +140,4 @@ def test_a_bad_write_is_refused_naming_the_field(api, owner, body, field):
 
 
 def interactive_run(owner, *, status: str, interactive: bool = True):
-    run = recorded_run(owner, status=status)
-    run.snapshot["interactive"] = interactive
-    run.save(update_fields=["snapshot"])
-    return run
+    return ExecutionFactory(owner=owner, status=status, interactive=interactive)

@@ -14,9 +14,9 @@ from django.conf import settings
 from django.db import connection
 
 from api.services.tokens import api_token_create
-from sandboxes.models import Execution
 from sandboxes.services.stored_files import execution_files_add
 from tests.browser.server import DAPHNE, ROOT, free_port
+from tests.factories import ExecutionFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(120)]
 
@@ -97,9 +97,7 @@ def test_a_100_mb_produced_file_downloads_with_the_servers_memory_flat(owner, se
         for _ in range(FILE_BYTES // len(block)):
             out.write(block)
         out.write(block[: FILE_BYTES % len(block)])
-    run = Execution.objects.create(
-        owner=owner, runtime="python3.13", snapshot={}, timeout_seconds=1, status="succeeded"
-    )
+    run = ExecutionFactory(owner=owner)
     with produced.open("rb") as stream:
         execution_files_add(execution=run, files={"big.bin": stream, "small.txt": b"warm-up"})
     token = api_token_create(user=owner, name="download").secret

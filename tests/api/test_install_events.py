@@ -6,7 +6,9 @@ from __future__ import annotations
 import pytest
 from asgiref.sync import sync_to_async
 
-from .conftest import read_sse, recorded_run
+from tests.factories import ExecutionFactory
+
+from .conftest import read_sse
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -30,7 +32,7 @@ async def ids_after(client, execution, last_event_id: str | None = None) -> list
 
 @pytest.fixture
 def installed(owner):
-    return recorded_run(owner, output=OUTPUT)
+    return ExecutionFactory(owner=owner, output=OUTPUT)
 
 
 async def test_install_lines_come_between_preparing_and_running(async_api, installed):
@@ -74,4 +76,4 @@ async def test_a_run_still_preparing_sends_its_install_lines_and_no_running_yet(
 
 
 async def _recorded(owner, **fields):
-    return await sync_to_async(recorded_run)(owner, **fields)
+    return await sync_to_async(ExecutionFactory)(owner=owner, **fields)

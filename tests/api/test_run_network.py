@@ -9,8 +9,9 @@ import pytest
 from api.run_request import run_request_parse
 from quotas.models import Tier
 from sandboxes.models import Execution
+from tests.factories import ExecutionFactory
 
-from .conftest import post_json, recorded_run, run_body
+from .conftest import post_json, run_body
 
 pytestmark = pytest.mark.django_db
 
@@ -88,16 +89,15 @@ def test_a_tier_without_network_refuses_an_allow_list(api, owner):
 
 
 def test_a_result_carries_the_policy_its_bytes_and_its_refusals(api, owner):
-    run = recorded_run(
-        owner,
+    run = ExecutionFactory(
+        owner=owner,
         status="network_limited",
+        network={"mode": "allow_list", "allow": ["a.com"], "deny": [], "max_bytes": 9},
         network_bytes_in=2_048,
         network_bytes_out=512,
         network_blocked_count=2,
         network_blocked=["evil.example (not on the allow-list)", "10.0.0.5:5432 (private address)"],
     )
-    run.snapshot["network"] = {"mode": "allow_list", "allow": ["a.com"], "deny": [], "max_bytes": 9}
-    run.save()
 
     result = api.get(f"/api/executions/{run.pk}").json()
 
@@ -113,7 +113,7 @@ def test_a_result_carries_the_policy_its_bytes_and_its_refusals(api, owner):
 
 
 def test_a_result_of_a_run_from_before_policies_says_none(api, owner):
-    run = recorded_run(owner)
+    run = ExecutionFactory(owner=owner)
 
     result = api.get(f"/api/executions/{run.pk}").json()
 
@@ -123,8 +123,8 @@ def test_a_result_of_a_run_from_before_policies_says_none(api, owner):
 
 
 def test_network_limited_is_a_status_the_list_filters_on(api, owner):
-    recorded_run(owner, status="network_limited")
-    recorded_run(owner)
+    ExecutionFactory(owner=owner, status="network_limited")
+    ExecutionFactory(owner=owner)
 
     listed = api.get("/api/executions?status=network_limited").json()["executions"]
 

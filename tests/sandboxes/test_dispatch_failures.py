@@ -14,13 +14,13 @@ from sandboxes.runs.start import execution_start
 pytestmark = [pytest.mark.sandbox, pytest.mark.django_db(transaction=True)]
 
 
-async def test_a_pipeline_failure_ends_the_run_as_error(live_dispatcher, runner_user, monkeypatch):
+async def test_a_pipeline_failure_ends_the_run_as_error(live_dispatcher, owner, monkeypatch):
     async def broken(*args, **kwargs):
         raise RuntimeError("the database went away")
 
     monkeypatch.setattr(pipeline, "_execute", broken)
     execution = await database_sync_to_async(execution_start)(
-        user=runner_user, runtime="python", files={"main.py": b"print(1)"}, entry="main.py"
+        user=owner, runtime="python", files={"main.py": b"print(1)"}, entry="main.py"
     )
 
     for _ in range(100):

@@ -12,7 +12,7 @@ from config.asgi import application
 from sandboxes.models import Execution, OutputChunk
 from sandboxes.runs.start import execution_start
 from sandboxes.services.workspaces import sandbox_file_save
-from tests.factories import UserFactory
+from tests.factories import ExecutionFactory, UserFactory
 
 pytestmark = [pytest.mark.sandbox, pytest.mark.django_db(transaction=True)]
 
@@ -49,9 +49,9 @@ def output_of(events) -> tuple[list[int], str]:
     return [c[0] for c in chunks], "".join(c[2] for c in chunks)
 
 
-async def test_the_owner_sees_output_live_and_then_the_exit(live_dispatcher, runner_user):
-    execution = await start(runner_user, SLOW_COUNT)
-    communicator = await connect(runner_user, execution)
+async def test_the_owner_sees_output_live_and_then_the_exit(live_dispatcher, owner):
+    execution = await start(owner, SLOW_COUNT)
+    communicator = await connect(owner, execution)
     connected, _ = await communicator.connect(timeout=15)
     assert connected
 
@@ -71,22 +71,20 @@ async def test_the_owner_sees_output_live_and_then_the_exit(live_dispatcher, run
 
 
 async def test_another_user_is_refused_as_if_the_run_did_not_exist(
-    live_dispatcher, runner_user, intruder
+    live_dispatcher, owner, other_user
 ):
-    execution = await start(runner_user, b"print('secret')")
-    communicator = await connect(intruder, execution)
+    execution = await start(owner, b"print('secret')")
+    communicator = await connect(other_user, execution)
     connected, code = await communicator.connect(timeout=15)
     assert not connected
     assert code == 4404
 
 
-async def test_staff_are_refused_too_and_cannot_cancel_someone_elses_run(
-    live_dispatcher, runner_user
-):
+async def test_staff_are_refused_too_and_cannot_cancel_someone_elses_run(live_dispatcher, owner):
     # A run's output and its cancel are its owner's alone: an is_staff flag grants no
     # model permission (operators act on runs through the admin, which checks them).
     operator = await database_sync_to_async(UserFactory)(username="operator", is_staff=True)
-    execution = await start(runner_user, b"import time\nprint('secret', flush=True)\ntime.sleep(2)")
+    execution = await start(owner, b"import time\nprint('secret', flush=True)\ntime.sleep(2)")
     communicator = await connect(operator, execution)
 
     connected, code = await communicator.connect(timeout=15)
@@ -105,10 +103,10 @@ async def _ended(execution, timeout: float = 30) -> Execution:
             await asyncio.sleep(0.1)
 
 
-async def test_a_page_of_another_site_cannot_open_the_owners_socket(python_sandbox, make_execution):
+async def test_a_page_of_another_site_cannot_open_the_owners_socket(sandbox):
     # The browser sends the owner's cookies with a cross-site websocket; its Origin is
     # what gives such a page away.
-    execution = await database_sync_to_async(make_execution)(python_sandbox)
+    execution = await database_sync_to_async(ExecutionFactory)(sandbox=sandbox)
     # Another port or scheme of the same host is another site too (anything a user runs).
     for origin in (
         b"https://evil.example",
@@ -122,16 +120,16 @@ async def test_a_page_of_another_site_cannot_open_the_owners_socket(python_sandb
         communicator = WebsocketCommunicator(
             application, f"/ws/executions/{execution.pk}/", headers=headers
         )
-        communicator.scope["user"] = python_sandbox.owner
+        communicator.scope["user"] = sandbox.owner
 
         connected, _ = await communicator.connect(timeout=15)
 
         assert not connected, origin
 
 
-async def test_a_client_resumes_after_the_last_sequence_number_it_saw(live_dispatcher, runner_user):
-    execution = await start(runner_user, b"for i in range(3):\n    print(i, flush=True)\n")
-    first = await connect(runner_user, execution)
+async def test_a_client_resumes_after_the_last_sequence_number_it_saw(live_dispatcher, owner):
+    execution = await start(owner, b"for i in range(3):\n    print(i, flush=True)\n")
+    first = await connect(owner, execution)
     await first.connect(timeout=15)
     events = await collect_until_exit(first)
     await first.disconnect(timeout=15)
@@ -139,7 +137,7 @@ async def test_a_client_resumes_after_the_last_sequence_number_it_saw(live_dispa
     assert text == "0\n1\n2\n"
     first_chunk = next(e for e in events if e["event"] == "output")["chunks"][0]
 
-    resumed = await connect(runner_user, execution, after=first_chunk[0])
+    resumed = await connect(owner, execution, after=first_chunk[0])
     await resumed.connect(timeout=15)
     resumed_seqs, resumed_text = output_of(await collect_until_exit(resumed))
     # Exactly what came after the first chunk: nothing missing, nothing twice.
@@ -153,11 +151,9 @@ def _stored_text(execution) -> str:
     return "".join(execution.chunks.values_list("data", flat=True))
 
 
-async def test_cancel_over_the_socket_stops_the_run(live_dispatcher, runner_user):
-    execution = await start(
-        runner_user, b"import time\nprint('started', flush=True)\ntime.sleep(30)"
-    )
-    communicator = await connect(runner_user, execution)
+async def test_cancel_over_the_socket_stops_the_run(live_dispatcher, owner):
+    execution = await start(owner, b"import time\nprint('started', flush=True)\ntime.sleep(30)")
+    communicator = await connect(owner, execution)
     await communicator.connect(timeout=15)
     while True:  # wait until the program is really running
         event = await communicator.receive_json_from(timeout=10)
@@ -172,11 +168,9 @@ async def test_cancel_over_the_socket_stops_the_run(live_dispatcher, runner_user
     await communicator.disconnect(timeout=15)
 
 
-async def test_a_sandbox_run_keeps_the_files_it_wrote_for_the_next_run(
-    live_dispatcher, python_sandbox
-):
+async def test_a_sandbox_run_keeps_the_files_it_wrote_for_the_next_run(live_dispatcher, sandbox):
     await database_sync_to_async(sandbox_file_save)(
-        sandbox=python_sandbox,
+        sandbox=sandbox,
         path="main.py",
         content=b"import os\n"
         b"n = int(open('count.txt').read()) if os.path.exists('count.txt') else 0\n"
@@ -185,10 +179,8 @@ async def test_a_sandbox_run_keeps_the_files_it_wrote_for_the_next_run(
     from sandboxes.runs.start import execution_start_for_sandbox
 
     for expected in ("1\n", "2\n"):
-        execution = await database_sync_to_async(execution_start_for_sandbox)(
-            sandbox=python_sandbox
-        )
-        communicator = await connect(python_sandbox.owner, execution)
+        execution = await database_sync_to_async(execution_start_for_sandbox)(sandbox=sandbox)
+        communicator = await connect(sandbox.owner, execution)
         assert (await communicator.connect(timeout=15))[0]
         _, text = output_of(await collect_until_exit(communicator))
         await communicator.disconnect(timeout=15)
@@ -197,11 +189,9 @@ async def test_a_sandbox_run_keeps_the_files_it_wrote_for_the_next_run(
 
 
 @pytest.mark.parametrize("after", ["²", "١", "-1", "1_0"])
-async def test_a_number_that_is_not_ascii_digits_replays_from_the_start(
-    python_sandbox, make_execution, after
-):
+async def test_a_number_that_is_not_ascii_digits_replays_from_the_start(sandbox, after):
     def recorded():
-        execution = make_execution(python_sandbox)
+        execution = ExecutionFactory(sandbox=sandbox)
         OutputChunk.objects.create(execution=execution, seq=1, stream="stdout", data="hello\n")
         return execution
 
@@ -211,7 +201,7 @@ async def test_a_number_that_is_not_ascii_digits_replays_from_the_start(
         f"/ws/executions/{execution.pk}/?after={after}",
         headers=[(b"origin", b"http://localhost"), (b"host", b"localhost")],
     )
-    communicator.scope["user"] = python_sandbox.owner
+    communicator.scope["user"] = sandbox.owner
 
     connected, _ = await communicator.connect(timeout=15)
 

@@ -102,10 +102,8 @@ async def output_of(execution: Execution, stream: str = "stdout") -> str:
 @pytest.mark.sandbox
 @pytest.mark.network
 @pytest.mark.django_db(transaction=True)
-async def test_an_install_failure_ends_the_run_while_preparing(live_dispatcher, runner_user):
-    execution = await database_sync_to_async(start)(
-        runner_user, ["no-such-package-codesandboxes-4242"]
-    )
+async def test_an_install_failure_ends_the_run_while_preparing(live_dispatcher, owner):
+    execution = await database_sync_to_async(start)(owner, ["no-such-package-codesandboxes-4242"])
 
     execution = await finished(execution.pk)
 
@@ -120,9 +118,9 @@ async def test_an_install_failure_ends_the_run_while_preparing(live_dispatcher, 
 @pytest.mark.sandbox
 @pytest.mark.network
 @pytest.mark.django_db(transaction=True)
-async def test_a_run_with_packages_prepares_then_runs(live_dispatcher, runner_user):
+async def test_a_run_with_packages_prepares_then_runs(live_dispatcher, owner):
     code = b"import requests\nprint(requests.__name__)\n"
-    execution = await database_sync_to_async(start)(runner_user, ["requests"], code=code)
+    execution = await database_sync_to_async(start)(owner, ["requests"], code=code)
 
     execution = await finished(execution.pk)
 

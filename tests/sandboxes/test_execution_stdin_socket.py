@@ -53,10 +53,10 @@ def printed(events) -> str:
 
 
 async def test_a_line_typed_reaches_the_program_and_closing_the_page_ends_its_input(
-    live_dispatcher, runner_user
+    live_dispatcher, owner
 ):
-    execution = await start(runner_user, READ_ALL, interactive=True)
-    page = socket(runner_user, execution, "&stdin=1")
+    execution = await start(owner, READ_ALL, interactive=True)
+    page = socket(owner, execution, "&stdin=1")
     assert (await page.connect(timeout=15))[0]
     await until_printed(page, "ready\n")
 
@@ -64,7 +64,7 @@ async def test_a_line_typed_reaches_the_program_and_closing_the_page_ends_its_in
     await until_printed(page, "typed line")
     await page.disconnect(timeout=10)  # the tab closed: end-of-file (its handler may take a while)
 
-    watcher = socket(runner_user, execution)
+    watcher = socket(owner, execution)
     assert (await watcher.connect(timeout=15))[0]
     events = await until(watcher, lambda e: e["event"] == "exit")
     assert events[-1]["status"] == "succeeded"
@@ -76,9 +76,9 @@ async def test_a_line_typed_reaches_the_program_and_closing_the_page_ends_its_in
     await watcher.disconnect(timeout=15)
 
 
-async def test_a_run_that_is_not_interactive_refuses_typed_input(live_dispatcher, runner_user):
-    execution = await start(runner_user, b"import time\ntime.sleep(2)\n")
-    page = socket(runner_user, execution)
+async def test_a_run_that_is_not_interactive_refuses_typed_input(live_dispatcher, owner):
+    execution = await start(owner, b"import time\ntime.sleep(2)\n")
+    page = socket(owner, execution)
     assert (await page.connect(timeout=15))[0]
     await until(page, lambda e: e.get("status") == "running")
 
@@ -91,14 +91,14 @@ async def test_a_run_that_is_not_interactive_refuses_typed_input(live_dispatcher
     await page.disconnect(timeout=15)
 
 
-async def test_another_user_cannot_open_the_socket_to_write(live_dispatcher, runner_user, intruder):
-    execution = await start(runner_user, READ_ALL, interactive=True)
-    page = socket(intruder, execution, "&stdin=1")
+async def test_another_user_cannot_open_the_socket_to_write(live_dispatcher, owner, other_user):
+    execution = await start(owner, READ_ALL, interactive=True)
+    page = socket(other_user, execution, "&stdin=1")
 
     connected, code = await page.connect(timeout=15)
 
     assert not connected and code == 4404
-    owner_page = socket(runner_user, execution)
+    owner_page = socket(owner, execution)
     await owner_page.connect(timeout=15)
     await until_printed(owner_page, "ready\n")
     await owner_page.send_json_to({"action": "cancel"})

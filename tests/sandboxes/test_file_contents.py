@@ -19,6 +19,7 @@ from sandboxes.services.workspaces import (
     sandbox_file_delete,
     sandbox_file_save,
 )
+from tests.factories import ExecutionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -73,9 +74,9 @@ def test_a_replaced_content_goes_once_no_file_holds_it(sandbox, django_capture_o
 
 
 def test_a_deleted_file_keeps_a_content_another_file_holds(
-    sandbox, make_execution, django_capture_on_commit_callbacks
+    sandbox, django_capture_on_commit_callbacks
 ):
-    run = make_execution(sandbox, status="running", exit_code=None, wall_ms=None)
+    run = ExecutionFactory(sandbox=sandbox, status="running")
     finish(run, {"out.txt": b"produced"})
     digest = sandbox.files.get(path="out.txt").blob_id
     assert run.files.get(path="out.txt").blob_id == digest  # one blob, two rows
@@ -112,9 +113,7 @@ def test_rows_from_before_the_move_still_read_from_the_database(sandbox):
 
 
 def _run(sandbox):
-    return Execution.objects.create(
-        owner=sandbox.owner, sandbox=sandbox, runtime="python3.13", snapshot={}, timeout_seconds=1
-    )
+    return ExecutionFactory(sandbox=sandbox)
 
 
 def test_a_runs_files_are_kept_in_storage_and_its_snapshot_names_them(sandbox):

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from sandboxes.models import Sandbox
 from sandboxes.services.workspaces import sandbox_create
+from tests.factories import ExecutionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -31,8 +32,8 @@ def test_it_lists_only_the_users_own_sandboxes(signed_in, owner, other_user):
     assert "Theirs" not in page
 
 
-def test_each_sandbox_shows_its_runtime_version_and_last_run(signed_in, sandbox, make_execution):
-    make_execution(sandbox, status="failed", exit_code=1)
+def test_each_sandbox_shows_its_runtime_version_and_last_run(signed_in, sandbox):
+    ExecutionFactory(sandbox=sandbox, status="failed")
 
     page = signed_in.get(HOME).content.decode()
 

@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 
 from quotas.models import Quota
-from quotas.services import quota_reserve
 from sandboxes.engine import RunResult, Status
 from sandboxes.runs.ending import execution_end
+from tests.factories import ExecutionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -30,35 +30,32 @@ def result(wall: float) -> RunResult:
 
 
 @pytest.fixture
-def running(python_sandbox, make_execution, runner_user):
-    reservation = quota_reserve(user=runner_user, timeout_seconds=5)
-    return make_execution(
-        python_sandbox, status="running", exit_code=None, wall_ms=None, reservation=reservation
-    )
+def running(sandbox):
+    return ExecutionFactory(sandbox=sandbox, status="running", timeout_seconds=5, reserved=True)
 
 
-def test_the_install_time_is_charged_to_the_quota_and_kept_apart_on_the_run(running, runner_user):
+def test_the_install_time_is_charged_to_the_quota_and_kept_apart_on_the_run(running, owner):
     execution = execution_end(
         running.pk, status="succeeded", result=result(1.2), install_seconds=37.4
     )
 
     assert execution.install_seconds_charged == 37
     assert execution.compute_seconds_charged == 2 + 37
-    assert Quota.objects.get(user=runner_user).compute_seconds_used == 39
+    assert Quota.objects.get(user=owner).compute_seconds_used == 39
 
 
-def test_a_cached_package_set_costs_nothing(running, runner_user):
+def test_a_cached_package_set_costs_nothing(running, owner):
     execution = execution_end(
         running.pk, status="succeeded", result=result(1.2), install_seconds=0.004
     )
 
     assert execution.install_seconds_charged == 0
-    assert Quota.objects.get(user=runner_user).compute_seconds_used == 2
+    assert Quota.objects.get(user=owner).compute_seconds_used == 2
 
 
-def test_the_run_page_shows_the_install_part(client, running, runner_user):
+def test_the_run_page_shows_the_install_part(client, running, owner):
     execution_end(running.pk, status="succeeded", result=result(1.2), install_seconds=37.4)
-    client.force_login(runner_user)
+    client.force_login(owner)
 
     page = client.get(reverse("run_detail", args=[running.pk])).content.decode()
 

@@ -15,6 +15,7 @@ from blobs.models import Blob
 from blobs.services import blobs_release
 from sandboxes.models import Execution, ExecutionFile, SandboxFile
 from sandboxes.services.stored_files import execution_input_files
+from tests.factories import ExecutionFactory
 
 BEFORE = [("sandboxes", "0012_sandbox_run_resources")]
 
@@ -23,20 +24,16 @@ BEFORE = [("sandboxes", "0012_sandbox_run_resources")]
 def rows_from_before(sandbox):
     """A database as the release before storage left it: contents in the rows, with the
     schema migrated since (the legacy column kept)."""
-    run = Execution.objects.create(
-        owner=sandbox.owner, sandbox=sandbox, runtime="python3.13", snapshot={}, timeout_seconds=1
-    )
+    run = ExecutionFactory(sandbox=sandbox, snapshot={})
     SandboxFile.objects.filter(sandbox=sandbox).delete()
     blobs_release(Blob.objects.values_list("pk", flat=True))  # the starter's, held by nothing now
     for n in range(5):
         SandboxFile.objects.create(sandbox=sandbox, path=f"f{n}.txt", content=b"x%d" % n, size=2)
     ExecutionFile.objects.create(execution=run, path="f0.txt", content=b"x0", size=2)
     ExecutionFile.objects.create(execution=run, path="image.png", content=b"\x89PNG\0", size=5)
-    Execution.objects.create(  # a run that kept the files it was given in its snapshot
+    ExecutionFactory(  # a run that kept the files it was given in its snapshot
         owner=sandbox.owner,
-        runtime="python3.13",
         snapshot={"files": {"main.py": base64.b64encode(b"print(1)").decode()}, "entry": "main.py"},
-        timeout_seconds=1,
     )
     return sandbox, run
 

@@ -12,7 +12,7 @@ from sandboxes.network import engine_policy
 from sandboxes.runs.ending import execution_end
 from sandboxes.runs.start import execution_rerun, execution_start, execution_start_for_sandbox
 from sandboxes.services.workspaces import sandbox_create, sandbox_network_set
-from tests.factories import UserFactory
+from tests.factories import ExecutionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -159,8 +159,8 @@ def test_a_run_after_a_downgrade_is_refused_rather_than_widened(sandbox, tier):
     assert "at most an allow-list" in refused.value.message_dict["network"][0]
 
 
-def test_runs_recorded_before_policies_ran_with_none(make_execution, python_sandbox):
-    execution = make_execution(python_sandbox)
+def test_runs_recorded_before_policies_ran_with_none(sandbox):
+    execution = ExecutionFactory(sandbox=sandbox)
 
     assert execution.network["mode"] == "none"
     assert engine_policy(execution.snapshot.get("network")).mode is Network.NONE

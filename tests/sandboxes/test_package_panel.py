@@ -11,6 +11,7 @@ from django.urls import reverse
 from sandboxes.engine import EngineUnavailable
 from sandboxes.engine.packages.store import Store
 from sandboxes.engine_config import get_engine
+from tests.factories import ExecutionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -102,10 +103,10 @@ def test_without_a_working_engine_nothing_is_claimed_about_the_cache(
     assert "Not installed yet" not in page
 
 
-def test_a_run_preparing_now_is_said_to_be_installing(signed_in, sandbox, store, make_execution):
+def test_a_run_preparing_now_is_said_to_be_installing(signed_in, sandbox, store):
     sandbox.packages = ["requests"]
     sandbox.save()
-    make_execution(sandbox, status="preparing", exit_code=None, wall_ms=None)
+    ExecutionFactory(sandbox=sandbox, status="preparing")
 
     page = part(signed_in, sandbox, "package_status")
 
@@ -113,13 +114,11 @@ def test_a_run_preparing_now_is_said_to_be_installing(signed_in, sandbox, store,
     assert "A run is installing them now" in page
 
 
-def test_the_last_install_failure_is_shown_in_the_installers_words(
-    signed_in, sandbox, store, make_execution
-):
+def test_the_last_install_failure_is_shown_in_the_installers_words(signed_in, sandbox, store):
     sandbox.packages = ["no-such-package-4242", "requests"]
     sandbox.save()
-    failed = make_execution(
-        sandbox, status="install_failed", exit_code=None, wall_ms=900, error=UV_NOT_FOUND
+    failed = ExecutionFactory(
+        sandbox=sandbox, status="install_failed", wall_ms=900, error=UV_NOT_FOUND
     )
     failed.snapshot["packages"] = list(sandbox.packages)
     failed.save()
@@ -134,15 +133,13 @@ def test_the_last_install_failure_is_shown_in_the_installers_words(
     assert failed.get_absolute_url() in page
 
 
-def test_a_failure_naming_no_package_is_told_in_its_summary(
-    signed_in, sandbox, store, make_execution
-):
+def test_a_failure_naming_no_package_is_told_in_its_summary(signed_in, sandbox, store):
     sandbox.packages = ["requests"]
     sandbox.save()
     summary = (
         "Could not install the packages (requests) for Python 3.13: the install took too long."
     )
-    make_execution(sandbox, status="install_failed", exit_code=None, error=summary + "\n")
+    ExecutionFactory(sandbox=sandbox, status="install_failed", error=summary + "\n")
 
     page = part(signed_in, sandbox, "package_status")
 
@@ -151,10 +148,8 @@ def test_a_failure_naming_no_package_is_told_in_its_summary(
     assert "install-log" not in page
 
 
-def test_a_failure_of_a_list_changed_since_says_the_next_run_tries_again(
-    signed_in, sandbox, store, make_execution
-):
-    failed = make_execution(sandbox, status="install_failed", exit_code=None, error=UV_NOT_FOUND)
+def test_a_failure_of_a_list_changed_since_says_the_next_run_tries_again(signed_in, sandbox, store):
+    failed = ExecutionFactory(sandbox=sandbox, status="install_failed", error=UV_NOT_FOUND)
     failed.snapshot["packages"] = ["no-such-package-4242", "requests"]
     failed.save()
     sandbox.packages = ["requests"]
@@ -166,9 +161,9 @@ def test_a_failure_of_a_list_changed_since_says_the_next_run_tries_again(
     assert "Not installed yet" in page
 
 
-def test_a_successful_run_after_a_failure_hides_it(signed_in, sandbox, store, make_execution):
-    make_execution(sandbox, status="install_failed", exit_code=None, error=UV_NOT_FOUND)
-    make_execution(sandbox)
+def test_a_successful_run_after_a_failure_hides_it(signed_in, sandbox, store):
+    ExecutionFactory(sandbox=sandbox, status="install_failed", error=UV_NOT_FOUND)
+    ExecutionFactory(sandbox=sandbox)
 
     assert "could not install" not in part(signed_in, sandbox, "package_status")
 

@@ -11,6 +11,7 @@ from sandboxes.models import Execution, ExecutionFile
 from sandboxes.runs.ending import execution_end
 from sandboxes.runs.events import end_event
 from sandboxes.runs.start import execution_start_for_sandbox
+from tests.factories import ExecutionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -41,30 +42,28 @@ def started(monkeypatch, fresh_dispatcher) -> list:
 
 
 @pytest.fixture
-def running(python_sandbox, make_execution):
-    return make_execution(python_sandbox, status="running", exit_code=None, wall_ms=None)
+def running(sandbox):
+    return ExecutionFactory(sandbox=sandbox, status="running")
 
 
-def test_a_run_writing_more_files_than_a_sandbox_holds_keeps_what_fits(
-    python_sandbox, running, started
-):
+def test_a_run_writing_more_files_than_a_sandbox_holds_keeps_what_fits(sandbox, running, started):
     written = {f"out/{n:03}.txt": b"x" for n in range(150)}
 
     execution = finish(running, written)
 
-    assert python_sandbox.files.count() == MAX_FILES  # main.py and the first 99
+    assert sandbox.files.count() == MAX_FILES  # main.py and the first 99
     assert execution.files.count() == MAX_FILES - 1
     assert execution.files_skipped_count == 51
     assert execution.files_skipped[0] == ["out/099.txt", "A sandbox may hold 100 files."]
-    execution_start_for_sandbox(sandbox=python_sandbox)
+    execution_start_for_sandbox(sandbox=sandbox)
     assert started == [1]  # it can still run
 
 
-def test_a_file_over_the_tiers_storage_is_skipped_and_the_others_kept(python_sandbox, running):
-    limit = python_sandbox.owner.quota.tier.storage_bytes
+def test_a_file_over_the_tiers_storage_is_skipped_and_the_others_kept(sandbox, running):
+    limit = sandbox.owner.quota.tier.storage_bytes
     execution = finish(running, {"huge.bin": b"x" * (limit + 1), "small.txt": b"ok"})
 
-    assert sorted(python_sandbox.files.values_list("path", flat=True)) == ["main.py", "small.txt"]
+    assert sorted(sandbox.files.values_list("path", flat=True)) == ["main.py", "small.txt"]
     assert list(execution.files.values_list("path", flat=True)) == ["small.txt"]
     assert execution.files_skipped == [
         [
@@ -74,19 +73,17 @@ def test_a_file_over_the_tiers_storage_is_skipped_and_the_others_kept(python_san
     ]
 
 
-def test_a_file_too_large_for_a_workspace_is_kept_with_the_run_only(
-    python_sandbox, running, started
-):
+def test_a_file_too_large_for_a_workspace_is_kept_with_the_run_only(sandbox, running, started):
     big = b"x" * (3 * 1024 * 1024)
     execution = finish(running, {"big.bin": big, "small.txt": b"ok"})
 
-    assert sorted(python_sandbox.files.values_list("path", flat=True)) == ["main.py", "small.txt"]
+    assert sorted(sandbox.files.values_list("path", flat=True)) == ["main.py", "small.txt"]
     assert execution.files.get(path="big.bin").read() == big
     assert execution.files_skipped == [
         ["big.bin", f"3,145,728 bytes; a workspace file may hold {MAX_FILE_BYTES:,}, "
          "so it is kept with this run only."]
     ]  # fmt: skip
-    execution_start_for_sandbox(sandbox=python_sandbox)
+    execution_start_for_sandbox(sandbox=sandbox)
     assert started == [1]  # it can still run
 
 
@@ -99,7 +96,7 @@ def test_a_file_too_large_for_a_workspace_is_kept_with_the_run_only(
         " spaced.txt",
     ],
 )
-def test_a_file_whose_name_a_sandbox_may_not_hold_is_skipped(python_sandbox, running, path):
+def test_a_file_whose_name_a_sandbox_may_not_hold_is_skipped(sandbox, running, path):
     execution = finish(running, {path: b"x", "ok.txt": b"y"})
 
     assert execution.status == "succeeded"
@@ -120,27 +117,25 @@ def test_the_run_and_its_end_event_say_what_was_not_kept(running):
     assert end_event(execution)["files_skipped"] == message
 
 
-def test_files_the_run_deleted_make_room_for_those_it_wrote(python_sandbox, running):
+def test_files_the_run_deleted_make_room_for_those_it_wrote(sandbox, running):
     for n in range(MAX_FILES - 1):
-        python_sandbox.files.create(path=f"old{n}.txt", content=b"", size=0)
+        sandbox.files.create(path=f"old{n}.txt", content=b"", size=0)
 
     execution = finish(running, {"new.txt": b"n"}, deleted=("old0.txt",))
 
     assert execution.files_skipped_count == 0
-    assert python_sandbox.files.filter(path="new.txt").exists()
-    assert python_sandbox.files.count() == MAX_FILES
+    assert sandbox.files.filter(path="new.txt").exists()
+    assert sandbox.files.count() == MAX_FILES
 
 
-def test_files_past_the_tiers_storage_are_skipped_though_the_runs_disk_held_them(
-    python_sandbox, running
-):
+def test_files_past_the_tiers_storage_are_skipped_though_the_runs_disk_held_them(sandbox, running):
     # A free run's disk (64 MiB) is larger than what a free sandbox keeps (10 MiB).
     written = {f"out/{n}.bin": b"x" * MAX_FILE_BYTES for n in range(12)}
 
     execution = finish(running, written)
 
-    kept = python_sandbox.files.exclude(path="main.py")
+    kept = sandbox.files.exclude(path="main.py")
     assert kept.count() == 9
-    assert sum(python_sandbox.files.values_list("size", flat=True)) <= 10 * 1024 * 1024
+    assert sum(sandbox.files.values_list("size", flat=True)) <= 10 * 1024 * 1024
     assert execution.files_skipped_count == 3
     assert execution.files_skipped[0][1].startswith("The sandbox's storage has ")

@@ -3,6 +3,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from tests.factories import ExecutionFactory
+
 pytestmark = pytest.mark.django_db
 
 
@@ -10,9 +12,9 @@ def url(execution) -> str:
     return reverse("run_cancel", args=[execution.pk])
 
 
-def test_the_owner_stops_a_run_in_progress(signed_in, sandbox, make_execution):
+def test_the_owner_stops_a_run_in_progress(signed_in, sandbox):
     # Queued and held by no task here: cancelling it ends it at once.
-    execution = make_execution(sandbox, status="queued", exit_code=None, wall_ms=None)
+    execution = ExecutionFactory(sandbox=sandbox, status="queued")
 
     response = signed_in.post(url(execution), headers={"Accept": "application/json"})
 
@@ -21,8 +23,8 @@ def test_the_owner_stops_a_run_in_progress(signed_in, sandbox, make_execution):
     assert execution.status == "cancelled"
 
 
-def test_a_run_that_already_ended_is_left_alone(signed_in, sandbox, make_execution):
-    execution = make_execution(sandbox, status="succeeded")
+def test_a_run_that_already_ended_is_left_alone(signed_in, sandbox):
+    execution = ExecutionFactory(sandbox=sandbox, status="succeeded")
 
     response = signed_in.post(url(execution), headers={"Accept": "application/json"})
 
@@ -31,8 +33,8 @@ def test_a_run_that_already_ended_is_left_alone(signed_in, sandbox, make_executi
     assert execution.status == "succeeded"
 
 
-def test_another_user_cannot_stop_it(client, other_user, sandbox, make_execution):
-    execution = make_execution(sandbox, status="queued", exit_code=None, wall_ms=None)
+def test_another_user_cannot_stop_it(client, other_user, sandbox):
+    execution = ExecutionFactory(sandbox=sandbox, status="queued")
     client.force_login(other_user)
 
     response = client.post(url(execution))
@@ -42,7 +44,7 @@ def test_another_user_cannot_stop_it(client, other_user, sandbox, make_execution
     assert execution.status == "queued"
 
 
-def test_it_needs_a_signed_in_user(client, sandbox, make_execution):
-    execution = make_execution(sandbox, status="queued", exit_code=None, wall_ms=None)
+def test_it_needs_a_signed_in_user(client, sandbox):
+    execution = ExecutionFactory(sandbox=sandbox, status="queued")
 
     assert client.post(url(execution)).status_code == 302

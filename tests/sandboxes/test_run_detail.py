@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 
 from quotas.models import Quota
-from sandboxes.models import Execution, ExecutionFile
+from sandboxes.models import ExecutionFile
+from tests.factories import ExecutionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -15,9 +16,9 @@ def url(execution) -> str:
     return reverse("run_detail", args=[execution.pk])
 
 
-def test_the_owner_sees_how_the_run_went(signed_in, sandbox, make_execution):
-    execution = make_execution(
-        sandbox,
+def test_the_owner_sees_how_the_run_went(signed_in, sandbox):
+    execution = ExecutionFactory(
+        sandbox=sandbox,
         status="failed",
         exit_code=3,
         wall_ms=2500,
@@ -39,8 +40,8 @@ def test_the_owner_sees_how_the_run_went(signed_in, sandbox, make_execution):
     assert reverse("run_rerun", args=[execution.pk]) in page
 
 
-def test_over_htmx_it_answers_with_the_files_the_run_wrote(signed_in, sandbox, make_execution):
-    execution = make_execution(sandbox)
+def test_over_htmx_it_answers_with_the_files_the_run_wrote(signed_in, sandbox):
+    execution = ExecutionFactory(sandbox=sandbox)
     ExecutionFile.objects.create(execution=execution, path="plot.png", content=b"\x89PNG", size=4)
     ExecutionFile.objects.create(execution=execution, path="out.csv", content=b"a", size=1)
 
@@ -54,21 +55,19 @@ def test_over_htmx_it_answers_with_the_files_the_run_wrote(signed_in, sandbox, m
     assert response["Vary"] == "HX-Request, Cookie"
 
 
-def test_another_users_run_is_not_found(client, other_user, sandbox, make_execution):
-    execution = make_execution(sandbox)
+def test_another_users_run_is_not_found(client, other_user, sandbox):
+    execution = ExecutionFactory(sandbox=sandbox)
     client.force_login(other_user)
 
     assert client.get(url(execution)).status_code == 404
 
 
-def test_it_needs_a_signed_in_user(client, sandbox, make_execution):
-    assert client.get(url(make_execution(sandbox))).status_code == 302
+def test_it_needs_a_signed_in_user(client, sandbox):
+    assert client.get(url(ExecutionFactory(sandbox=sandbox))).status_code == 302
 
 
-def test_over_htmx_its_facts_come_alone_for_a_refresh_when_it_ends(
-    signed_in, sandbox, make_execution
-):
-    execution = make_execution(sandbox, status="timed_out", exit_code=None, wall_ms=60_000)
+def test_over_htmx_its_facts_come_alone_for_a_refresh_when_it_ends(signed_in, sandbox):
+    execution = ExecutionFactory(sandbox=sandbox, status="timed_out", wall_ms=60_000)
 
     response = signed_in.get(url(execution) + "?part=run_details", headers={"HX-Request": "true"})
 
@@ -78,16 +77,16 @@ def test_over_htmx_its_facts_come_alone_for_a_refresh_when_it_ends(
     assert "1 min" in page
 
 
-def test_the_page_says_what_started_the_run(signed_in, sandbox, make_execution):
-    execution = make_execution(sandbox, source="piston")
+def test_the_page_says_what_started_the_run(signed_in, sandbox):
+    execution = ExecutionFactory(sandbox=sandbox, source="piston")
 
     page = signed_in.get(url(execution)).content.decode()
 
     assert "Piston API" in page
 
 
-def test_a_cancelled_run_says_so_once(signed_in, sandbox, make_execution):
-    execution = make_execution(sandbox, status="cancelled", exit_code=None, error="Cancelled.")
+def test_a_cancelled_run_says_so_once(signed_in, sandbox):
+    execution = ExecutionFactory(sandbox=sandbox, status="cancelled", error="Cancelled.")
 
     page = signed_in.get(url(execution)).content.decode()
 
@@ -96,13 +95,13 @@ def test_a_cancelled_run_says_so_once(signed_in, sandbox, make_execution):
 
 
 def test_run_again_is_disabled_while_the_run_goes_and_when_no_runs_are_left(
-    signed_in, owner, sandbox, make_execution
+    signed_in, owner, sandbox
 ):
-    running = make_execution(sandbox, status="running", exit_code=None, wall_ms=None)
+    running = ExecutionFactory(sandbox=sandbox, status="running")
     page = signed_in.get(url(running)).content.decode()
     assert 'id="rerun-button" disabled title="This run is still going"' in page
 
-    done = make_execution(sandbox)
+    done = ExecutionFactory(sandbox=sandbox)
     page = signed_in.get(url(done)).content.decode()
     assert 'id="rerun-button" title="The same files' in page
 
@@ -114,10 +113,8 @@ def test_run_again_is_disabled_while_the_run_goes_and_when_no_runs_are_left(
 
 
 def test_the_page_shows_a_runs_resources_and_its_charge_in_vcpu_seconds(signed_in, owner, sandbox):
-    execution = Execution.objects.create(
-        owner=owner,
+    execution = ExecutionFactory(
         sandbox=sandbox,
-        runtime="python3.13",
         snapshot={
             "files": {},
             "entry": "main.py",
@@ -131,8 +128,6 @@ def test_the_page_shows_a_runs_resources_and_its_charge_in_vcpu_seconds(signed_i
                 "output_kb": 4096,
             },
         },
-        timeout_seconds=60,
-        status="succeeded",
         wall_ms=10_200,
         compute_seconds_charged=21,
     )

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from sandboxes.models import ExecutionFile
+from tests.factories import ExecutionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -17,8 +18,8 @@ def url(execution, path: str, inline: bool = True) -> str:
 
 
 @pytest.fixture
-def execution(sandbox, make_execution):
-    execution = make_execution(sandbox)
+def execution(sandbox):
+    execution = ExecutionFactory(sandbox=sandbox)
     for path, content in {
         "chart.png": b"\x89PNG\r\n",
         "photo.jpeg": b"\xff\xd8\xff",

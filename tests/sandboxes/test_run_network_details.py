@@ -7,6 +7,8 @@ import html
 import pytest
 from django.urls import reverse
 
+from tests.factories import ExecutionFactory
+
 pytestmark = pytest.mark.django_db
 
 
@@ -16,22 +18,17 @@ def details(client, execution) -> str:
     return html.unescape(response.content.decode())
 
 
-def test_a_run_with_an_allow_list_shows_it_its_bytes_and_its_refusals(
-    signed_in, sandbox, make_execution
-):
-    execution = make_execution(
-        sandbox,
+def test_a_run_with_an_allow_list_shows_it_its_bytes_and_its_refusals(signed_in, sandbox):
+    execution = ExecutionFactory(
+        sandbox=sandbox,
         status="network_limited",
+        network={"mode": "allow_list", "allow": ["api.github.com", "*.pypi.org"], "deny": [],
+                 "max_bytes": 2**20},
         network_bytes_in=3 * 2**20,
         network_bytes_out=2048,
         network_blocked_count=5,
         network_blocked=["evil.example (not on the allow-list)", "10.0.0.5:5432 (private address)"],
-    )
-    execution.snapshot["network"] = {
-        "mode": "allow_list", "allow": ["api.github.com", "*.pypi.org"], "deny": [],
-        "max_bytes": 2**20,
-    }  # fmt: skip
-    execution.save()
+    )  # fmt: skip
 
     text = details(signed_in, execution)
 
@@ -43,8 +40,8 @@ def test_a_run_with_an_allow_list_shows_it_its_bytes_and_its_refusals(
     assert "5 in all" in text
 
 
-def test_a_run_without_network_says_so_and_shows_no_counts(signed_in, sandbox, make_execution):
-    execution = make_execution(sandbox)
+def test_a_run_without_network_says_so_and_shows_no_counts(signed_in, sandbox):
+    execution = ExecutionFactory(sandbox=sandbox)
 
     text = details(signed_in, execution)
 

@@ -9,6 +9,7 @@ from quotas.models import Quota
 from sandboxes.models import Execution
 from sandboxes.services.stored_files import execution_input_files
 from sandboxes.services.workspaces import sandbox_file_save
+from tests.factories import ExecutionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -17,8 +18,8 @@ def url(execution) -> str:
     return reverse("run_rerun", args=[execution.pk])
 
 
-def test_it_starts_the_same_code_again_and_opens_the_new_run(signed_in, sandbox, make_execution):
-    past = make_execution(sandbox)
+def test_it_starts_the_same_code_again_and_opens_the_new_run(signed_in, sandbox):
+    past = ExecutionFactory(sandbox=sandbox)
     sandbox_file_save(sandbox=sandbox, path="main.py", content=b"print('changed since')")
 
     response = signed_in.post(url(past))
@@ -31,10 +32,8 @@ def test_it_starts_the_same_code_again_and_opens_the_new_run(signed_in, sandbox,
     assert b"changed since" not in execution_input_files(again)["main.py"]
 
 
-def test_a_refusal_over_quota_opens_the_refused_run_with_the_reason(
-    signed_in, owner, sandbox, make_execution
-):
-    past = make_execution(sandbox)
+def test_a_refusal_over_quota_opens_the_refused_run_with_the_reason(signed_in, owner, sandbox):
+    past = ExecutionFactory(sandbox=sandbox)
     Quota.objects.filter(user=owner).update(runs_used=50)
 
     response = signed_in.post(url(past), follow=True)
@@ -45,16 +44,16 @@ def test_a_refusal_over_quota_opens_the_refused_run_with_the_reason(
     assert "Monthly executions used up: 50 of 50." in response.content.decode()
 
 
-def test_another_user_cannot_rerun_it(client, other_user, sandbox, make_execution):
-    past = make_execution(sandbox)
+def test_another_user_cannot_rerun_it(client, other_user, sandbox):
+    past = ExecutionFactory(sandbox=sandbox)
     client.force_login(other_user)
 
     assert client.post(url(past)).status_code == 404
     assert Execution.objects.count() == 1
 
 
-def test_it_needs_a_signed_in_user(client, sandbox, make_execution):
-    past = make_execution(sandbox)
+def test_it_needs_a_signed_in_user(client, sandbox):
+    past = ExecutionFactory(sandbox=sandbox)
 
     assert client.post(url(past)).status_code == 302
     assert Execution.objects.count() == 1

@@ -9,14 +9,15 @@ from django.urls import reverse
 from sandboxes.models import ExecutionShare, OutputChunk
 from sandboxes.services.stored_files import execution_files_add
 from sandboxes.services.workspaces import sandbox_file_save
+from tests.factories import ExecutionFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def run(sandbox, make_execution):
+def run(sandbox):
     sandbox_file_save(sandbox=sandbox, path="main.py", content=b"print('shared hello')\n")
-    execution = make_execution(sandbox)
+    execution = ExecutionFactory(sandbox=sandbox)
     OutputChunk.objects.create(
         execution=execution, seq=1, stream="stdout", data="\x1b[32mshared hello\x1b[0m\n"
     )
@@ -86,10 +87,10 @@ def test_only_the_owner_can_share_or_revoke(client, other_user, run):
 
 
 def test_a_produced_file_is_reachable_through_the_link_and_only_its_runs(
-    signed_in, client, run, sandbox, make_execution
+    signed_in, client, run, sandbox
 ):
     execution_files_add(execution=run, files={"chart.txt": b"numbers"})
-    other = make_execution(sandbox)
+    other = ExecutionFactory(sandbox=sandbox)
     execution_files_add(execution=other, files={"secret.txt": b"secret"})
     link = share_link(signed_in, run)
     token = link.rstrip("/").rsplit("/", 1)[-1]

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from sandboxes.models import Sandbox
+from tests.factories import ExecutionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -12,8 +13,8 @@ def url(sandbox) -> str:
     return reverse("sandbox_delete", args=[sandbox.pk])
 
 
-def test_it_asks_for_confirmation_first_saying_what_goes(signed_in, sandbox, make_execution):
-    make_execution(sandbox)
+def test_it_asks_for_confirmation_first_saying_what_goes(signed_in, sandbox):
+    ExecutionFactory(sandbox=sandbox)
 
     page = signed_in.get(url(sandbox)).content.decode()
 

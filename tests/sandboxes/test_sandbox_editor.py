@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from quotas.models import Quota
 from sandboxes.services.workspaces import sandbox_variable_set
+from tests.factories import ExecutionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -37,8 +38,8 @@ def test_the_header_shows_the_runtime_version_packages_and_the_quota_left(
     assert "Run" in page
 
 
-def test_the_last_runs_duration_is_shown(signed_in, sandbox, make_execution):
-    make_execution(sandbox, wall_ms=1234)
+def test_the_last_runs_duration_is_shown(signed_in, sandbox):
+    ExecutionFactory(sandbox=sandbox, wall_ms=1234)
 
     page = signed_in.get(url(sandbox)).content.decode()
 
@@ -57,9 +58,9 @@ def test_the_entry_file_opens_in_the_editor_through_the_page_config(signed_in, s
     assert config["urls"]["run"] == reverse("sandbox_run", args=[sandbox.pk])
 
 
-def test_a_run_in_progress_is_attached_to_when_the_page_opens(signed_in, sandbox, make_execution):
-    make_execution(sandbox, status="succeeded")
-    running = make_execution(sandbox, status="running", exit_code=None, wall_ms=None)
+def test_a_run_in_progress_is_attached_to_when_the_page_opens(signed_in, sandbox):
+    ExecutionFactory(sandbox=sandbox, status="succeeded")
+    running = ExecutionFactory(sandbox=sandbox, status="running")
 
     config = page_config(signed_in.get(url(sandbox)))
 
@@ -75,11 +76,11 @@ def test_a_run_in_progress_is_attached_to_when_the_page_opens(signed_in, sandbox
     }
 
 
-def test_files_packages_variables_and_runs_are_listed(signed_in, sandbox, make_execution):
+def test_files_packages_variables_and_runs_are_listed(signed_in, sandbox):
     sandbox_variable_set(sandbox=sandbox, name="API_KEY", value="hunter2-secret")
     sandbox.packages = ["requests"]
     sandbox.save()
-    make_execution(sandbox, status="failed", exit_code=3)
+    ExecutionFactory(sandbox=sandbox, status="failed", exit_code=3)
 
     page = signed_in.get(url(sandbox)).content.decode()
 
@@ -133,9 +134,9 @@ def test_it_needs_a_signed_in_user(client, sandbox):
     assert response.url.startswith(reverse("login"))
 
 
-def test_a_refused_run_does_not_replace_the_last_run(signed_in, owner, sandbox, make_execution):
-    ran = make_execution(sandbox, status="succeeded", wall_ms=1234)
-    make_execution(sandbox, status="rejected", exit_code=None, wall_ms=None)
+def test_a_refused_run_does_not_replace_the_last_run(signed_in, owner, sandbox):
+    ran = ExecutionFactory(sandbox=sandbox, status="succeeded", wall_ms=1234)
+    ExecutionFactory(sandbox=sandbox, status="rejected", wall_ms=None)
 
     response = signed_in.get(url(sandbox))
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from quotas.models import Quota
 from sandboxes.models import Execution
+from tests.factories import ExecutionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -89,10 +90,8 @@ def test_it_needs_a_signed_in_user(client, sandbox):
     assert not Execution.objects.exists()
 
 
-def test_a_run_refused_for_concurrency_points_to_the_run_that_is_going(
-    signed_in, owner, sandbox, make_execution
-):
-    going = make_execution(sandbox, status="running", exit_code=None, wall_ms=None)
+def test_a_run_refused_for_concurrency_points_to_the_run_that_is_going(signed_in, owner, sandbox):
+    going = ExecutionFactory(sandbox=sandbox, status="running")
     Quota.objects.filter(user=owner).update(runs_active=1)  # the free tier's one slot
 
     response = signed_in.post(url(sandbox))

@@ -73,13 +73,14 @@ def test_the_migration_seals_values_stored_in_plain_text(sandbox):
 
 
 @pytest.mark.sandbox
-async def test_a_run_of_the_sandbox_gets_the_plain_value(live_dispatcher, python_sandbox):
+@pytest.mark.django_db(transaction=True)
+async def test_a_run_of_the_sandbox_gets_the_plain_value(live_dispatcher, sandbox):
     @database_sync_to_async
     def start():
-        sandbox_variable_set(sandbox=python_sandbox, name="API_KEY", value=SECRET)
+        sandbox_variable_set(sandbox=sandbox, name="API_KEY", value=SECRET)
         code = b"import os\nprint(os.environ['API_KEY'])\n"
-        sandbox_file_save(sandbox=python_sandbox, path="main.py", content=code)
-        return execution_start_for_sandbox(sandbox=python_sandbox).pk
+        sandbox_file_save(sandbox=sandbox, path="main.py", content=code)
+        return execution_start_for_sandbox(sandbox=sandbox).pk
 
     @database_sync_to_async
     def ended(pk):

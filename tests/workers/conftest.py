@@ -11,8 +11,10 @@ from channels.db import database_sync_to_async
 from channels.layers import channel_layers
 from django.db import connection, connections
 
+from quotas.models import Quota
+from quotas.services import quota_change_tier
 from sandboxes.runs import dispatch
-from tests.factories import UserFactory, seeded_tier
+from tests.factories import seeded_tier
 from tests.workers.cluster import (
     HEARTBEAT_SECONDS,
     STALL_SECONDS,
@@ -97,6 +99,7 @@ async def web_watch(distributed) -> AsyncIterator[None]:
 
 
 @pytest.fixture
-def runner(transactional_db):
-    """A user allowed many runs at once (enterprise: 10)."""
-    return UserFactory(username="runner", tier=seeded_tier("enterprise"))
+def runner(owner, transactional_db):
+    """The owner, allowed many runs at once (enterprise: 10)."""
+    quota_change_tier(quotas=Quota.objects.filter(user=owner), tier=seeded_tier("enterprise"))
+    return owner

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from quotas.models import Quota
-from quotas.services import quota_reserve
 from sandboxes.models import Execution
 from sandboxes.runs.ending import execution_end
+from tests.factories import ExecutionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -21,13 +21,10 @@ def execution_lose(*, execution_id, reason: str, seen_until):
 
 
 def running_execution(user, **fields) -> Execution:
-    reservation = quota_reserve(user=user, timeout_seconds=600)
-    return Execution.objects.create(
+    return ExecutionFactory(
         owner=user,
-        runtime="python3.13",
-        snapshot={"files": {}, "entry": "main.py", "packages": [], "env_names": []},
         timeout_seconds=600,
-        reservation=reservation,
+        reserved=True,
         status=Execution.Status.RUNNING,
         worker="host-a:42",
         timeline=[
