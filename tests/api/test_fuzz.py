@@ -7,8 +7,6 @@ dispatcher, so requests that pass validation run real (short) programs.
 
 from __future__ import annotations
 
-import time
-
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
@@ -17,8 +15,8 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from api.openapi import openapi
 from config.asgi import application
 from sandboxes.engine_config import get_engine
-from sandboxes.models import Execution
 from tests.factories import TierFactory, UserFactory
+from tests.waiting import wait_for_runs_to_end
 
 from .conftest import token_for
 
@@ -29,7 +27,6 @@ schema.app = application
 pytestmark = [
     pytest.mark.sandbox,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.timeout(90),
 ]
 
 
@@ -48,14 +45,7 @@ def fuzz_token(fresh_dispatcher, settings):
         ),
     )
     yield token_for(user)
-    deadline = time.monotonic() + 30
-    while Execution.objects.filter(status__in=Execution.ACTIVE).exists():
-        assert time.monotonic() < deadline, list(
-            Execution.objects.filter(status__in=Execution.ACTIVE).values(
-                "status", "timeline", "snapshot"
-            )
-        )
-        time.sleep(0.05)
+    wait_for_runs_to_end()
     get_engine().close()
 
 

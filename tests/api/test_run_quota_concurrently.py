@@ -5,7 +5,6 @@ writers), so these tests need it."""
 from __future__ import annotations
 
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -16,6 +15,7 @@ from quotas.models import Quota
 from sandboxes.engine_config import get_engine
 from sandboxes.models import Execution
 from tests.factories import TierFactory, UserFactory
+from tests.waiting import wait_for_runs_to_end
 
 from .conftest import bearer, post_json, run_body, token_for
 
@@ -56,10 +56,7 @@ def post_all_at_once(user, code: str) -> list[tuple[int, str | None]]:
 def wait_for_runs(fresh_dispatcher):
     """Runs go on after their request: let them end before the database is flushed."""
     yield
-    deadline = time.monotonic() + 30
-    while Execution.objects.filter(status__in=Execution.ACTIVE).exists():
-        assert time.monotonic() < deadline, "runs did not end"
-        time.sleep(0.1)
+    wait_for_runs_to_end()
     get_engine().close()
 
 

@@ -8,7 +8,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from blobs.models import Blob
 from blobs.services import blob_store
 from blobs.sweep import blobs_sweep
 from sandboxes.services.workspaces import sandbox_create, sandbox_file_save
+from tests.waiting import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 APPLICATION_NAME = "killed-between-writes"  # its PostgreSQL sessions, by name
@@ -97,13 +97,13 @@ def _wait_for_its_session_to_end() -> None:
         "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
         f"AND application_name = '{APPLICATION_NAME}'"
     )
-    for _ in range(300):
+
+    def ended() -> bool:
         with connection.cursor() as cursor:
             cursor.execute(query)
-            if cursor.fetchone()[0] == 0:
-                return
-        time.sleep(0.05)
-    raise AssertionError("the killed process's database session did not end in 15 s")
+            return cursor.fetchone()[0] == 0
+
+    wait_for(ended, "the killed process's database session to end")
 
 
 @pytest.mark.django_db(transaction=True)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import base64
 
 import pytest
 
 from sandboxes.models import Execution
+from tests.waiting import await_for
 
 from .conftest import post_json
 
@@ -16,7 +16,6 @@ URL = "/judge0/submissions"
 pytestmark = [
     pytest.mark.sandbox,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.timeout(90),
 ]
 
 
@@ -55,11 +54,12 @@ async def test_a_queued_submission_is_polled_by_its_token(live_dispatcher, async
 
     assert created.status_code == 201
     token = created.json()["token"]
-    for _ in range(600):
+
+    async def judged():
         polled = (await async_judge0.get(f"{URL}/{token}")).json()
-        if polled["status"]["id"] > 2:
-            break
-        await asyncio.sleep(0.05)
+        return polled if polled["status"]["id"] > 2 else None  # past In Queue, Processing
+
+    polled = await await_for(judged, "the submission to be judged")
     assert polled["status"]["id"] == 3
     assert polled["stdout"] == "later\n"
     assert polled["token"] == token
@@ -125,11 +125,12 @@ async def test_a_batch_is_created_and_read_back_in_order(live_dispatcher, async_
     assert created.status_code == 201
     first, refused = created.json()
     assert refused == {"language_id": ["language with id 9999 doesn't exist"]}
-    for _ in range(600):
+
+    async def judged():
         batch = (await async_judge0.get(f"{URL}/batch?tokens={first['token']},nope")).json()
-        if batch["submissions"][0]["status"]["id"] > 2:
-            break
-        await asyncio.sleep(0.05)
+        return batch if batch["submissions"][0]["status"]["id"] > 2 else None
+
+    batch = await await_for(judged, "the batch's first submission to be judged")
     assert batch["submissions"][0]["stdout"] == "1\n"
     assert batch["submissions"][1] is None
 

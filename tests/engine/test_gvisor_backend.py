@@ -12,13 +12,13 @@ import os
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
 
 from sandboxes.engine import CancelToken, EngineUnavailable, Limits, RunSpec, SandboxFailed, gvisor
 from sandboxes.engine.runtimes import Runtime
+from tests.waiting import wait_for
 
 pytestmark = [pytest.mark.sandbox, pytest.mark.gvisor]
 
@@ -407,11 +407,9 @@ def test_when_the_engine_dies_its_gvisor_run_dies_and_the_next_prepare_cleans_up
     finally:
         child.kill()
         child.wait()
-    deadline = time.monotonic() + 3
-    while runsc_processes_of(child.pid) and time.monotonic() < deadline:
-        time.sleep(0.05)
 
-    assert runsc_processes_of(child.pid) == []  # runsc has died with its engine
+    # runsc dies with its engine (the kernel tells it: it is not left running).
+    wait_for(lambda: runsc_processes_of(child.pid) == [], "runsc to die with its engine")
 
     engine.cgroups.remove_stale()
     gvisor.prepare(engine.config.scratch_dir, engine.runtimes.runtimes.values())

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import urllib.request
 
 import pytest
@@ -18,6 +17,7 @@ from sandboxes.runs.kill_switch import RunsPaused
 from sandboxes.runs.start import execution_start
 from tests.factories import ExecutionFactory, UserFactory
 from tests.operations.conftest import Metrics
+from tests.waiting import await_status
 
 pytestmark = pytest.mark.django_db
 
@@ -201,25 +201,15 @@ def test_a_worker_process_serves_its_own_metrics_on_a_port():
     assert not reading.has("codesandboxes_runs_active")
 
 
-async def finished(execution_id, timeout: float = 60) -> Execution:
-    async with asyncio.timeout(timeout):
-        while True:
-            execution = await database_sync_to_async(Execution.objects.get)(pk=execution_id)
-            if not execution.is_active:
-                return execution
-            await asyncio.sleep(0.05)
-
-
 @pytest.mark.sandbox
 @pytest.mark.django_db(transaction=True)
 async def test_a_real_run_records_its_cold_start_queue_wait_and_duration(
-    live_dispatcher, process_metrics
+    live_dispatcher, process_metrics, owner
 ):
-    user = await database_sync_to_async(UserFactory)(username="metered")
     before = process_metrics()
 
-    execution = await database_sync_to_async(start)(user, b"print('measured')\n")
-    execution = await finished(execution.pk)
+    execution = await database_sync_to_async(start)(owner, b"print('measured')\n")
+    execution = await await_status(execution)
 
     after = process_metrics()
     runtime = {"runtime": execution.runtime}

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 from channels.db import database_sync_to_async
 
-from sandboxes.models import Execution
 from sandboxes.runs import pipeline
 from sandboxes.runs.start import execution_start
+from tests.waiting import await_status
 
 pytestmark = [pytest.mark.sandbox, pytest.mark.django_db(transaction=True)]
 
@@ -23,10 +21,7 @@ async def test_a_pipeline_failure_ends_the_run_as_error(live_dispatcher, owner, 
         user=owner, runtime="python", files={"main.py": b"print(1)"}, entry="main.py"
     )
 
-    for _ in range(100):
-        await asyncio.sleep(0.05)
-        execution = await database_sync_to_async(Execution.objects.get)(pk=execution.pk)
-        if not execution.is_active:
-            break
+    execution = await await_status(execution)
+
     assert execution.status == "error"
     assert "failed" in execution.error

@@ -9,39 +9,14 @@ from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 
 from config.asgi import application
-from sandboxes.models import Execution, OutputChunk
-from sandboxes.runs.start import execution_start
 from sandboxes.services.workspaces import sandbox_file_save
 from tests.factories import ExecutionFactory, UserFactory
+from tests.sandboxes.sockets import socket, start, until_event, until_exit
+from tests.waiting import await_status
 
 pytestmark = [pytest.mark.sandbox, pytest.mark.django_db(transaction=True)]
 
 SLOW_COUNT = b"import time\nfor i in range(5):\n    print(i)\n    time.sleep(0.2)\n"
-
-
-async def start(user, code: bytes, **kwargs) -> Execution:
-    return await database_sync_to_async(execution_start)(
-        user=user, runtime="python", files={"main.py": code}, entry="main.py", **kwargs
-    )
-
-
-async def connect(user, execution: Execution, after: int = 0) -> WebsocketCommunicator:
-    communicator = WebsocketCommunicator(
-        application,
-        f"/ws/executions/{execution.pk}/?after={after}",
-        headers=[(b"origin", b"http://localhost"), (b"host", b"localhost")],
-    )
-    communicator.scope["user"] = user
-    return communicator
-
-
-async def collect_until_exit(communicator, timeout: float = 15) -> list[dict]:
-    events = []
-    while True:
-        event = await communicator.receive_json_from(timeout=timeout)
-        events.append(event)
-        if event["event"] == "exit":
-            return events
 
 
 def output_of(events) -> tuple[list[int], str]:
@@ -51,11 +26,11 @@ def output_of(events) -> tuple[list[int], str]:
 
 async def test_the_owner_sees_output_live_and_then_the_exit(live_dispatcher, owner):
     execution = await start(owner, SLOW_COUNT)
-    communicator = await connect(owner, execution)
+    communicator = socket(owner, execution)
     connected, _ = await communicator.connect(timeout=15)
     assert connected
 
-    events = await collect_until_exit(communicator)
+    events = await until_exit(communicator)
 
     seqs, text = output_of(events)
     assert text == "0\n1\n2\n3\n4\n"
@@ -74,7 +49,7 @@ async def test_another_user_is_refused_as_if_the_run_did_not_exist(
     live_dispatcher, owner, other_user
 ):
     execution = await start(owner, b"print('secret')")
-    communicator = await connect(other_user, execution)
+    communicator = socket(other_user, execution)
     connected, code = await communicator.connect(timeout=15)
     assert not connected
     assert code == 4404
@@ -85,22 +60,13 @@ async def test_staff_are_refused_too_and_cannot_cancel_someone_elses_run(live_di
     # model permission (operators act on runs through the admin, which checks them).
     operator = await database_sync_to_async(UserFactory)(username="operator", is_staff=True)
     execution = await start(owner, b"import time\nprint('secret', flush=True)\ntime.sleep(2)")
-    communicator = await connect(operator, execution)
+    communicator = socket(operator, execution)
 
     connected, code = await communicator.connect(timeout=15)
 
     assert not connected
     assert code == 4404
-    assert (await _ended(execution)).status == "succeeded"  # nobody cancelled it
-
-
-async def _ended(execution, timeout: float = 30) -> Execution:
-    async with asyncio.timeout(timeout):
-        while True:
-            execution = await database_sync_to_async(Execution.objects.get)(pk=execution.pk)
-            if not execution.is_active:
-                return execution
-            await asyncio.sleep(0.1)
+    assert (await await_status(execution)).status == "succeeded"  # nobody cancelled it
 
 
 async def test_a_page_of_another_site_cannot_open_the_owners_socket(sandbox):
@@ -129,17 +95,17 @@ async def test_a_page_of_another_site_cannot_open_the_owners_socket(sandbox):
 
 async def test_a_client_resumes_after_the_last_sequence_number_it_saw(live_dispatcher, owner):
     execution = await start(owner, b"for i in range(3):\n    print(i, flush=True)\n")
-    first = await connect(owner, execution)
+    first = socket(owner, execution)
     await first.connect(timeout=15)
-    events = await collect_until_exit(first)
+    events = await until_exit(first)
     await first.disconnect(timeout=15)
     seqs, text = output_of(events)
     assert text == "0\n1\n2\n"
     first_chunk = next(e for e in events if e["event"] == "output")["chunks"][0]
 
-    resumed = await connect(owner, execution, after=first_chunk[0])
+    resumed = socket(owner, execution, after=first_chunk[0])
     await resumed.connect(timeout=15)
-    resumed_seqs, resumed_text = output_of(await collect_until_exit(resumed))
+    resumed_seqs, resumed_text = output_of(await until_exit(resumed))
     # Exactly what came after the first chunk: nothing missing, nothing twice.
     assert resumed_seqs == seqs[1:]
     assert first_chunk[2] + resumed_text == text
@@ -153,15 +119,12 @@ def _stored_text(execution) -> str:
 
 async def test_cancel_over_the_socket_stops_the_run(live_dispatcher, owner):
     execution = await start(owner, b"import time\nprint('started', flush=True)\ntime.sleep(30)")
-    communicator = await connect(owner, execution)
+    communicator = socket(owner, execution)
     await communicator.connect(timeout=15)
-    while True:  # wait until the program is really running
-        event = await communicator.receive_json_from(timeout=10)
-        if event["event"] == "output":
-            break
+    await until_event(communicator, "output")  # the program is really running
     await communicator.send_json_to({"action": "cancel"})
 
-    events = await collect_until_exit(communicator, timeout=5)
+    events = await until_exit(communicator)
 
     assert {"event": "cancel", "accepted": True} in events
     assert events[-1]["status"] == "cancelled"
@@ -180,9 +143,9 @@ async def test_a_sandbox_run_keeps_the_files_it_wrote_for_the_next_run(live_disp
 
     for expected in ("1\n", "2\n"):
         execution = await database_sync_to_async(execution_start_for_sandbox)(sandbox=sandbox)
-        communicator = await connect(sandbox.owner, execution)
+        communicator = socket(sandbox.owner, execution)
         assert (await communicator.connect(timeout=15))[0]
-        _, text = output_of(await collect_until_exit(communicator))
+        _, text = output_of(await until_exit(communicator))
         await communicator.disconnect(timeout=15)
         assert text == expected
     await asyncio.sleep(0)
@@ -190,18 +153,10 @@ async def test_a_sandbox_run_keeps_the_files_it_wrote_for_the_next_run(live_disp
 
 @pytest.mark.parametrize("after", ["²", "١", "-1", "1_0"])
 async def test_a_number_that_is_not_ascii_digits_replays_from_the_start(sandbox, after):
-    def recorded():
-        execution = ExecutionFactory(sandbox=sandbox)
-        OutputChunk.objects.create(execution=execution, seq=1, stream="stdout", data="hello\n")
-        return execution
-
-    execution = await database_sync_to_async(recorded)()
-    communicator = WebsocketCommunicator(
-        application,
-        f"/ws/executions/{execution.pk}/?after={after}",
-        headers=[(b"origin", b"http://localhost"), (b"host", b"localhost")],
+    execution = await database_sync_to_async(ExecutionFactory)(
+        sandbox=sandbox, output=[("stdout", "hello\n")]
     )
-    communicator.scope["user"] = sandbox.owner
+    communicator = socket(sandbox.owner, execution, after=after)
 
     connected, _ = await communicator.connect(timeout=15)
 

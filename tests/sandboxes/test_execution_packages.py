@@ -3,7 +3,6 @@ the run's "preparing" step installing them (install_failed in the installer's wo
 
 from __future__ import annotations
 
-import asyncio
 import importlib
 
 import pytest
@@ -15,6 +14,7 @@ from sandboxes.models import Execution, PackageUsage
 from sandboxes.runs.start import execution_start
 from sandboxes.selectors import popular_packages
 from sandboxes.services.packages import package_usage_record
+from tests.waiting import await_status
 
 BRIEF_PYTHON = [
     "numpy", "pandas", "matplotlib", "requests",
@@ -83,15 +83,6 @@ def test_the_popular_list_starts_as_the_briefs_and_then_follows_use(seeded):
     assert popular_packages("python", limit=3) == ["flask", "polars", "numpy"]
 
 
-async def finished(execution_id, timeout: float = 60) -> Execution:
-    async with asyncio.timeout(timeout):
-        while True:
-            execution = await database_sync_to_async(Execution.objects.get)(pk=execution_id)
-            if not execution.is_active:
-                return execution
-            await asyncio.sleep(0.1)
-
-
 async def output_of(execution: Execution, stream: str = "stdout") -> str:
     """What the program printed, or the installer ("install")."""
     chunks = execution.chunks.filter(stream=stream).values_list("data", flat=True)
@@ -105,7 +96,7 @@ async def output_of(execution: Execution, stream: str = "stdout") -> str:
 async def test_an_install_failure_ends_the_run_while_preparing(live_dispatcher, owner):
     execution = await database_sync_to_async(start)(owner, ["no-such-package-codesandboxes-4242"])
 
-    execution = await finished(execution.pk)
+    execution = await await_status(execution)
 
     assert execution.status == Execution.Status.INSTALL_FAILED
     assert [status for status, _at in execution.timeline] == [
@@ -122,7 +113,7 @@ async def test_a_run_with_packages_prepares_then_runs(live_dispatcher, owner):
     code = b"import requests\nprint(requests.__name__)\n"
     execution = await database_sync_to_async(start)(owner, ["requests"], code=code)
 
-    execution = await finished(execution.pk)
+    execution = await await_status(execution)
 
     assert (execution.status, await output_of(execution)) == ("succeeded", "requests\n")
     assert [status for status, _at in execution.timeline] == [

@@ -5,58 +5,20 @@ from __future__ import annotations
 
 import pytest
 from channels.db import database_sync_to_async
-from channels.testing import WebsocketCommunicator
 
-from config.asgi import application
-from sandboxes.models import Execution, OutputChunk
-from sandboxes.runs.start import execution_start
+from sandboxes.models import OutputChunk
+from tests.sandboxes.sockets import printed, socket, start, until_event, until_exit, until_printed
 
-pytestmark = [pytest.mark.sandbox, pytest.mark.django_db(transaction=True), pytest.mark.timeout(60)]
+pytestmark = [pytest.mark.sandbox, pytest.mark.django_db(transaction=True)]
 
 READ_ALL = b"import sys\nprint('ready', flush=True)\nprint(repr(sys.stdin.read()))\n"
-
-
-async def start(user, code: bytes, **kwargs) -> Execution:
-    return await database_sync_to_async(execution_start)(
-        user=user, runtime="python", files={"main.py": code}, entry="main.py", **kwargs
-    )
-
-
-def socket(user, execution: Execution, query: str = "") -> WebsocketCommunicator:
-    communicator = WebsocketCommunicator(
-        application,
-        f"/ws/executions/{execution.pk}/?after=0{query}",
-        headers=[(b"origin", b"http://localhost"), (b"host", b"localhost")],
-    )
-    communicator.scope["user"] = user
-    return communicator
-
-
-async def until(communicator, predicate) -> list[dict]:
-    events = []
-    while True:
-        events.append(await communicator.receive_json_from(timeout=15))
-        if predicate(events[-1]):
-            return events
-
-
-async def until_printed(communicator, text: str) -> list[dict]:
-    """Events until the output so far holds `text` (a print may come in several parts)."""
-    events = []
-    while text not in printed(events):
-        events.append(await communicator.receive_json_from(timeout=15))
-    return events
-
-
-def printed(events) -> str:
-    return "".join(c[2] for e in events if e["event"] == "output" for c in e["chunks"])
 
 
 async def test_a_line_typed_reaches_the_program_and_closing_the_page_ends_its_input(
     live_dispatcher, owner
 ):
     execution = await start(owner, READ_ALL, interactive=True)
-    page = socket(owner, execution, "&stdin=1")
+    page = socket(owner, execution, stdin=True)
     assert (await page.connect(timeout=15))[0]
     await until_printed(page, "ready\n")
 
@@ -66,7 +28,7 @@ async def test_a_line_typed_reaches_the_program_and_closing_the_page_ends_its_in
 
     watcher = socket(owner, execution)
     assert (await watcher.connect(timeout=15))[0]
-    events = await until(watcher, lambda e: e["event"] == "exit")
+    events = await until_exit(watcher)
     assert events[-1]["status"] == "succeeded"
     assert printed(events) == "ready\ntyped line\n'typed line\\n'\n"
     streams = await database_sync_to_async(
@@ -77,14 +39,14 @@ async def test_a_line_typed_reaches_the_program_and_closing_the_page_ends_its_in
 
 
 async def test_a_run_that_is_not_interactive_refuses_typed_input(live_dispatcher, owner):
-    execution = await start(owner, b"import time\ntime.sleep(2)\n")
+    execution = await start(owner, b"import time\ntime.sleep(60)\n")  # cancelled at the end
     page = socket(owner, execution)
     assert (await page.connect(timeout=15))[0]
-    await until(page, lambda e: e.get("status") == "running")
+    await until_event(page, "status", status="running")
 
     await page.send_json_to({"action": "stdin", "data": "x\n"})
 
-    refusal = await until(page, lambda e: e["event"] == "stdin")
+    refusal = await until_event(page, "stdin")
     assert refusal[-1]["accepted"] is False
     assert "interactive" in refusal[-1]["error"]
     await page.send_json_to({"action": "cancel"})
@@ -93,7 +55,7 @@ async def test_a_run_that_is_not_interactive_refuses_typed_input(live_dispatcher
 
 async def test_another_user_cannot_open_the_socket_to_write(live_dispatcher, owner, other_user):
     execution = await start(owner, READ_ALL, interactive=True)
-    page = socket(other_user, execution, "&stdin=1")
+    page = socket(other_user, execution, stdin=True)
 
     connected, code = await page.connect(timeout=15)
 
@@ -102,6 +64,6 @@ async def test_another_user_cannot_open_the_socket_to_write(live_dispatcher, own
     await owner_page.connect(timeout=15)
     await until_printed(owner_page, "ready\n")
     await owner_page.send_json_to({"action": "cancel"})
-    events = await until(owner_page, lambda e: e["event"] == "exit")
+    events = await until_exit(owner_page)
     assert events[-1]["status"] == "cancelled"  # still waiting for input: nobody closed it
     await owner_page.disconnect(timeout=15)

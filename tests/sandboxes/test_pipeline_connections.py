@@ -3,13 +3,13 @@ costs more than most of their queries); on PostgreSQL they go back to the pool."
 
 from __future__ import annotations
 
-import asyncio
 import threading
 
 import pytest
 from django.db import connection
 
 from sandboxes.runs.database import on_run_threads as _db
+from tests.waiting import await_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -40,8 +40,5 @@ async def test_a_postgresql_connection_goes_back_to_the_pool_after_each_call():
     for _ in range(8):
         await _db(_which)()
 
-    for _ in range(50):  # the pool takes a connection back in its own time
-        if _checked_out() == before:
-            break
-        await asyncio.sleep(0.02)
-    assert _checked_out() == before  # none held by the pipeline's threads
+    # None held by the pipeline's threads (the pool takes one back in its own time).
+    await await_for(lambda: _checked_out() == before, "the pool to have every connection back")

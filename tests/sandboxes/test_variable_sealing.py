@@ -3,16 +3,15 @@ ciphertext, while the app reads the value back; the migration seals values store
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 from channels.db import database_sync_to_async
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from sandboxes.models import EnvironmentVariable, Execution
+from sandboxes.models import EnvironmentVariable
 from sandboxes.runs.start import execution_start_for_sandbox
 from sandboxes.services.workspaces import sandbox_file_save, sandbox_variable_set
+from tests.waiting import await_status
 
 SECRET = "hunter2-do-not-leak"
 
@@ -83,14 +82,9 @@ async def test_a_run_of_the_sandbox_gets_the_plain_value(live_dispatcher, sandbo
         return execution_start_for_sandbox(sandbox=sandbox).pk
 
     @database_sync_to_async
-    def ended(pk):
-        execution = Execution.objects.get(pk=pk)
-        output = "".join(execution.chunks.values_list("data", flat=True))
-        return None if execution.is_active else (execution.status, output)
+    def printed(execution):
+        return "".join(execution.chunks.values_list("data", flat=True))
 
-    pk = await start()
-    async with asyncio.timeout(30):
-        while (result := await ended(pk)) is None:
-            await asyncio.sleep(0.1)
+    execution = await await_status(await start())
 
-    assert result == ("succeeded", SECRET + "\n")
+    assert (execution.status, await printed(execution)) == ("succeeded", SECRET + "\n")

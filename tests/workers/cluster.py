@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import time
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
@@ -22,9 +21,11 @@ from django.conf import settings
 from django.db import connection
 
 from tests.browser.server import DAPHNE, PYTHON, ROOT, free_port
+from tests.waiting import wait_for, wait_for_status
 
 HEARTBEAT_SECONDS = 0.5
-STALL_SECONDS = 2.0
+# Ten heartbeats: a worker that is alive but starved on a loaded machine is not lost.
+STALL_SECONDS = 5.0
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -70,15 +71,6 @@ def cluster_env(data_dir: Path) -> dict[str, str]:
     }
 
 
-def wait_for(condition: Callable[[], object], timeout: float, what: str) -> object:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if value := condition():
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"Not within {timeout} s: {what}")
-
-
 class Process:
     def __init__(self, name: str, args: list[str], env: dict[str, str], log: Path) -> None:
         self.name = name
@@ -91,13 +83,19 @@ class Process:
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
 
-    def wait_ready(self, ready: Callable[[], bool], timeout: float = 30) -> None:
+    def wait_ready(self, ready: Callable[[], bool]) -> None:
         def answered() -> bool:
             if self.process.poll() is not None:
                 raise AssertionError(f"{self.name} exited:\n{self.log}")
             return ready()
 
-        wait_for(answered, timeout, f"{self.name} ready:\n{self.log}")
+        wait_for(answered, f"{self.name} to be ready (its log: {self.log_path})")
+
+    def handles(self, signum: int) -> bool:
+        """Whether the process has installed a handler of its own for `signum`."""
+        status = Path(f"/proc/{self.process.pid}/status").read_text()
+        caught = next(line for line in status.splitlines() if line.startswith("SigCgt:"))
+        return bool(int(caught.split()[1], 16) & (1 << (signum - 1)))
 
     def kill(self) -> None:
         """kill -9: no shutdown, no goodbye to the database."""
@@ -135,7 +133,7 @@ class Worker(Process):
         self.wait_ready(lambda: "Starting worker on queues sandboxes" in self.log)
         # Procrastinate installs its SIGTERM handler just after saying so; a signal in
         # between would find the default action (an immediate exit).
-        time.sleep(0.2)
+        wait_for(lambda: self.handles(signal.SIGTERM), f"{self.name} to handle SIGTERM")
 
     def started(self, execution_id) -> int:
         """How many times this worker started the execution's job."""
@@ -176,14 +174,14 @@ def start_run(user, code: str, **kwargs):
     )
 
 
-def wait_until(execution, *statuses: str, timeout: float = 20):
-    """The execution, refreshed, once its status is one of `statuses`."""
+# A run that says it started, then goes on for a minute unless something stops it.
+LONG = "import time\nprint('started', flush=True)\ntime.sleep(60)\nprint('never')\n"
 
-    def reached():
-        execution.refresh_from_db()
-        return execution.status in statuses
 
-    wait_for(reached, timeout, f"{execution.pk} {statuses}, still {execution.status}")
+def running_with_output(execution):
+    """The execution, read again, once it runs and its program has printed something."""
+    execution = wait_for_status(execution, "running")
+    wait_for(lambda: output_of(execution), f"run {execution.pk} to print")
     return execution
 
 

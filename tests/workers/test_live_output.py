@@ -14,7 +14,8 @@ from api.services.tokens import api_token_create
 from config.asgi import application
 from sandboxes.models import Execution
 from tests.browser.server import free_port
-from tests.workers.cluster import requires_cluster, start_run, wait_until
+from tests.waiting import wait_for_status
+from tests.workers.cluster import requires_cluster, start_run
 
 pytestmark = requires_cluster
 
@@ -111,7 +112,7 @@ def test_a_run_through_the_api_of_another_server_waits_for_the_worker(cluster, r
 def test_a_worker_serves_its_metrics_when_asked(cluster, runner):
     port = free_port()
     (worker,) = cluster.workers("worker-a", extra=["--metrics-port", str(port)])
-    wait_until(start_run(runner, "print('counted')\n"), "succeeded")
+    wait_for_status(start_run(runner, "print('counted')\n"), "succeeded")
 
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as answer:
         metrics = answer.read().decode()

@@ -3,6 +3,7 @@ quota slot freed, watchers told, and nothing run twice."""
 
 from __future__ import annotations
 
+import math
 import signal
 import time
 
@@ -11,38 +12,35 @@ from channels.testing import WebsocketCommunicator
 
 from config.asgi import application
 from quotas.models import Quota
+from tests.waiting import receive_until, wait_for, wait_for_status
 from tests.workers.cluster import (
-    HEARTBEAT_SECONDS,
+    LONG,
     STALL_SECONDS,
     output_of,
     requires_cluster,
+    running_with_output,
     start_run,
-    wait_for,
-    wait_until,
 )
-from tests.workers.test_cancel import LONG, running_with_output
 
 pytestmark = requires_cluster
-
-# Last heartbeat at most one interval before the kill; found by a look at most one
-# interval after it went stale; a little slack for a busy machine.
-WINDOW = STALL_SECONDS + 2 * HEARTBEAT_SECONDS + 2
 
 
 def test_a_killed_workers_run_is_lost_and_never_run_again(cluster, runner):
     workers = {w.name: w for w in cluster.workers("worker-a", "worker-b", concurrency=1)}
+    started = time.monotonic()
     execution = running_with_output(start_run(runner, LONG))
     doomed = workers.pop(execution.worker)
     (survivor,) = workers.values()
-    time.sleep(1)  # seen running for a while
 
     doomed.kill()
-    wait_until(execution, "lost", timeout=WINDOW * 4)
+    alive = time.monotonic() - started
+    execution = wait_for_status(execution, "lost")
 
     assert "no heartbeat" in execution.error
     assert output_of(execution) == "started\n"
-    # Charged for the time it was seen running (up to the last heartbeat), no more.
-    assert 0 <= execution.compute_seconds_charged <= 3
+    # Charged for the time it was seen running (up to the last heartbeat), not for the
+    # stall window it took to find it lost.
+    assert 0 <= execution.compute_seconds_charged <= math.ceil(alive)
     quota = Quota.objects.get(user=runner)
     assert quota.runs_active == 0
     assert quota.compute_seconds_reserved == 0
@@ -50,7 +48,7 @@ def test_a_killed_workers_run_is_lost_and_never_run_again(cluster, runner):
     time.sleep(STALL_SECONDS)
     assert survivor.started(execution.pk) == 0
     assert doomed.started(execution.pk) == 1
-    after = wait_until(start_run(runner, "print('after')\n"), "succeeded")
+    after = wait_for_status(start_run(runner, "print('after')\n"), "succeeded")
     assert after.worker == survivor.name
 
 
@@ -72,9 +70,9 @@ async def test_the_web_side_finds_a_dead_only_worker_and_watchers_see_it_live(
     assert replayed["chunks"][0][2].startswith("started")
 
     worker.kill()  # the only worker: this process, the web side, must find it
-    events = []
-    while not events or events[-1]["event"] != "exit":
-        events.append(await communicator.receive_json_from(timeout=WINDOW + 5))
+    events = await receive_until(
+        communicator, lambda events: events and events[-1]["event"] == "exit"
+    )
 
     assert events[-1]["status"] == "lost"
     assert "no heartbeat" in events[-1]["error"]
@@ -88,14 +86,13 @@ def test_a_worker_that_was_only_frozen_stops_the_run_it_lost(cluster, runner):
 
     frozen.process.send_signal(signal.SIGSTOP)  # no heartbeat, but not dead
     try:
-        wait_until(execution, "lost", timeout=WINDOW + 5)
+        wait_for_status(execution, "lost")
     finally:
         frozen.process.send_signal(signal.SIGCONT)
 
     # Thawed, it hears the abort and stops the sandbox (the program would sleep a minute)
     # rather than run on for a run that has ended.
     ended = f"execution_id='{execution.pk}') ended with status"
-    wait_for(lambda: ended in frozen.log, 10, "the thawed worker stops the run")
+    wait_for(lambda: ended in frozen.log, "the thawed worker to stop the run")
     assert output_of(execution) == "started\n"
-    after = wait_until(start_run(runner, "print('after')\n"), "succeeded")
-    assert after.status == "succeeded"
+    wait_for_status(start_run(runner, "print('after')\n"), "succeeded")

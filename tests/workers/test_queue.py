@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from sandboxes.models import Execution
-from tests.workers.cluster import output_of, requires_cluster, start_run, wait_for, wait_until
+from tests.waiting import wait_for, wait_for_status
+from tests.workers.cluster import output_of, requires_cluster, start_run
 
 pytestmark = requires_cluster
 
-# Long enough that one worker cannot take every run before the other asks.
-PROGRAM = "import time\ntime.sleep(0.5)\nprint('run {}')\n"
+# Long enough that one worker cannot take every run before the other asks, even when a
+# loaded machine keeps the other waiting for its turn a while.
+PROGRAM = "import time\ntime.sleep(2)\nprint('run {}')\n"
 
 
 def test_two_workers_share_the_queue_and_run_each_execution_once(cluster, runner):
@@ -16,8 +18,8 @@ def test_two_workers_share_the_queue_and_run_each_execution_once(cluster, runner
 
     executions = [start_run(runner, PROGRAM.format(n)) for n in range(8)]
 
+    executions = [wait_for_status(execution, "succeeded") for execution in executions]
     for n, execution in enumerate(executions):
-        wait_until(execution, "succeeded")
         assert output_of(execution) == f"run {n}\n"
         assert [status for status, _at in execution.timeline].count("running") == 1
         assert first.started(execution.pk) + second.started(execution.pk) == 1
@@ -38,9 +40,9 @@ def test_variables_travel_sealed_and_reach_the_program(cluster, runner):
 
     cluster.workers("worker-a")
 
-    wait_until(execution, "succeeded")
+    execution = wait_for_status(execution, "succeeded")
     assert output_of(execution) == "hunter2-secret\n"
     assert execution.snapshot["env_names"] == ["API_KEY"]
     # A finished run's job is gone (the worker deletes it just after the run ends).
-    wait_for(lambda: not ProcrastinateJob.objects.exists(), 60, "the finished job deleted")
+    wait_for(lambda: not ProcrastinateJob.objects.exists(), "the finished job to be deleted")
     assert Execution.objects.get(pk=execution.pk).worker == "worker-a"

@@ -7,13 +7,13 @@ from __future__ import annotations
 import time
 
 from quotas.models import Quota
-from tests.workers.cluster import output_of, requires_cluster, start_run, wait_until
-from tests.workers.test_cancel import LONG, running_with_output
+from tests.waiting import wait_for_status
+from tests.workers.cluster import LONG, output_of, requires_cluster, running_with_output, start_run
 
 pytestmark = requires_cluster
 
 SHORT = "import time\nprint('working', flush=True)\ntime.sleep(1.5)\nprint('done')\n"
-GRACE = 4.0
+GRACE = 10.0  # SHORT's last 1.5 s and its end fit in it, on a loaded machine too
 LONG_GRACE = 120.0
 
 
@@ -30,9 +30,9 @@ def test_sigterm_finishes_short_runs_and_stops_long_ones_as_lost(cluster, runner
     took = time.monotonic() - asked
 
     assert took >= GRACE  # it gave the long run its grace period first
-    wait_until(short, "succeeded", timeout=1)
+    short = wait_for_status(short, "succeeded")
     assert output_of(short) == "working\ndone\n"
-    wait_until(long, "lost", timeout=1)
+    long = wait_for_status(long, "lost")
     assert long.error  # says why
     assert output_of(long) == "started\n"
     assert Quota.objects.get(user=runner).runs_active == 1  # the queued one
@@ -43,9 +43,8 @@ def test_sigterm_finishes_short_runs_and_stops_long_ones_as_lost(cluster, runner
         str(waiting.pk)
     ]
     (successor,) = cluster.workers("worker-b")
-    wait_until(waiting, "succeeded")
-    assert waiting.worker == "worker-b"
-    wait_until(start_run(runner, "print('next')\n"), "succeeded")
+    assert wait_for_status(waiting, "succeeded").worker == "worker-b"
+    wait_for_status(start_run(runner, "print('next')\n"), "succeeded")
     assert successor.started(long.pk) == 0
     long.refresh_from_db()
     assert long.status == "lost"
