@@ -52,7 +52,6 @@ def test_only_post_is_allowed(api, owner):
 
 @pytest.mark.sandbox
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.timeout(60)
 async def test_a_running_program_is_stopped(live_dispatcher, async_api):
     started = await async_api.post(
         "/api/sandbox",

@@ -50,7 +50,6 @@ class Events:
 
 
 @pytest.mark.sandbox
-@pytest.mark.timeout(60)
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize(("runtime", "code"), [("python", PYTHON), ("node", NODE)])
 async def test_lines_written_while_it_runs_reach_the_program_and_its_output(

@@ -32,7 +32,6 @@ async def run(client, **body):
 
 
 @pytest.mark.sandbox
-@pytest.mark.timeout(60)
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize(
     ("runtime", "code", "argv_line"),

@@ -13,7 +13,6 @@ from sandboxes.models import ExecutionFile
 pytestmark = [
     pytest.mark.sandbox,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.timeout(60),
 ]
 
 PROGRAM = "open('out.bin', 'wb').write(bytes(range(256)) * 2048)\nprint('written')\n"

@@ -19,7 +19,6 @@ URL = "/api/sandbox"
 pytestmark = [
     pytest.mark.sandbox,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.timeout(60),
 ]
 
 

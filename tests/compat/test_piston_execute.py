@@ -16,7 +16,6 @@ URL = "/piston/api/v2/execute"
 pytestmark = [
     pytest.mark.sandbox,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.timeout(90),
 ]
 
 

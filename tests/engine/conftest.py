@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from sandboxes.engine import Engine, EngineUnavailable, Limits, RunSpec
+from sandboxes.engine import CancelToken, Engine, EngineUnavailable, Limits, RunSpec
 from sandboxes.engine_config import engine_config
 
 from .attacks import ENTRY, backends
@@ -69,6 +69,8 @@ def run(request, engine, isolation, run_network):
     """run(code, runtime="python", files=None, **limits) -> Outcome (stdout, stderr, result).
 
     Runs on the test's `isolation` unless the call names another, with `run_network`.
+    `stop_once_printed`: cancel the run as soon as its output holds this text (a state to
+    wait for, where a short time limit would be a guess a loaded machine can miss).
     """
     default_isolation = isolation
     if run_network == "internet":
@@ -84,6 +86,7 @@ def run(request, engine, isolation, run_network):
         env: dict[str, str] | None = None,
         argv: tuple[str, ...] = (),
         isolation: str | None = None,
+        stop_once_printed: str | None = None,
         **limits,
     ) -> Outcome:
         language = "python" if runtime.startswith("python") else "node"
@@ -103,7 +106,15 @@ def run(request, engine, isolation, run_network):
             network=network,
             limits=Limits(**{"timeout_seconds": 10, **limits}),
         )
-        result = engine.run_sync(spec, on_output=lambda s, d: outcome_chunks.append((s, d)))
+        cancel = CancelToken()
+
+        def on_output(stream: str, data: bytes) -> None:
+            outcome_chunks.append((stream, data))
+            printed = b"".join(d for _, d in outcome_chunks).decode(errors="replace")
+            if stop_once_printed is not None and stop_once_printed in printed:
+                cancel.cancel()
+
+        result = engine.run_sync(spec, on_output=on_output, cancel=cancel)
         return Outcome(result=result, chunks=outcome_chunks)
 
     run.network = run_network

@@ -119,7 +119,6 @@ def test_an_unknown_package_ends_the_run_as_install_failed_in_plain_words(engine
     assert "was not found in the package registry" in outcome.result.error
     assert outcome.result.error in outcome.stderr  # the user sees it in the run's output
     assert outcome.result.exit_code is None
-    assert outcome.result.wall_seconds < 30
 
 
 def test_a_version_that_does_not_exist_ends_the_run_as_install_failed(engine):

@@ -139,8 +139,8 @@ def test_the_program_is_not_root_inside_its_sandbox(run, runtime):
 
 
 SAY_READY_AND_WAIT = {
-    "python": "import time\nprint('ready', flush=True)\ntime.sleep(5)\n",
-    "node": "console.log('ready');\nsetTimeout(() => {}, 5000);\n",
+    "python": "import time\nprint('ready', flush=True)\ntime.sleep(60)\n",
+    "node": "console.log('ready');\nsetTimeout(() => {}, 60000);\n",
 }
 
 
@@ -163,7 +163,11 @@ def test_the_program_runs_as_the_unprivileged_sandbox_user_on_the_host(engine, i
             cancel.cancel()
 
     spec = make_spec(
-        SAY_READY_AND_WAIT[runtime], runtime, argv=(marker,), isolation=isolation, timeout_seconds=8
+        SAY_READY_AND_WAIT[runtime],
+        runtime,
+        argv=(marker,),
+        isolation=isolation,
+        timeout_seconds=60,
     )
     engine.run_sync(spec, on_output, cancel)
 

@@ -44,7 +44,14 @@ setInterval(() => {}, 1000);
 def test_a_fork_bomb_hits_the_process_limit_and_its_run_ends(run, runtime):
     marker = unique_marker()  # in every bomb process's command line
 
-    outcome = run(FORK_BOMB[runtime], runtime, argv=(marker,), max_processes=20, timeout_seconds=2)
+    outcome = run(
+        FORK_BOMB[runtime],
+        runtime,
+        argv=(marker,),
+        max_processes=20,
+        stop_once_printed="fork failed",
+        timeout_seconds=60,
+    )
 
     assert "fork failed: EAGAIN" in outcome.stdout, outcome.stderr[-2000:]
     assert processes_left_by_runs(marker) == []
