@@ -139,7 +139,7 @@ def discover_runtimes(
                 registry.problems.append(
                     f"{language} interpreter {executable} is not readable by the sandbox user "
                     f"(uid {uid}): {blocked} is closed to it. Copy the runtime to a folder "
-                    f"such as /opt/codesandboxes/runtimes (see scripts/install-runtimes)."
+                    f"such as /opt/codesandboxes/runtimes, as `scripts/install` does."
                 )
                 continue
             try:
