@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from playwright.sync_api import Page, sync_playwright  # noqa: E402
 
-from tests.browser.server import AppServer  # noqa: E402
+from harness.appserver import AppServer  # noqa: E402
 
 PASSWORD = "benchmark password 42"
 HELLO = "print('hello')\n"

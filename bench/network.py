@@ -2,7 +2,7 @@
 
     sudo .venv/bin/python bench/network.py [--runs 20] [--megabytes 200]
 
-Builds the test hosts of tests/nethosts.py (a namespace of its own with HTTP and DNS; no
+Builds the test hosts of harness/nethosts.py (a namespace of its own with HTTP and DNS; no
 traffic leaves this host) and an engine allowed to reach them, then prints:
 
 1. start-up: the median wall time of a hello-world run (Python) with network `none`,
@@ -32,9 +32,9 @@ import django  # noqa: E402
 
 django.setup()
 
+from harness.nethosts import nethosts  # noqa: E402
 from sandboxes.engine import Engine, Limits, NetworkPolicy, RunSpec  # noqa: E402
 from sandboxes.engine_config import engine_config  # noqa: E402
-from tests.nethosts import nethosts  # noqa: E402
 
 POLICIES = {
     "none": NetworkPolicy(),

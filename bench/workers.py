@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.browser.server import PYTHON, PostgresDatabase  # noqa: E402
+from harness.appserver import PYTHON, PostgresDatabase  # noqa: E402
 
 HELLO = "print('hello')\n"
 POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/postgres"

@@ -11,13 +11,13 @@ import pytest
 from channels.layers import channel_layers
 
 from config.storage_url import storage_from_url
+from harness.nethosts import NetHosts, nethosts
 from quotas import clock as quotas_clock
 from quotas.models import Tier
 from sandboxes.engine_config import get_engine
 from sandboxes.runs import dispatch
 from sandboxes.services.workspaces import sandbox_create
 from tests.factories import UserFactory, seeded_tier
-from tests.nethosts import NetHosts, nethosts
 from tests.s3server import S3Bucket, S3Server, s3_server
 
 
@@ -39,11 +39,15 @@ def _test_settings(settings, _empty_static_root, tmp_path):
     }
     # A deliberately slow hash is pointless in tests and makes every user cost ~0.3 s.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Rate-limit counters of one test never reach another (nor a server sharing Redis).
+    settings.CACHES = {
+        "default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
+    }
 
 
 @pytest.fixture(scope="session")
 def network_hosts() -> NetHosts:
-    """Test hosts (HTTP, DNS) in a network namespace of their own (tests/nethosts.py), for
+    """Test hosts (HTTP, DNS) in a network namespace of their own (harness/nethosts.py), for
     the session; an engine reaches them with `allow_cidrs` and `dns` as its
     SANDBOX_NETWORK_ALLOW_CIDRS and SANDBOX_NETWORK_DNS. Torn down at the end, also on failure."""
     with nethosts() as hosts:

@@ -6,8 +6,7 @@ from django.test import Client
 
 from api.models import ApiToken
 from api.services.tokens import api_token_create
-
-from .conftest import bearer
+from tests.clients import bearer
 
 CHANGELIST = "/admin/api/apitoken/"
 

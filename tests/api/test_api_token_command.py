@@ -10,8 +10,7 @@ from django.test import Client
 
 from accounts.models import User
 from api.models import ApiToken
-
-from .conftest import bearer
+from tests.clients import bearer
 
 
 def api_token(*args: str) -> list[str]:

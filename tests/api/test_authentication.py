@@ -8,8 +8,7 @@ from django.utils import timezone
 
 from api.models import ApiToken
 from api.services.tokens import api_token_create, api_token_revoke
-
-from .conftest import bearer, post_json
+from tests.clients import bearer, post_json
 
 URL = "/api/executions"
 

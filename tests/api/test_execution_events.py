@@ -6,9 +6,9 @@ import pytest
 from channels.db import database_sync_to_async
 
 from sandboxes.models import Execution
+from tests.api.sse import read_sse
+from tests.clients import async_client_for, token_for
 from tests.factories import ExecutionFactory
-
-from .conftest import async_client_for, read_sse, token_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -7,9 +7,9 @@ import json
 import pytest
 
 from sandboxes.models import OutputChunk
+from tests.api.sse import parse_sse
+from tests.clients import post_json
 from tests.factories import ExecutionFactory
-
-from .conftest import parse_sse, post_json
 
 URL = "/api/sandbox"
 

@@ -14,8 +14,8 @@ from django.conf import settings
 from django.db import connection
 
 from api.services.tokens import api_token_create
+from harness.appserver import DAPHNE, ROOT, free_port
 from sandboxes.services.stored_files import execution_files_add
-from tests.browser.server import DAPHNE, ROOT, free_port
 from tests.factories import ExecutionFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(120)]

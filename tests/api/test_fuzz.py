@@ -15,10 +15,9 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from api.openapi import openapi
 from config.asgi import application
 from sandboxes.engine_config import get_engine
+from tests.clients import token_for
 from tests.factories import TierFactory, UserFactory
 from tests.waiting import wait_for_runs_to_end
-
-from .conftest import token_for
 
 # From the document itself (loading it through the app would bind the dispatcher at import).
 schema = schemathesis.openapi.from_dict(openapi())

@@ -6,9 +6,8 @@ from __future__ import annotations
 import pytest
 from asgiref.sync import sync_to_async
 
+from tests.api.sse import read_sse
 from tests.factories import ExecutionFactory
-
-from .conftest import read_sse
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -10,9 +10,8 @@ import schemathesis
 from api import urls as api_urls
 from api.openapi import openapi
 from api.run_request import FIELDS
+from tests.clients import post_json, run_body
 from tests.factories import ExecutionFactory
-
-from .conftest import post_json, run_body
 
 METHODS = ("get", "post", "put", "patch", "delete")
 

@@ -10,8 +10,7 @@ from django.test import Client
 from api import ratelimit
 from api.ratelimit import rate_limit_hit
 from quotas.models import Tier
-
-from .conftest import bearer, token_for
+from tests.clients import bearer, token_for
 
 URL = "/api/executions"
 

@@ -14,9 +14,8 @@ from django.test import Client
 
 from api import ratelimit
 from quotas.models import Tier
+from tests.clients import bearer, token_for
 from tests.factories import UserFactory
-
-from .conftest import bearer, token_for
 
 URL = "/api/executions"  # cheap: the flood measures the limit, not the runs
 CLIENTS = 8

@@ -8,8 +8,7 @@ import pytest
 
 from sandboxes.limits import MAX_ARGS, MAX_STDIN_BYTES
 from sandboxes.models import Execution
-
-from .conftest import post_json, run_body
+from tests.clients import post_json, run_body
 
 URL = "/api/sandbox"
 

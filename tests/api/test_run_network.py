@@ -9,9 +9,8 @@ import pytest
 from api.run_request import run_request_parse
 from quotas.models import Tier
 from sandboxes.models import Execution
+from tests.clients import post_json, run_body
 from tests.factories import ExecutionFactory
-
-from .conftest import post_json, run_body
 
 pytestmark = pytest.mark.django_db
 

@@ -1,5 +1,5 @@
 """Real runs with network through POST /api/sandbox, against the test hosts
-(tests/nethosts.py): the brief's axios use case with an allow-list, bytes counted, the cap."""
+(harness/nethosts.py): the brief's axios use case with an allow-list, bytes counted, the cap."""
 
 from __future__ import annotations
 

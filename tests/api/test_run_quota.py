@@ -8,8 +8,7 @@ import pytest
 
 from quotas.models import Quota
 from sandboxes.models import Execution
-
-from .conftest import post_json, run_body
+from tests.clients import post_json, run_body
 
 URL = "/api/sandbox"
 

@@ -14,10 +14,9 @@ from django.test import Client
 from quotas.models import Quota
 from sandboxes.engine_config import get_engine
 from sandboxes.models import Execution
+from tests.clients import bearer, post_json, run_body, token_for
 from tests.factories import TierFactory, UserFactory
 from tests.waiting import wait_for_runs_to_end
-
-from .conftest import bearer, post_json, run_body, token_for
 
 REQUESTS = 12
 

@@ -11,9 +11,8 @@ from asgiref.sync import sync_to_async
 from api.run_request import run_request_parse
 from api.services.runs import api_run_start
 from sandboxes.models import Execution
+from tests.clients import async_client_for, post_json, run_body, token_for
 from tests.factories import UserFactory
-
-from .conftest import async_client_for, post_json, run_body, token_for
 
 URL = "/api/sandbox"
 

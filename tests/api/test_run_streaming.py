@@ -8,8 +8,7 @@ import pytest
 
 from api import feed
 from sandboxes.models import OutputChunk
-
-from .conftest import read_sse
+from tests.api.sse import read_sse
 
 URL = "/api/sandbox"
 COUNT = "import sys, time\nfor i in range(4):\n    print(i, flush=True)\n    time.sleep(0.1)\n"

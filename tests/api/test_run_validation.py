@@ -7,9 +7,8 @@ from django.test import Client
 
 from sandboxes.limits import MAX_FILE_BYTES, MAX_FILES
 from sandboxes.models import Execution
+from tests.clients import bearer, post_json, run_body, token_for
 from tests.factories import TierFactory, UserFactory
-
-from .conftest import bearer, post_json, run_body, token_for
 
 URL = "/api/sandbox"
 

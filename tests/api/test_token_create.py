@@ -6,8 +6,7 @@ from django.test import Client
 
 from api.models import ApiToken
 from api.services.tokens import MAX_ACTIVE_TOKENS, api_token_create
-
-from .conftest import bearer
+from tests.clients import bearer
 
 URL = "/account/api-tokens/"
 

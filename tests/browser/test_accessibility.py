@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import create_sandbox, sign_in
+from tests.browser.pages import create_sandbox, sign_in
 
 pytestmark = pytest.mark.browser
 

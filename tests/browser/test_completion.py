@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import create_sandbox, screenshot, set_code, sign_in
+from tests.browser.pages import create_sandbox, screenshot, set_code, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -105,7 +105,6 @@ def test_javascript_completes_the_files_names_and_nodes_globals(page, size):
     expect(offered(page, "log")).to_be_visible()
     type_at_end(page, "\nproce")
     expect(offered(page, "process")).to_be_visible()
-
 
 
 @pytest.mark.parametrize("size", SIZES)

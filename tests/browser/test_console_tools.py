@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import (
+from tests.browser.pages import (
     PASSWORD,
     create_sandbox,
     screenshot,

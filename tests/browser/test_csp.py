@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import PASSWORD, create_sandbox, sign_in
+from tests.browser.pages import PASSWORD, create_sandbox, sign_in
 
 pytestmark = pytest.mark.browser
 

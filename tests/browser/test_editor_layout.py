@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import create_sandbox, set_code, sign_in
+from tests.browser.pages import create_sandbox, set_code, sign_in
 
 pytestmark = pytest.mark.browser
 

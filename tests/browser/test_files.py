@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import (
+from tests.browser.pages import (
     console_text,
     create_sandbox,
     screenshot,

@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import console_text, create_sandbox, set_code, sign_in
+from tests.browser.pages import console_text, create_sandbox, set_code, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.network, pytest.mark.sandbox]
 

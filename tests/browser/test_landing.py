@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot
+from tests.browser.pages import screenshot
 
 pytestmark = pytest.mark.browser
 

@@ -9,7 +9,7 @@ import shutil
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import SCREENSHOTS
+from tests.browser.pages import SCREENSHOTS
 
 pytestmark = pytest.mark.browser
 

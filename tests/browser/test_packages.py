@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import (
+from tests.browser.pages import (
     create_sandbox,
     screenshot,
     set_code,

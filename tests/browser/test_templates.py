@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PASSWORD, console_text, screenshot, sign_in
+from tests.browser.pages import PASSWORD, console_text, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 

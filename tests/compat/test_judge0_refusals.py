@@ -10,9 +10,8 @@ import pytest
 from compat.models import Judge0Submission
 from quotas.models import Quota, Tier
 from sandboxes.models import Execution
+from tests.clients import post_json
 from tests.factories import ExecutionFactory
-
-from .conftest import post_json
 
 URL = "/judge0/submissions"
 

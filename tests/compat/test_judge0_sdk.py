@@ -7,9 +7,8 @@ import judge0
 import pytest
 from judge0 import LanguageAlias, Status, Submission
 
-from tests.browser.server import AppServer
-
-from .conftest import served_runs_used_up, served_token
+from harness.appserver import AppServer
+from tests.compat.served import served_runs_used_up, served_token
 
 pytestmark = [pytest.mark.sandbox, pytest.mark.timeout(180)]
 

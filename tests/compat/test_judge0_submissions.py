@@ -7,9 +7,8 @@ import base64
 import pytest
 
 from sandboxes.models import Execution
+from tests.clients import post_json
 from tests.waiting import await_for
-
-from .conftest import post_json
 
 URL = "/judge0/submissions"
 

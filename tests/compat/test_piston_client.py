@@ -7,9 +7,8 @@ import pytest
 from pyston import File, PystonClient
 from pyston.exceptions import ExecutionError, TooManyRequests
 
-from tests.browser.server import AppServer
-
-from .conftest import served_runs_used_up, served_token
+from harness.appserver import AppServer
+from tests.compat.served import served_runs_used_up, served_token
 
 pytestmark = [pytest.mark.sandbox, pytest.mark.timeout(180)]
 

@@ -8,8 +8,7 @@ import base64
 import pytest
 
 from sandboxes.models import Execution
-
-from .conftest import post_json
+from tests.clients import post_json
 
 URL = "/piston/api/v2/execute"
 

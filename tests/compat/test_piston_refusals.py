@@ -8,8 +8,7 @@ from django.test import Client
 
 from quotas.models import Quota, Tier
 from sandboxes.models import Execution
-
-from .conftest import post_json
+from tests.clients import post_json
 
 URL = "/piston/api/v2/execute"
 

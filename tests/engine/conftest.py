@@ -3,7 +3,7 @@
 Every test that uses `run` runs on both backends (the `isolation` fixture); a test marks
 what differs on gVisor with `on_both_backends(gvisor=...)` from attacks.py. In a module
 that sets `ATTACKS_WITH_NETWORK = True` (the attack tests), each bubblewrap case runs twice:
-without network and with `internet` (reaching only the test hosts of tests/nethosts.py);
+without network and with `internet` (reaching only the test hosts of harness/nethosts.py);
 gVisor runs have no network.
 """
 

@@ -1,12 +1,12 @@
-"""Helpers for run-network tests: an engine that reaches the test hosts (tests/nethosts.py)."""
+"""Helpers for run-network tests: an engine that reaches the test hosts (harness/nethosts.py)."""
 
 from __future__ import annotations
 
 import dataclasses
 
+from harness.nethosts import NetHosts
 from sandboxes.engine import Engine, Limits, NetworkPolicy, RunSpec
 from sandboxes.engine_config import engine_config
-from tests.nethosts import NetHosts
 
 from .attacks import ENTRY
 from .package_helpers import Outcome

@@ -10,9 +10,9 @@ import dns.message
 import dns.query
 import pytest
 
+from harness.nethosts import nethosts
 from sandboxes.engine import NetworkPolicy, RunSpec
 from sandboxes.engine_config import get_engine
-from tests.nethosts import nethosts
 
 pytestmark = pytest.mark.sandbox
 

@@ -1,7 +1,7 @@
 """A run's network: `internet` reaches public addresses and nothing inside; an allow-list
 reaches its names and nothing else, for any protocol; bytes counted, a cap enforced,
 refusals counted and described. The "public" hosts are test hosts in a namespace of their
-own (tests/nethosts.py), their documentation range lifted as an operator would.
+own (harness/nethosts.py), their documentation range lifted as an operator would.
 
 As elsewhere in these tests, the only private targets ever tried are this host's own
 addresses and slirp's gateway to it (10.0.2.2): every other private address is only ever

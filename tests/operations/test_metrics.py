@@ -16,7 +16,7 @@ from sandboxes.runs.ending import execution_end
 from sandboxes.runs.kill_switch import RunsPaused
 from sandboxes.runs.start import execution_start
 from tests.factories import ExecutionFactory, UserFactory
-from tests.operations.conftest import Metrics
+from tests.operations.metrics import Metrics
 from tests.waiting import await_status
 
 pytestmark = pytest.mark.django_db

@@ -20,7 +20,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from tests.browser.server import DAPHNE, PYTHON, ROOT, free_port
+from harness.appserver import DAPHNE, PYTHON, ROOT, free_port
 from tests.waiting import wait_for, wait_for_status
 
 HEARTBEAT_SECONDS = 0.5

@@ -12,8 +12,8 @@ from channels.testing import WebsocketCommunicator
 
 from api.services.tokens import api_token_create
 from config.asgi import application
+from harness.appserver import free_port
 from sandboxes.models import Execution
-from tests.browser.server import free_port
 from tests.waiting import wait_for_status
 from tests.workers.cluster import requires_cluster, start_run
 

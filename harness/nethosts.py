@@ -9,7 +9,7 @@
 - the pair's other end in this host's namespace, with a route for that slice and nothing
   else (no address, no forwarding, no firewall change): the only change to the host's
   network, removed on the way out, also when a test fails;
-- in the namespace, one process (`python -m tests.nethosts serve`) serving
+- in the namespace, one process (`python -m harness.nethosts serve`) serving
   - HTTP on port 80 of every address: `/json` (a small JSON document), `/bytes/N` (N
     bytes), `/redirect?to=URL` (a 302 to URL);
   - DNS (UDP and TCP) on `dns`: the names in NAMES with their addresses (10.x, 127.x,
@@ -40,7 +40,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 DOMAIN = "nethost.test"
-READY_SECONDS = 10
+READY_SECONDS = 60  # a loaded machine starts a Python process slowly
 _instances = itertools.count()
 SLOTS = 16  # /28s of 198.51.100.0/24: test sessions side by side each take a free one
 REGISTRIES = ("pypi.org", "files.pythonhosted.org", "registry.npmjs.org")
@@ -126,7 +126,7 @@ def nethosts() -> Iterator[NetHosts]:
         _ip(*inner, "-6", "route", "add", "default", "via", "fe80::1", "dev", inside)
         hosts = NetHosts(namespace, v4, v6, zone(v4, v6))
         server = subprocess.Popen(
-            ["ip", "netns", "exec", namespace, sys.executable, "-m", "tests.nethosts", "serve",
+            ["ip", "netns", "exec", namespace, sys.executable, "-m", "harness.nethosts", "serve",
              json.dumps({"dns": hosts.dns, "rogue": hosts.rogue_dns, "other": hosts.other,
                          "names": hosts.names})],
             cwd=Path(__file__).resolve().parent.parent,

@@ -16,7 +16,7 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 PYTHON = ROOT / ".venv" / "bin" / "python"
 DAPHNE = ROOT / ".venv" / "bin" / "daphne"
 
@@ -109,7 +109,7 @@ class AppServer:
         )
         self.manage("shell", "-c", code)
 
-    def start(self, timeout: float = 20) -> None:
+    def start(self, timeout: float = 60) -> None:
         self.process = subprocess.Popen(
             [str(DAPHNE), "-b", "127.0.0.1", "-p", str(self.port), "config.asgi:application"],
             cwd=ROOT,
@@ -141,7 +141,7 @@ class AppServer:
             self.postgres.drop()
 
 
-if __name__ == "__main__":  # serve by hand: python tests/browser/server.py /tmp/folder
+if __name__ == "__main__":  # serve by hand: python -m harness.appserver /tmp/folder
     folder = Path(sys.argv[1] if len(sys.argv) > 1 else "/tmp/codesandboxes-browser")
     folder.mkdir(parents=True, exist_ok=True)
     server = AppServer(folder)
