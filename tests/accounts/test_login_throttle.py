@@ -51,7 +51,8 @@ def test_the_fifth_wrong_password_locks_the_account_and_says_when_to_try_again(c
     locked = fail(client, 1)
 
     assert locked.status_code == 429
-    assert int(locked["Retry-After"]) == 60
+    # The minute's lock-out, less however long a loaded machine took since the failure.
+    assert 0 < int(locked["Retry-After"]) <= 60
     assert "Try again after" in locked.content.decode()
 
 

@@ -49,7 +49,7 @@ def test_a_fork_bomb_hits_the_process_limit_and_its_run_ends(run, runtime):
         runtime,
         argv=(marker,),
         max_processes=20,
-        stop_once_printed="fork failed",
+        stop_once_printed="fork failed: EAGAIN",
         timeout_seconds=60,
     )
 
