@@ -87,9 +87,15 @@ def verify_email(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
     return render(request, "accounts/email_verified.html", {"verified": verified}, status=status)
 
 
+class SignedInRequest(HttpRequest):
+    """A request login_required let through: its user is signed in."""
+
+    user: User
+
+
 @login_required
 @require_POST
-def verify_email_resend(request: HttpRequest) -> HttpResponse:
+def verify_email_resend(request: SignedInRequest) -> HttpResponse:
     if not request.user.email_verified:
         email_verification_send(user=request.user)
         messages.info(request, VERIFY_SENT.format(email=request.user.email))

@@ -16,8 +16,10 @@ _lock = threading.Lock()
 
 
 class SharedConnectionPool(ConnectionPool):
+    # Returns the process's pool for that URL (a plain ConnectionPool, made once), not a
+    # new pool of this class: hence the narrower return type than the base's.
     @classmethod
-    def from_url(cls, url: str, **options) -> ConnectionPool:
+    def from_url(cls, url: str, **options) -> ConnectionPool:  # type: ignore[override]
         key = (url, repr(sorted(options.items())))
         with _lock:
             if key not in _pools:

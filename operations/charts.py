@@ -196,7 +196,8 @@ def line_chart(
     chart, x, y, _slot = _frame(days, scale, fmt, series)
     chart.empty = not values
     for s in series:
-        segments, current, dots = [], [], []
+        segments, dots = [], []
+        current: list[str] = []
         for i, value in enumerate(s.values):
             if value is None:
                 if current:

@@ -198,11 +198,9 @@ def _latency_buckets(period: DateRange) -> dict[date, list[int]]:
         .values("day")
         .annotate(**counts, total=Count("pk"))
         .order_by()
+        .values_list("day", *counts, "total")
     )
-    return {
-        row["day"]: [row[f"le_{bound}"] for bound in LATENCY_BOUNDS_MS] + [row["total"]]
-        for row in rows
-    }
+    return {day: list(numbers) for day, *numbers in rows}
 
 
 def estimate_quantile(q: float, cumulative: list[int]) -> float | None:

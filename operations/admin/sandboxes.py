@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import TYPE_CHECKING, TypedDict
+
 from django.contrib import admin
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
@@ -11,6 +14,21 @@ from django.utils.html import format_html
 from operations.admin.common import LanguageFilter
 from sandboxes.engine.packages.store import format_size
 from sandboxes.models import Execution, Sandbox, SandboxFile
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class _Counted(TypedDict):
+    """What the list's queryset adds to each sandbox."""
+
+    file_count: int | None
+    total_size: int
+    run_count: int | None
+    last_run_at: datetime | None
+
+
+type ListedSandbox = WithAnnotations[Sandbox, _Counted]
 
 
 class SandboxFileInline(admin.TabularInline):
@@ -71,21 +89,21 @@ class SandboxAdmin(admin.ModelAdmin):
         return format_html('<a href="{}">{}</a>', url, sandbox.owner)
 
     @admin.display(description="Files", ordering="file_count")
-    def files(self, sandbox: Sandbox) -> int:
+    def files(self, sandbox: ListedSandbox) -> int:
         return sandbox.file_count or 0
 
     @admin.display(description="Size", ordering="total_size")
-    def size(self, sandbox: Sandbox) -> str:
+    def size(self, sandbox: ListedSandbox) -> str:
         return format_size(sandbox.total_size)
 
     @admin.display(description="Runs", ordering="run_count")
-    def runs(self, sandbox: Sandbox) -> str:
+    def runs(self, sandbox: ListedSandbox) -> str:
         count = sandbox.run_count or 0
         url = reverse("admin:sandboxes_execution_changelist") + f"?q={sandbox.owner}"
         return format_html('<a href="{}">{}</a>', url, count) if count else "0"
 
     @admin.display(description="Last run", ordering="last_run_at")
-    def last_run(self, sandbox: Sandbox):
+    def last_run(self, sandbox: ListedSandbox):
         return sandbox.last_run_at or "-"
 
     @admin.display(description="Variables")
