@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import time
 import urllib.request
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from api.services.tokens import api_token_create
 from harness.appserver import DAPHNE, ROOT, free_port
 from sandboxes.services.stored_files import execution_files_add
 from tests.factories import ExecutionFactory
+from tests.waiting import wait_for
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(120)]
 
@@ -76,14 +76,17 @@ def server(tmp_path):
         )
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(300):
+
+        def answers() -> bool:
             if process.poll() is not None:
                 raise AssertionError(f"Daphne exited:\n{log.read_text()}")
             try:
                 urllib.request.urlopen(f"{url}/api/openapi.json", timeout=1).close()
-                break
             except OSError:
-                time.sleep(0.1)
+                return False
+            return True
+
+        wait_for(answers, "Daphne to answer")
         yield process.pid, url
     finally:
         process.terminate()

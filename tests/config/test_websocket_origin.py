@@ -9,6 +9,10 @@ from channels.testing import WebsocketCommunicator
 
 from config.origins import SameOriginValidator
 
+# Channels' consumers close stale database connections around every message: on the
+# thread an earlier async test used, that is database access.
+pytestmark = pytest.mark.django_db
+
 
 class Accepting(AsyncWebsocketConsumer):
     async def connect(self):
