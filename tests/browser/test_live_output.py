@@ -89,7 +89,8 @@ def test_stop_reaches_the_run_over_http_while_its_socket_is_down(page):
 def test_reopening_the_page_mid_run_shows_what_was_already_printed(page):
     sign_in(page)
     create_sandbox(page, "Reopened")
-    set_code(page, COUNT_SLOWLY.format(n=8, word="tick", pause=0.3))
+    # Long enough that a loaded machine reloads the page well before the run ends.
+    set_code(page, COUNT_SLOWLY.format(n=24, word="tick", pause=0.5))
     page.click("#run-button")
     expect(page.locator("#console-output")).to_contain_text("tick 1")
 
@@ -98,8 +99,8 @@ def test_reopening_the_page_mid_run_shows_what_was_already_printed(page):
     # The earlier lines are replayed, the rest arrives live, each exactly once.
     expect(page.locator("#console-output")).to_contain_text("tick 0")
     expect(page.locator("#run-button")).to_have_text("Running…")
-    expect(page.locator(".exit-line")).to_contain_text("Finished · exit code 0")
-    assert console_text(page) == "".join(f"tick {i}\n" for i in range(8))
+    expect(page.locator(".exit-line")).to_contain_text("Finished · exit code 0", timeout=60_000)
+    assert console_text(page) == "".join(f"tick {i}\n" for i in range(24))
 
 
 def test_output_resumes_without_a_gap_when_the_socket_drops(page):
