@@ -4,35 +4,25 @@ widths; no serious or critical violation is allowed."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.axe import axe_violations
 from tests.browser.pages import create_sandbox, sign_in
 
 pytestmark = pytest.mark.browser
 
-AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
 # WCAG 2.1 A and AA rules and axe's best practices; impacts that fail the test.
-RUN_AXE = """async () => {
-  const result = await axe.run(document, {
-    runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] },
-    resultTypes: ["violations"],
-  });
-  return result.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => {
-      const where = v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ");
-      return `${v.id} (${v.impact}): ${v.help} — ${where}`;
-    });
-}"""
+RULES = {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}
 
 
 def violations(page) -> list[str]:
-    # Evaluated through the DevTools protocol: the page's CSP (no inline scripts) allows it.
-    page.evaluate(AXE + "\n;0")
-    return page.evaluate(RUN_AXE)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — "
+        + ", ".join(node["target"] for node in v["nodes"][:3])
+        for v in axe_violations(page, run_only=RULES)
+        if v["impact"] in ("serious", "critical")
+    ]
 
 
 @pytest.mark.parametrize("width", [1440, 390])
