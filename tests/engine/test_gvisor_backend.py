@@ -364,14 +364,17 @@ def test_when_runsc_itself_fails_the_run_raises_sandbox_failed(engine, monkeypat
 
 ENGINE_IN_A_CHILD_PROCESS = """\
 import sys
-from sandboxes.engine import Engine, RunSpec
+import django
+django.setup()  # the engine's observer (operations' metrics) reads models
+from sandboxes.engine import Engine, Limits, RunSpec
 from sandboxes.engine_config import engine_config
 
 spec = RunSpec(
     runtime="python",
-    files={"main.py": b"import time\\nprint('running', flush=True)\\ntime.sleep(60)"},
+    files={"main.py": b"import time\\nprint('running', flush=True)\\ntime.sleep(600)"},
     entry="main.py",
     isolation="gvisor",
+    limits=Limits(timeout_seconds=600),  # a loaded machine starts gVisor slowly
 )
 Engine(engine_config()).run_sync(
     spec, on_output=lambda _stream, data: (sys.stdout.buffer.write(data), sys.stdout.flush())
