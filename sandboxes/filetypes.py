@@ -88,3 +88,8 @@ def image_type(path: str) -> str | None:
     """The image content type to show `path` inline with (<img>), or None."""
     ext = suffix(path)
     return SVG if ext == ".svg" else RASTER_IMAGES.get(ext)
+
+
+def is_csv(path: str) -> bool:
+    """Whether `path` opens in the table view."""
+    return suffix(path) == ".csv"

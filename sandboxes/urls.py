@@ -22,6 +22,7 @@ urlpatterns = [
     path("sandboxes/<int:sandbox_id>/files/entry/", files.entry, name="file_entry"),
     path("sandboxes/<int:sandbox_id>/files/upload/", files.upload, name="file_upload"),
     path("sandboxes/<int:sandbox_id>/files/download/", files.download, name="file_download"),
+    path("sandboxes/<int:sandbox_id>/files/table/", files.table, name="file_table"),
     path("sandboxes/<int:sandbox_id>/packages/", packages.add, name="package_add"),
     path("sandboxes/<int:sandbox_id>/packages/remove/", packages.remove, name="package_remove"),
     path("sandboxes/<int:sandbox_id>/packages/suggest/", packages.suggest, name="package_suggest"),
@@ -35,7 +36,9 @@ urlpatterns = [
     path("runs/<uuid:execution_id>/unshare/", shares.unshare, name="run_unshare"),
     path("shared/<str:token>/", shares.shared_run, name="shared_run"),
     path("shared/<str:token>/files/", shares.shared_file, name="shared_file"),
+    path("shared/<str:token>/files/table/", shares.shared_table, name="shared_file_table"),
     path("runs/<uuid:execution_id>/cancel/", runs.cancel, name="run_cancel"),
     path("runs/<uuid:execution_id>/rerun/", runs.rerun, name="run_rerun"),
     path("runs/<uuid:execution_id>/files/", runs.produced_file, name="run_file"),
+    path("runs/<uuid:execution_id>/files/table/", runs.produced_table, name="run_file_table"),
 ]

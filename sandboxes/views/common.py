@@ -5,14 +5,17 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.csp import CSP
+from django.utils.http import urlencode
 from django.views.decorators.csp import csp_override
 
 from blobs.responses import StoredFileResponse
 from sandboxes import filetypes
+from sandboxes.csv_table import CsvTableError, csv_table_read
 from sandboxes.forms import error_messages
 from sandboxes.models import Execution
 
@@ -90,3 +93,23 @@ def file_response(file, *, inline: bool = False) -> HttpResponse:
     )
     response["Cache-Control"] = "private, no-cache"
     return response
+
+
+def file_table(request: HttpRequest, file, *, download: str) -> HttpResponse:
+    """A CSV file (SandboxFile or ExecutionFile) as a read-only table: over HTMX the table
+    alone (the page shows it in a dialog), else a page of its own that links to `download`
+    (the file's download view). A file that cannot be shown so is answered 422 with the
+    reason, in place of the table."""
+    if file is None:
+        raise Http404("No such file.")
+    context = {"file": file, "download_url": f"{download}?{urlencode({'path': file.path})}"}
+    try:
+        if not filetypes.is_csv(file.path):
+            raise CsvTableError(f"{file.path} is not a .csv file: only CSV opens as a table.")
+        context["table"] = csv_table_read(file)
+        status = 200
+    except CsvTableError as error:
+        context["error"] = str(error)
+        status = 422
+    template = "sandboxes/csv_table.html" + ("#csv_table" if request.htmx else "")
+    return render(request, template, context, status=status)

@@ -9,8 +9,10 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
 from blobs.responses import StreamedResponse, zip_stream
@@ -31,7 +33,7 @@ from sandboxes.services.workspaces import (
     sandbox_file_rename,
     sandbox_files_save,
 )
-from sandboxes.views.common import file_csp, file_response, uploaded_bytes
+from sandboxes.views.common import file_csp, file_response, file_table, uploaded_bytes
 from sandboxes.views.editor import panel_answer
 
 
@@ -158,6 +160,16 @@ def download(request: HttpRequest, sandbox_id: int) -> HttpResponse:
     sandbox = sandbox_get(user=request.user, sandbox_id=sandbox_id)
     file = sandbox.files.filter(path=request.GET.get("path", "")).first()
     return file_response(file, inline=request.GET.get("inline") == "1")
+
+
+@login_required
+@require_GET
+@vary_on_headers("HX-Request")
+def table(request: HttpRequest, sandbox_id: int) -> HttpResponse:
+    """A CSV file of the sandbox (?path=...) as a read-only table."""
+    sandbox = sandbox_get(user=request.user, sandbox_id=sandbox_id)
+    file = sandbox.files.filter(path=request.GET.get("path", "")).first()
+    return file_table(request, file, download=reverse("file_download", args=[sandbox.pk]))
 
 
 @login_required

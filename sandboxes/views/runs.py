@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -20,7 +21,7 @@ from sandboxes.runs.start import execution_rerun
 from sandboxes.selectors import execution_get, execution_list, runtime_label
 from sandboxes.services.restore import sandbox_files_restore
 from sandboxes.snapshots import snapshot_compare
-from sandboxes.views.common import console_config, file_csp, file_response
+from sandboxes.views.common import console_config, file_csp, file_response, file_table
 
 RUN_TEMPLATE = "sandboxes/run.html"
 
@@ -120,3 +121,13 @@ def produced_file(request: HttpRequest, execution_id) -> HttpResponse:
     execution = execution_get(user=request.user, execution_id=execution_id)
     file = execution.files.filter(path=request.GET.get("path", "")).first()
     return file_response(file, inline=request.GET.get("inline") == "1")
+
+
+@login_required
+@require_GET
+@vary_on_headers("HX-Request")
+def produced_table(request: HttpRequest, execution_id) -> HttpResponse:
+    """A CSV file the run wrote (?path=...) as a read-only table."""
+    execution = execution_get(user=request.user, execution_id=execution_id)
+    file = execution.files.filter(path=request.GET.get("path", "")).first()
+    return file_table(request, file, download=reverse("run_file", args=[execution.pk]))

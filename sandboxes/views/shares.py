@@ -7,12 +7,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from sandboxes.selectors import execution_get, execution_output, shared_execution_get
 from sandboxes.services.shares import execution_share, execution_unshare
 from sandboxes.snapshots import snapshot_compare
-from sandboxes.views.common import file_csp, file_response
+from sandboxes.views.common import file_csp, file_response, file_table
 
 
 @login_required
@@ -57,3 +59,15 @@ def shared_file(request: HttpRequest, token: str) -> HttpResponse:
     execution = shared_execution_get(token=token)
     file = execution.files.filter(path=request.GET.get("path", "")).first()
     return file_response(file, inline=request.GET.get("inline") == "1")
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def shared_table(request: HttpRequest, token: str) -> HttpResponse:
+    """A CSV file the shared run wrote (?path=...) as a read-only table."""
+    execution = shared_execution_get(token=token)
+    file = execution.files.filter(path=request.GET.get("path", "")).first()
+    response = file_table(request, file, download=reverse("shared_file", args=[token]))
+    response["X-Robots-Tag"] = "noindex"
+    response["Referrer-Policy"] = "no-referrer"
+    return response

@@ -58,3 +58,25 @@ def test_the_dark_theme_has_no_serious_violations(page):
         page.goto(path)
         found[path] = violations(page)
     assert found == {"landing": [], "editor": [], "/": [], "/runs/": [], "/account/": []}
+
+
+@pytest.mark.parametrize("width", [1440, 390])
+def test_the_editors_dialogs_have_no_serious_violations(page, tmp_path, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    sign_in(page)
+    create_sandbox(page, f"Accessible dialogs {width}")
+    data = tmp_path / "scores.csv"
+    data.write_text("name,score\nada,91\ngrace,88\n")
+    if width == 390:
+        page.click(".phone-tab[data-phone-view=files]")
+    page.set_input_files("#upload-input", str(data))
+    page.click("#files-panel button:has-text('Upload')")
+
+    page.get_by_role("link", name="Show scores.csv as a table").click()
+    expect(page.locator("#file-preview table")).to_be_visible()
+    found = {"preview": violations(page)}
+    page.keyboard.press("Escape")
+    page.keyboard.press("?")  # the focus is back on the table button: no text field
+    expect(page.locator("#shortcuts")).to_be_visible()
+    found["shortcuts"] = violations(page)
+    assert found == {"preview": [], "shortcuts": []}

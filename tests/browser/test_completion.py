@@ -12,6 +12,7 @@ from tests.browser.pages import create_sandbox, screenshot, set_code, sign_in
 pytestmark = pytest.mark.browser
 
 SIZES = {"desktop": {"width": 1440, "height": 900}, "phone": {"width": 390, "height": 844}}
+SUFFIX = {"desktop": "", "phone": "-phone"}  # of a screenshot's name
 
 PYTHON = """\
 def total_price(items):
@@ -79,7 +80,7 @@ def test_python_completes_the_files_names_and_members(page, tmp_path, size):
     expect(offered(page, "total_price")).to_have_count(0)  # a name, not a member
     page.keyboard.type("ad")
     expect(labels(page)).to_have_text(["add"])
-    screenshot(page, f"editor-completion-{size}", tmp_path)
+    screenshot(page, f"editor-completion{SUFFIX[size]}", tmp_path)
     offered(page, "add").click()
     expect(page.locator(".cm-line").last).to_have_text("cart.add")
 

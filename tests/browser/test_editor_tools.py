@@ -13,6 +13,7 @@ from tests.browser.pages import create_sandbox, screenshot, set_code, sign_in
 pytestmark = pytest.mark.browser
 
 SIZES = {"desktop": {"width": 1440, "height": 900}, "phone": {"width": 390, "height": 844}}
+SUFFIX = {"desktop": "", "phone": "-phone"}  # of a screenshot's name
 SURFACE = {"light": "rgb(255, 255, 255)", "dark": "rgb(28, 32, 41)"}  # --surface
 CODE = "total = 0\nfor n in range(3):\n    total += n\nprint(total)\n"
 
@@ -46,7 +47,7 @@ def test_the_search_panel_finds_and_replaces_in_the_apps_look(page, tmp_path, si
     expect(page.locator("html")).to_have_attribute("data-theme", "dark")
     assert style(panel, "backgroundColor") == SURFACE["dark"]
     assert style(field, "color") == "rgb(228, 231, 238)"  # --text: readable on the dark field
-    screenshot(page, f"editor-search-{size}", tmp_path)
+    screenshot(page, f"editor-search{SUFFIX[size]}", tmp_path)
     page.emulate_media(color_scheme="light")
 
     panel.locator("input[name=replace]").fill("sum_")
@@ -84,7 +85,7 @@ def test_the_shortcuts_sheet_opens_with_question_mark_or_its_button(page, tmp_pa
     for key in ("Tab", "Tab", "Shift+Tab", "Shift+Tab", "Shift+Tab"):
         page.keyboard.press(key)
         assert focus_is_in(page, "#shortcuts"), key  # the page behind is out of reach
-    screenshot(page, f"editor-shortcuts-{size}", tmp_path)
+    screenshot(page, f"editor-shortcuts{SUFFIX[size]}", tmp_path)
     page.keyboard.press("Escape")
     expect(sheet).to_be_hidden()
 

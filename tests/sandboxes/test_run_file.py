@@ -46,10 +46,13 @@ def test_raster_images_are_served_inline_for_img_tags(signed_in, execution, path
 
 
 def test_an_svg_is_an_attachment_under_a_csp_that_runs_nothing(signed_in, execution):
+    """The preview shows it with <img> from this URL (inline=1): an image runs no script,
+    and the file opened on its own downloads, or renders under a policy that runs nothing."""
     response = signed_in.get(url(execution, "logo.svg"))
 
     assert response["Content-Type"] == "image/svg+xml"
     assert response["Content-Disposition"] == 'attachment; filename="logo.svg"'
+    assert response["X-Content-Type-Options"] == "nosniff"
     policy = response["Content-Security-Policy"]
     assert "default-src 'none'" in policy
     assert "sandbox" in policy

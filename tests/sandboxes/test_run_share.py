@@ -100,3 +100,18 @@ def test_a_produced_file_is_reachable_through_the_link_and_only_its_runs(
     assert b"".join(client.get(files, {"path": "chart.txt"}).streaming_content) == b"numbers"
     assert client.get(files, {"path": "secret.txt"}).status_code == 404
     assert "chart.txt" in client.get(link).content.decode()
+
+
+def test_a_shared_svg_is_served_as_the_owners_preview_gets_it(signed_in, client, run):
+    execution_files_add(execution=run, files={"logo.svg": b"<svg onload='alert(1)'/>"})
+    token = share_link(signed_in, run).rstrip("/").rsplit("/", 1)[-1]
+    signed_in.logout()
+
+    response = client.get(reverse("shared_file", args=[token]), {"path": "logo.svg", "inline": "1"})
+
+    assert response["Content-Type"] == "image/svg+xml"
+    assert response["Content-Disposition"] == 'attachment; filename="logo.svg"'
+    assert response["X-Content-Type-Options"] == "nosniff"
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'none'" in policy and "sandbox" in policy
+    assert "script-src" not in policy
