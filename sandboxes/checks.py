@@ -32,8 +32,7 @@ def check_sandbox_engine(app_configs, **kwargs):
         Warning(f"Runtime skipped: {problem}", id="sandboxes.W002")
         for problem in engine.runtimes.problems
     ]
-    if engine.gvisor_platform is not None:
-        platform = engine.gvisor_platform
+    if engine.gvisor is not None and (platform := engine.gvisor.platform) is not None:
         warnings.append(
             Info(
                 f"gVisor runs use the {platform.name} platform: {platform.reason}.",

@@ -4,37 +4,34 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import inspect
-import math
 import os
 import pwd
-import secrets
 import shutil
 import threading
 import time
-from pathlib import Path
 
-from . import gvisor, gvisor_platform, layout, resolver
+from . import layout, resolver
 from .apparmor import userns_restriction
-from .bwrap import bwrap_arguments, launcher_command
+from .backend import Backend, Host, Request
+from .bwrap_backend import BubblewrapBackend
 from .cancel import CancelToken
-from .cgroups import Cgroups, RunCgroup
+from .cgroups import Cgroups
 from .config import EngineConfig
 from .cpus import CpuSets
 from .errors import EngineError, EngineUnavailable, InstallFailed
-from .launcher import LauncherPool
-from .layout import GENERATED_ETC_FILES, SANDBOX_UID
+from .gvisor_backend import GVisorBackend
+from .layout import GENERATED_ETC_FILES
 from .netns import NetworkTools
 from .packages.manager import Lease, PackageManager, install_failed_result, package_manager
 from .packages.specs import normalise
 from .resolver import RESOLV_CONF
 from .run_network import REFUSED, RunNetwork, RunNetworkSettings
-from .runner import OutputCallback, Runner
+from .runner import OutputCallback
 from .runtimes import Runtime, RuntimeRegistry, discover_runtimes, unreachable_part
 from .spec import Isolation, RunResult, RunSpec, Status
 from .stdin import InputStream
-from .workspace import Workspace, remove_stale_workspaces
+from .workspace import remove_stale_workspaces
 
 # What a run's "install" output says when its package environment was already built.
 CACHED_LINE = b"packages ready (cached)\n"
@@ -50,10 +47,9 @@ class Engine:
         self.uid = self.gid = -1
         self.cgroups: Cgroups | None = None
         self.runtimes = RuntimeRegistry()
-        self._launchers: LauncherPool | None = None
+        self.bubblewrap: BubblewrapBackend | None = None
+        self.gvisor: GVisorBackend | None = None
         self.packages: PackageManager | None = None
-        self.gvisor_platform: gvisor_platform.Platform | None = None
-        self.cpu_sets = CpuSets()
         self.network_tools = NetworkTools(
             slirp4netns=config.slirp4netns,
             nft=config.nft,
@@ -102,13 +98,8 @@ class Engine:
         self._prepare_scratch()
         self.cgroups = Cgroups(config.cgroup_name)
         self.cgroups.remove_stale()
-        self._launchers = LauncherPool(
-            self.cgroups,
-            functools.partial(launcher_command, bwrap=config.bwrap),
-            uid=self.uid,
-            gid=self.gid,
-            setpriv=config.setpriv,
-        )
+        host = Host(config, self.uid, self.gid, self.cgroups, CpuSets())
+        self.bubblewrap = BubblewrapBackend(host)
         self.runtimes = discover_runtimes(
             python=config.python, node=config.node, uid=self.uid, gid=self.gid
         )
@@ -116,13 +107,11 @@ class Engine:
             raise EngineUnavailable(
                 "no usable runtime: " + "; ".join(self.runtimes.problems or ["none configured"])
             )
-        self.packages = package_manager(config, self._launchers, self.uid, self.gid)
+        # Installs run in bubblewrap, whichever backend runs the program.
+        self.packages = package_manager(config, self.bubblewrap.launchers, self.uid, self.gid)
         self.packages.prepare(self.uid, self.gid)
-        # Whether or not runsc is installed: it may be installed later, and a dead engine's
-        # gVisor runs are cleaned up either way (after their cgroups killed what was left).
-        gvisor.prepare(config.scratch_dir, self.runtimes.runtimes.values())
-        if shutil.which(config.runsc) is not None:
-            self._choose_gvisor_platform()
+        self.gvisor = GVisorBackend(host)
+        self.gvisor.prepare(self.runtimes.runtimes.values())
         resolver.warm_up()
         self._smoke_test()
 
@@ -255,8 +244,8 @@ class Engine:
         if spec.network.enabled:
             self.network_tools.check(REFUSED)  # fail closed; runs without network go on
         runtime = self.runtimes.get(spec.runtime)
-        start = self._start_gvisor if spec.isolation is Isolation.GVISOR else self._start_bwrap
-        cleanup = contextlib.ExitStack()  # each backend registers how to undo what it made
+        backend = self._backend(spec.isolation)
+        cleanup = contextlib.ExitStack()  # the backend registers how to undo what it made
         network: RunNetwork | None = None
         try:
             lease = await self._lease(spec, runtime, on_output, cancel)
@@ -264,12 +253,22 @@ class Engine:
                 return lease
             if lease is not None:
                 cleanup.callback(lease.release)  # held until the run ends: never pruned under it
-            packages = lease.path if lease is not None else None
-            began = time.monotonic()
-            runner, workspace = await start(
-                spec, runtime, cleanup, on_output, cancel, packages, stdin is not None
+            if spec.network.enabled:
+                network = RunNetwork(
+                    spec.network, self.network_settings, self.network_tools, self.uid, self.gid
+                )
+            request = Request(
+                spec=spec,
+                runtime=runtime,
+                packages=lease.path if lease is not None else None,
+                network=network,
+                on_output=on_output,
+                cancel=cancel,
+                streamed_stdin=stdin is not None,
             )
-            network = runner.network
+            began = time.monotonic()
+            started = await backend.start(request, cleanup)
+            runner, workspace = started.runner, started.workspace
             self.config.observer.sandbox_started(
                 runtime=runtime.id, isolation=spec.isolation.value, seconds=time.monotonic() - began
             )
@@ -298,171 +297,13 @@ class Engine:
                 await network.close()
             await asyncio.to_thread(cleanup.close)
 
-    @staticmethod
-    async def _workspace(
-        spec: RunSpec, cleanup: contextlib.ExitStack, folder: Path, run_id: str, owner: tuple
-    ) -> Workspace:
-        """The run's filesystem, owned by `owner` (uid, gid): whoever the program runs as."""
-        workspace = Workspace(folder, run_id, uid=owner[0], gid=owner[1])
-        cleanup.callback(workspace.remove)  # unmounted last, once nothing runs in it
-        await asyncio.to_thread(
-            workspace.create, dict(spec.files), disk_bytes=spec.limits.disk_bytes
-        )
-        return workspace
+    def _backend(self, isolation: Isolation) -> Backend:
+        backend = self.gvisor if isolation is Isolation.GVISOR else self.bubblewrap
+        assert backend is not None, "prepare() first"
+        return backend
 
-    def _binds(
-        self, runtime: Runtime, workspace: Workspace, packages: Path | None, etc_dir: Path
-    ) -> list[layout.Bind]:
-        return layout.binds(
-            runtime=runtime,
-            workspace=workspace.workspace,
-            tmp=workspace.tmp,
-            shm=workspace.shm,
-            etc_dir=etc_dir,
-            packages=packages,
-        )
-
-    @staticmethod
-    def _watch(cleanup: contextlib.ExitStack, cgroup: RunCgroup) -> None:
-        """On the way out, first every process of the run dies, then its cgroup goes."""
-        cleanup.callback(cgroup.remove)
-        cleanup.callback(cgroup.kill_all)
-
-    def _choose_gvisor_platform(self) -> gvisor_platform.Platform:
-        if self.gvisor_platform is None:
-            self.gvisor_platform = gvisor_platform.choose(
-                self.config.runsc, gvisor.gvisor_dir(self.config.scratch_dir)
-            )
-        return self.gvisor_platform
-
-    def _check_runsc(self) -> None:
-        """Checked on every gVisor run, so installing runsc needs no restart; no fallback."""
-        if shutil.which(self.config.runsc) is None:
-            raise EngineUnavailable(
-                f"{self.config.runsc} is missing, so gVisor runs are refused: "
-                "install it with `apt-get install runsc`"
-            )
-
-    async def _start_bwrap(
-        self,
-        spec: RunSpec,
-        runtime: Runtime,
-        cleanup: contextlib.ExitStack,
-        on_output: OutputCallback | None,
-        cancel: CancelToken | None,
-        packages: Path | None = None,
-        streamed_stdin: bool = False,
-    ) -> tuple[Runner, Workspace]:
-        assert self._launchers is not None
-        network = None
-        if spec.network.enabled:  # a launcher of its own, told to wait for its network
-            network = RunNetwork(
-                spec.network, self.network_settings, self.network_tools, self.uid, self.gid
-            )
-            launcher = await network.take_launcher(self._launchers, cleanup)
-        else:
-            launcher = await self._launchers.take()
-        cleanup.callback(launcher.discard)
-        workspace = await self._workspace(
-            spec, cleanup, self.config.scratch_dir, launcher.run_id, (self.uid, self.gid)
-        )
-        self._watch(cleanup, launcher.cgroup)
-        limits = spec.limits
-        launcher.cgroup.apply(limits)
-        cpus = self.cpu_sets.take(limits.cpus)
-        with contextlib.suppress(ProcessLookupError):  # a launcher that died: the runner says
-            # bubblewrap has started nothing yet: everything it starts inherits this.
-            os.sched_setaffinity(launcher.process.pid, cpus)
-        etc = layout.etc_dir(self.config.scratch_dir)
-        binds = self._binds(runtime, workspace, packages, etc)
-        if network is not None:
-            binds.append(layout.Bind(etc / network.RESOLV_CONF, "/etc/resolv.conf"))
-        arguments = bwrap_arguments(
-            binds=binds,
-            program=runtime.command(spec.entry, spec.argv),
-            env=layout.environment(
-                runtime, spec.env, packages=packages is not None, cpus=len(cpus)
-            ),
-            open_files=limits.open_files,
-            open_files_soft=limits.open_files_soft,
-            # Per process, a backstop a second past the run's limit: the runner's check of
-            # the cgroup's total should end the run first.
-            cpu_seconds=math.ceil(limits.cpu_seconds) + 1,
-            seccomp_fd=launcher.seccomp_fd,
-            status_fd=launcher.status_fd,
-        )
-        launcher.release([*arguments, *(network.bwrap_arguments() if network else [])])
-        status_pipe = await _reader_for(launcher.take_status_pipe())
-        cancelled = (cancel or CancelToken()).event()
-        runner = Runner(
-            launcher.process, status_pipe, launcher.cgroup, limits, on_output, cancelled,
-            network=network,
-        )  # fmt: skip
-        await runner.wait_started()
-        if network is not None:
-            await network.start(runner.child_pid)  # the program starts only now
-        else:
-            self._launchers.refill()
-        return runner, workspace
-
-    async def _start_gvisor(
-        self,
-        spec: RunSpec,
-        runtime: Runtime,
-        cleanup: contextlib.ExitStack,
-        on_output: OutputCallback | None,
-        cancel: CancelToken | None,
-        packages: Path | None = None,
-        streamed_stdin: bool = False,
-    ) -> tuple[Runner, Workspace]:
-        self._check_runsc()
-        platform = await asyncio.to_thread(self._choose_gvisor_platform)
-        run_id = f"{os.getpid()}-{secrets.token_hex(6)}"
-        # gVisor cannot map user ids: the tmpfs belongs to the in-sandbox uid, in a folder
-        # only root can traverse (see gvisor.py).
-        folder = gvisor.gvisor_dir(self.config.scratch_dir)
-        owner = (SANDBOX_UID, SANDBOX_UID)
-        workspace = await self._workspace(spec, cleanup, folder, run_id, owner)
-        container = gvisor.Container(self.config.scratch_dir, run_id)
-        cleanup.callback(container.remove)
-        cgroup = self.cgroups.create(run_id)
-        self._watch(cleanup, cgroup)
-        limits = spec.limits
-        cgroup.apply(gvisor.host_limits(limits))
-        cpus = self.cpu_sets.take(limits.cpus)
-        etc = gvisor.etc_dir(self.config.scratch_dir)
-        config = gvisor.oci_config(
-            rootfs=container.rootfs,
-            binds=self._binds(runtime, workspace, packages, etc),
-            program=runtime.command(spec.entry, spec.argv),
-            env=layout.environment(
-                runtime, spec.env, packages=packages is not None, cpus=len(cpus)
-            ),
-            open_files=limits.open_files,
-            open_files_soft=limits.open_files_soft,
-            cpu_seconds=max(1, int(limits.cpu_seconds + 0.999)),
-            max_processes=limits.max_processes,
-        )
-        await asyncio.to_thread(container.create, config)
-        process = await asyncio.create_subprocess_exec(
-            *container.command(
-                runsc=self.config.runsc,
-                setpriv=self.config.setpriv,
-                procs_files=cgroup.procs_files,
-                platform=platform.name,
-                cpus=cpus,
-            ),
-            stdin=asyncio.subprocess.PIPE
-            if spec.stdin or streamed_stdin
-            else asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-            env={},  # runsc, its sentry and gofer inherit this: no host variable reaches them
-            start_new_session=True,
-        )
-        cancelled = (cancel or CancelToken()).event()
-        runner = Runner(process, None, cgroup, limits, on_output, cancelled, container.failure)
-        return runner, workspace
+    def _backends(self) -> list[Backend]:
+        return [backend for backend in (self.bubblewrap, self.gvisor) if backend is not None]
 
     def run_sync(
         self,
@@ -484,19 +325,10 @@ class Engine:
     def close(self) -> None:
         """Let go of the launcher kept ready for the next run. Call it before the event loop
         that ran sandboxes ends (a server's loop lives as long as the process: no need)."""
-        if self._launchers is not None:
-            self._launchers.discard()
+        for backend in self._backends():
+            backend.close()
 
     async def aclose(self) -> None:
         """`close()` for a loop that is still running: waits for a launcher being started."""
-        if self._launchers is not None:
-            await self._launchers.aclose()
-
-
-async def _reader_for(fd: int) -> asyncio.StreamReader:
-    loop = asyncio.get_running_loop()
-    reader = asyncio.StreamReader()
-    await loop.connect_read_pipe(
-        lambda: asyncio.StreamReaderProtocol(reader), os.fdopen(fd, "rb", buffering=0)
-    )
-    return reader
+        for backend in self._backends():
+            await backend.aclose()

@@ -47,10 +47,14 @@ class Launcher:
             self.args_write = -1
             pipe.write(payload)  # fits: the pipe was enlarged for it
 
-    def take_status_pipe(self) -> int:
-        """The read end of bubblewrap's status pipe; the caller owns it from now on."""
+    async def take_status_pipe(self) -> asyncio.StreamReader:
+        """bubblewrap's status pipe, read on the running loop; the caller owns it from now on."""
         fd, self.status_read = self.status_read, -1
-        return fd
+        reader = asyncio.StreamReader()
+        await asyncio.get_running_loop().connect_read_pipe(
+            lambda: asyncio.StreamReaderProtocol(reader), os.fdopen(fd, "rb", buffering=0)
+        )
+        return reader
 
     def discard(self) -> None:
         """Let go of a launcher: kill what is left of it and remove its cgroup."""

@@ -28,7 +28,8 @@ OutputCallback = Callable[[str, bytes], Awaitable[None] | None]
 
 
 class NetworkCap(Protocol):
-    max_bytes: int | None
+    @property
+    def max_bytes(self) -> int | None: ...
 
     def over_cap(self) -> bool: ...
 

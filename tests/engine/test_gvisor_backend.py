@@ -348,8 +348,10 @@ def test_the_output_limit_ends_the_run(run_gvisor):
 
 
 def test_without_runsc_a_gvisor_run_is_refused_never_run_under_bubblewrap(engine, monkeypatch):
-    missing = dataclasses.replace(engine.config, runsc="/nonexistent/runsc")
-    monkeypatch.setattr(engine, "config", missing)
+    missing = dataclasses.replace(engine.gvisor.host.config, runsc="/nonexistent/runsc")
+    monkeypatch.setattr(
+        engine.gvisor, "host", dataclasses.replace(engine.gvisor.host, config=missing)
+    )
 
     with pytest.raises(EngineUnavailable, match=r"install it with `apt-get install runsc`"):
         engine.run_sync(spec("open('ran', 'w')"))

@@ -250,7 +250,7 @@ class Installer:
                 status_fd=launcher.status_fd,
             )
             launcher.release([*arguments, "--block-fd", str(block_read)])
-            status_pipe = await _reader_for(launcher.take_status_pipe())
+            status_pipe = await launcher.take_status_pipe()
             child_pid = await _child_pid(status_pipe, launcher.process)
             network = InstallNetwork(self.network, self.uid, self.gid)
             output = bytearray()
@@ -316,15 +316,6 @@ class _Lines:
 def _close_quietly(fd: int) -> None:
     with contextlib.suppress(OSError):
         os.close(fd)
-
-
-async def _reader_for(fd: int) -> asyncio.StreamReader:
-    loop = asyncio.get_running_loop()
-    reader = asyncio.StreamReader()
-    await loop.connect_read_pipe(
-        lambda: asyncio.StreamReaderProtocol(reader), os.fdopen(fd, "rb", buffering=0)
-    )
-    return reader
 
 
 async def _child_pid(status_pipe: asyncio.StreamReader, process) -> int:
