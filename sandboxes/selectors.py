@@ -10,10 +10,10 @@ from datetime import datetime
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.fields.json import KT
 from django.http import Http404
-from packaging.utils import canonicalize_name
 
 from sandboxes.engine import EngineError, EngineUnavailable, RunSpec
-from sandboxes.engine.packages.specs import name_of
+from sandboxes.engine.packages.manifest import Manifest
+from sandboxes.engine.packages.specs import mentions, name_of, package_key
 from sandboxes.engine_config import get_engine
 from sandboxes.models import Execution, OutputChunk, PackageUsage, Sandbox
 
@@ -274,45 +274,14 @@ class PackagesState:
     failure: InstallFailure | None = None
 
 
-def package_key(language: str, spec: str) -> str:
-    name = name_of(language, spec)
-    return canonicalize_name(name) if language == "python" else name
-
-
-def _built_environment(sandbox: Sandbox) -> dict | None:
+def _built_environment(sandbox: Sandbox) -> Manifest | None:
     """The manifest of the environment the sandbox's next run would mount, if it is built;
     EngineError when the engine cannot say."""
-    engine = get_engine()
-    engine.prepare()
-    runtime = engine.runtimes.get(sandbox.runtime)
     entry = sandbox.entry_file or "main.py"
     spec = RunSpec(
-        runtime=runtime.id, files={entry: b""}, entry=entry, packages=tuple(sandbox.packages)
+        runtime=sandbox.runtime, files={entry: b""}, entry=entry, packages=tuple(sandbox.packages)
     )
-    assert engine.packages is not None
-    return engine.packages.built(runtime, engine.packages_for(spec, runtime))
-
-
-def _resolved(language: str, manifest: dict) -> dict[str, str]:
-    """{package key: version} of everything the environment installed (top level only)."""
-    versions = {}
-    for item in manifest.get("installed") or []:
-        if not isinstance(item, str):
-            continue
-        if language == "python":
-            name, _, version = item.partition("==")
-            versions[canonicalize_name(name)] = version
-        elif "/node_modules/" not in item:  # nested copies are some package's own
-            name, _, version = item.rpartition("@")
-            versions[name] = version
-    return versions
-
-
-def _mentions(language: str, name: str, text: str) -> bool:
-    if language == "python":  # uv may write a name with "_" or "." for "-", in any case
-        pattern = "[-_.]".join(re.escape(part) for part in canonicalize_name(name).split("-"))
-        return re.search(rf"(?<![\w.-]){pattern}(?![\w-])", text, re.IGNORECASE) is not None
-    return re.search(rf"(?<![\w.@/-]){re.escape(name)}(?![\w/-])", text) is not None
+    return get_engine().packages_built(spec)
 
 
 def _install_failure(sandbox: Sandbox, latest: Execution) -> InstallFailure:
@@ -323,7 +292,7 @@ def _install_failure(sandbox: Sandbox, latest: Execution) -> InstallFailure:
     suspects = [
         name
         for name in dict.fromkeys(name_of(language, spec) for spec in asked)
-        if _mentions(language, name, details)
+        if mentions(language, name, details)
     ]
     return InstallFailure(
         execution=latest,
@@ -356,19 +325,17 @@ def packages_state(*, sandbox: Sandbox) -> PackagesState:
     if manifest is None:
         environment = "failed" if failure and not failure.changed_since else "pending"
         return PackagesState(**state, packages=listed, environment=environment, failure=failure)
-    versions = _resolved(language, manifest)
+    versions = dict(manifest.versions)
     packages = [
         ListedPackage(**{**p.__dict__, "version": versions.pop(package_key(language, p.spec), "")})
         for p in listed
     ]
-    built_at = manifest.get("built_at")
-    size = manifest.get("size")
     return PackagesState(
         **state,
         packages=packages,
         environment="ready",
         dependencies=[f"{name} {version}" for name, version in sorted(versions.items())],
-        built_at=datetime.fromisoformat(built_at) if isinstance(built_at, str) else None,
-        size=size if isinstance(size, int) else None,
+        built_at=manifest.built_at,
+        size=manifest.size,
         failure=failure,
     )

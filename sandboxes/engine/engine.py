@@ -24,6 +24,7 @@ from .gvisor_backend import GVisorBackend
 from .layout import GENERATED_ETC_FILES
 from .netns import NetworkTools
 from .packages.manager import Lease, PackageManager, install_failed_result, package_manager
+from .packages.manifest import Manifest
 from .packages.specs import normalise
 from .resolver import RESOLV_CONF
 from .run_network import REFUSED, RunNetwork, RunNetworkSettings
@@ -206,6 +207,14 @@ class Engine:
         """Whether the run has a package environment to prepare (cached or not)."""
         await asyncio.to_thread(self.prepare)
         return bool(self.packages_for(spec, self.runtimes.get(spec.runtime)))
+
+    def packages_built(self, spec: RunSpec) -> Manifest | None:
+        """The manifest of the run's package environment if it is built already (the run
+        would start without installing); None if the run would install it."""
+        self.prepare()
+        runtime = self.runtimes.get(spec.runtime)
+        assert self.packages is not None
+        return self.packages.built(runtime, self.packages_for(spec, runtime))
 
     def packages_for(self, spec: RunSpec, runtime: Runtime) -> tuple[str, ...]:
         """What the run installs: its packages, and tsx for TypeScript on an old Node."""

@@ -11,9 +11,14 @@ from django.db.models import F
 from django.utils import timezone
 
 from sandboxes.engine import InvalidSpec
-from sandboxes.engine.packages.specs import MAX_PACKAGES, language_of, name_of, normalise
+from sandboxes.engine.packages.specs import (
+    MAX_PACKAGES,
+    language_of,
+    name_of,
+    normalise,
+    package_key,
+)
 from sandboxes.models import PackageUsage, Sandbox
-from sandboxes.selectors import package_key
 
 
 def _sentence(error: InvalidSpec) -> str:

@@ -9,7 +9,6 @@ set meanwhile wait on the lock, then find it built (or find why it failed).
 from __future__ import annotations
 
 import datetime
-import json
 import os
 import shutil
 import time
@@ -25,6 +24,7 @@ from ..runner import OutputCallback
 from ..runtimes import Runtime
 from ..spec import RunResult, Status
 from .installer import Installer, InstallOutcome
+from .manifest import Manifest, installed_in
 from .network import RESOLV_CONF, NetworkTools
 from .store import KeyLock, Store, environment_key, platform_tag
 
@@ -70,10 +70,11 @@ class PackageManager:
     def key(self, runtime: Runtime, specs: tuple[str, ...]) -> str:
         return environment_key(runtime.id, runtime.version, specs)
 
-    def built(self, runtime: Runtime, specs: tuple[str, ...]) -> dict | None:
+    def built(self, runtime: Runtime, specs: tuple[str, ...]) -> Manifest | None:
         """The manifest of the environment for `specs` (normalised) if it is built already,
         so a run would start without installing; None if the next run installs it."""
-        return self.store.manifest(self.key(runtime, specs))
+        manifest = self.store.manifest(self.key(runtime, specs))
+        return Manifest.read(runtime.language, manifest) if manifest is not None else None
 
     async def acquire(
         self,
@@ -148,7 +149,7 @@ class PackageManager:
                 "platform": platform_tag(),
                 "language": runtime.language,
                 "packages": list(specs),
-                "installed": _installed(into),
+                "installed": installed_in(into),
                 "built_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
                 "install_seconds": round(seconds, 2),
                 "installer_output": outcome.output[-4000:],
@@ -225,23 +226,3 @@ def install_failed_result(failure: InstallFailed, runtime: Runtime) -> RunResult
         error=failure.message,
         install_seconds=failure.seconds,
     )
-
-
-def _installed(build: Path) -> list[str]:
-    """What the install resolved to: "name==version" (Python) or "name@version" (Node)."""
-    found = []
-    python = build / "python"
-    if python.is_dir():
-        for info in python.glob("*.dist-info"):
-            name, _, version = info.name.removesuffix(".dist-info").partition("-")
-            found.append(f"{name}=={version}")
-    lock = build / "node" / "package-lock.json"
-    if lock.is_file():
-        try:
-            packages = json.loads(lock.read_text()).get("packages", {})
-        except ValueError:
-            packages = {}
-        for path, info in packages.items():
-            if path.startswith("node_modules/") and isinstance(info, dict):
-                found.append(f"{path.removeprefix('node_modules/')}@{info.get('version', '?')}")
-    return sorted(found)

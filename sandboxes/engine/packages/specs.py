@@ -66,6 +66,20 @@ def name_of(language: str, spec: str) -> str:
     return name
 
 
+def package_key(language: str, spec: str) -> str:
+    """What makes two specs one package: "Pandas[excel]>=2" and "pandas" -> "pandas"."""
+    name = name_of(language, spec)
+    return canonicalize_name(name) if language == "python" else name
+
+
+def mentions(language: str, name: str, text: str) -> bool:
+    """Whether `text` (an installer's words) names the package `name`."""
+    if language == "python":  # uv may write a name with "_" or "." for "-", in any case
+        pattern = "[-_.]".join(re.escape(part) for part in canonicalize_name(name).split("-"))
+        return re.search(rf"(?<![\w.-]){pattern}(?![\w-])", text, re.IGNORECASE) is not None
+    return re.search(rf"(?<![\w.@/-]){re.escape(name)}(?![\w/-])", text) is not None
+
+
 def _refuse(spec: str, why: str) -> InvalidSpec:
     return InvalidSpec(f"package {spec!r}: {why}")
 
