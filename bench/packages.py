@@ -36,6 +36,7 @@ import django  # noqa: E402
 django.setup()
 
 from sandboxes.engine import Engine, RunSpec  # noqa: E402
+from sandboxes.engine.runtimes import ENTRY_FILES, entry_file  # noqa: E402
 from sandboxes.engine_config import engine_config, get_engine  # noqa: E402
 
 PYPI = "https://pypi.org/simple"
@@ -50,7 +51,7 @@ NODE_TIMER = (
 
 
 def spec(runtime: str, code: str, packages: tuple[str, ...] = ()) -> RunSpec:
-    name = "main.py" if runtime.startswith("python") else "main.js"
+    name = entry_file(runtime)
     return RunSpec(runtime=runtime, files={name: code.encode()}, entry=name, packages=packages)
 
 
@@ -120,7 +121,7 @@ async def import_times(engine: Engine, runtime, module: str, package: str, runs:
     environment = engine.packages.store.path(key)
     inside, outside = [], []
     with tempfile.TemporaryDirectory() as folder:
-        script = Path(folder) / ("main.py" if runtime.language == "python" else "main.js")
+        script = Path(folder) / ENTRY_FILES[runtime.language]
         script.write_text(timer)
         env = {"PATH": "/usr/bin:/bin", "HOME": folder}
         if runtime.language == "python":

@@ -28,12 +28,10 @@ import django  # noqa: E402
 django.setup()
 
 from sandboxes.engine import RunSpec  # noqa: E402
+from sandboxes.engine.runtimes import ENTRY_FILES  # noqa: E402
 from sandboxes.engine_config import get_engine  # noqa: E402
 
-PROGRAMS = {
-    "python": ("main.py", b"print('hello')\n"),
-    "node": ("main.js", b"console.log('hello')\n"),
-}
+PROGRAMS = {"python": b"print('hello')\n", "node": b"console.log('hello')\n"}
 
 
 def bare(executable: str, source: bytes, name: str) -> tuple[float, int]:
@@ -91,7 +89,8 @@ async def measure(args) -> None:
     print(f"{args.runs} runs each; medians\n")
     header = f"{'runtime':<14}{'backend':<8}{'bare ms':>9}{'sandbox ms':>12}{'overhead':>10}"
     print(header + f"{'ratio':>7}{'bare MiB':>10}{'sandbox MiB':>13}")
-    for language, (name, source) in PROGRAMS.items():
+    for language, source in PROGRAMS.items():
+        name = ENTRY_FILES[language]
         runtime = engine.runtimes.default_for(language)
         if runtime is None:
             continue

@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sandboxes.engine import EngineUnavailable
-from sandboxes.engine.runtimes import Runtime
+from sandboxes.engine.runtimes import ENTRY_FILES, Runtime
 from sandboxes.engine_config import get_engine
-from sandboxes.services.workspaces import ENTRY_NAME
 
 
 @dataclass(frozen=True)
@@ -22,7 +21,7 @@ class Language:
         """The entry file's name when the caller gives none."""
         if self.name == "typescript":
             return "index.ts"
-        return ENTRY_NAME[self.runtime.language]
+        return ENTRY_FILES[self.runtime.language]
 
 
 def languages_available() -> list[Language]:

@@ -18,6 +18,7 @@ from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
 
 from operations.costs import Usage
+from sandboxes.engine.runtimes import language_of
 from sandboxes.models import Execution, PackageUsage, Sandbox, UsageDay
 
 Status = Execution.Status
@@ -31,10 +32,6 @@ LATENCY_BOUNDS_MS = (
 )  # fmt: skip
 QUANTILES = (0.5, 0.95, 0.99)
 RECENT_ENOUGH = timedelta(days=1)
-
-
-def language_of(runtime: str) -> str:
-    return "node" if runtime.startswith("node") else "python"
 
 
 def memory_byte_seconds() -> Sum:

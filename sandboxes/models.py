@@ -16,6 +16,7 @@ from blobs.contents import content_open
 from blobs.models import Blob
 from quotas.models import NetworkChoice
 from sandboxes import filetypes
+from sandboxes.engine.runtimes import language_of
 from sandboxes.fields import SealedTextField
 
 
@@ -57,7 +58,7 @@ class Sandbox(models.Model):
 
     @property
     def language(self) -> str:
-        return "node" if self.runtime.startswith("node") else "python"
+        return language_of(self.runtime)
 
     @property
     def network_policy(self) -> dict:

@@ -14,10 +14,10 @@ from django.http import Http404
 from sandboxes.engine import EngineError, EngineUnavailable, RunSpec
 from sandboxes.engine.packages.manifest import Manifest
 from sandboxes.engine.packages.specs import mentions, name_of, package_key
+from sandboxes.engine.runtimes import LANGUAGE_NAMES, entry_file, language_of
 from sandboxes.engine_config import get_engine
 from sandboxes.models import Execution, OutputChunk, PackageUsage, Sandbox
 
-FALLBACK_LABELS = {"python": "Python", "node": "Node.js"}
 # A package name one user typed may be private (an internal package, a project's name):
 # it is suggested to other users only once this many different users have run it.
 SHARED_AFTER_USERS = 3
@@ -41,7 +41,7 @@ def runtime_offer() -> RuntimeOffer:
     try:
         engine.prepare()
     except EngineUnavailable as error:
-        fallback = [RuntimeChoice(id, label) for id, label in FALLBACK_LABELS.items()]
+        fallback = [RuntimeChoice(id, label) for id, label in LANGUAGE_NAMES.items()]
         return RuntimeOffer(choices=fallback, problem=str(error))
     registry = engine.runtimes
     defaults = set(registry.aliases.values())
@@ -59,9 +59,9 @@ def runtime_label(runtime: str) -> str:
         engine.prepare()
         return engine.runtimes.get(runtime).label
     except Exception:  # unknown here, or no engine: still say what it is
-        language = "node" if runtime.startswith("node") else "python"
+        language = language_of(runtime)
         suffix = runtime.removeprefix(language)
-        return f"{FALLBACK_LABELS[language]} {suffix}".strip()
+        return f"{LANGUAGE_NAMES[language]} {suffix}".strip()
 
 
 def sandbox_list(*, user, sandbox_id: int | None = None) -> list[Sandbox]:
@@ -277,7 +277,7 @@ class PackagesState:
 def _built_environment(sandbox: Sandbox) -> Manifest | None:
     """The manifest of the environment the sandbox's next run would mount, if it is built;
     EngineError when the engine cannot say."""
-    entry = sandbox.entry_file or "main.py"
+    entry = sandbox.entry_file or entry_file(sandbox.runtime)
     spec = RunSpec(
         runtime=sandbox.runtime, files={entry: b""}, entry=entry, packages=tuple(sandbox.packages)
     )

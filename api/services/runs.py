@@ -8,9 +8,10 @@ from api.run_request import RunRequest
 from quotas.formatting import format_duration
 from quotas.models import Quota
 from quotas.selectors import quota_max_timeout
+from sandboxes.engine.runtimes import entry_file
 from sandboxes.models import Execution
 from sandboxes.runs.start import execution_start
-from sandboxes.services.workspaces import ENTRY_NAME, runtime_check
+from sandboxes.services.workspaces import runtime_check
 
 
 def api_run_start(*, user, run: RunRequest, quota: Quota | None = None) -> Execution:
@@ -20,7 +21,7 @@ def api_run_start(*, user, run: RunRequest, quota: Quota | None = None) -> Execu
     ValidationError naming the field, or QuotaExceeded (see execution_start).
     """
     runtime = runtime_check(run.runtime)
-    entry = ENTRY_NAME["node" if runtime.startswith("node") else "python"]
+    entry = entry_file(runtime)
     if entry in run.files:
         raise ValidationError(
             {"files": f"{entry} is the entry file, whose content is `code`: rename it."}

@@ -17,6 +17,12 @@ from pathlib import Path
 
 from .errors import InvalidSpec
 
+LANGUAGES = ("python", "node")
+# How a language reads in a runtime's label ("Python 3.13", "Node.js 22").
+LANGUAGE_NAMES = {"python": "Python", "node": "Node.js"}
+# The file a program's code goes in when it names none: a new sandbox's, the API's `code`,
+# the compatible APIs' and run_sandbox's from stdin (the starters use them too).
+ENTRY_FILES = {"python": "main.py", "node": "index.js"}
 SYSTEM_PREFIXES = (Path("/usr"),)
 TYPESCRIPT_SUFFIXES = (".ts", ".mts", ".cts")
 # TypeScript on a Node.js without type stripping: tsx, installed as a package environment.
@@ -24,6 +30,20 @@ TSX = "tsx@4"
 # Node.js runs TypeScript itself from 22.7 (types stripped; enums and namespaces
 # transformed); the feature's warning would land in every run's stderr.
 NODE_TYPESCRIPT_FLAGS = ("--experimental-transform-types", "--disable-warning=ExperimentalWarning")
+
+
+def language_of(runtime: str) -> str:
+    """ "python3.13" -> "python", "node22" -> "node": the language of a runtime id or alias,
+    known without asking the engine (a past run's runtime may no longer be installed)."""
+    for language in LANGUAGES:
+        if runtime.startswith(language):
+            return language
+    raise InvalidSpec(f"unknown runtime {runtime!r}")
+
+
+def entry_file(runtime: str) -> str:
+    """The entry file of a runtime's program when it names none: "main.py", "index.js"."""
+    return ENTRY_FILES[language_of(runtime)]
 
 
 @dataclass(frozen=True)
@@ -36,7 +56,7 @@ class Runtime:
 
     @property
     def label(self) -> str:
-        name = {"python": "Python", "node": "Node.js"}[self.language]
+        name = LANGUAGE_NAMES[self.language]
         return (
             f"{name} {'.'.join(self.version.split('.')[: 2 if self.language == 'python' else 1])}"
         )

@@ -11,7 +11,8 @@ from pathlib import PurePosixPath
 
 from .errors import InvalidSpec
 from .network_policy import NetworkPolicy
-from .packages.specs import language_of, normalise
+from .packages.specs import normalise
+from .runtimes import language_of
 
 MiB = 1024 * 1024
 

@@ -11,13 +11,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from sandboxes.engine import InvalidSpec
-from sandboxes.engine.packages.specs import (
-    MAX_PACKAGES,
-    language_of,
-    name_of,
-    normalise,
-    package_key,
-)
+from sandboxes.engine.packages.specs import MAX_PACKAGES, name_of, normalise, package_key
+from sandboxes.engine.runtimes import language_of
 from sandboxes.models import PackageUsage, Sandbox
 
 

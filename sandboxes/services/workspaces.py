@@ -11,6 +11,7 @@ from django.db import transaction
 
 from quotas.selectors import quota_get
 from sandboxes.engine import EngineUnavailable, InvalidSpec
+from sandboxes.engine.runtimes import LANGUAGES, entry_file, language_of
 from sandboxes.engine_config import get_engine
 from sandboxes.limits import (
     MAX_ARCHIVE_BYTES,
@@ -34,7 +35,6 @@ STARTER_CODE = {
     "python": 'import sys\n\nprint(f"Hello from Python {sys.version.split()[0]}!")\n',
     "node": "console.log(`Hello from Node.js ${process.version}!`);\n",
 }
-ENTRY_NAME = {"python": "main.py", "node": "index.js"}
 
 
 def runtime_check(runtime: str, *, field: str = "runtime") -> str:
@@ -47,7 +47,7 @@ def runtime_check(runtime: str, *, field: str = "runtime") -> str:
         raise ValidationError({field: error.sentence()}) from None
     except EngineUnavailable:
         # The runtime list is unknown; the run itself is refused later, with the reason.
-        if runtime in ("python", "node"):
+        if runtime in LANGUAGES:
             return runtime
         raise ValidationError({field: f"Unknown runtime {runtime!r}."}) from None
 
@@ -66,13 +66,13 @@ def sandbox_create(*, owner, name: str, runtime: str) -> Sandbox:
     name = _clean_name(name)
     runtime = runtime.strip()
     runtime_check(runtime)
-    language = "node" if runtime.startswith("node") else "python"
-    entry = ENTRY_NAME[language]
+    entry = entry_file(runtime)
     network = network_default(quota_get(user=owner).limits)
     sandbox = Sandbox.objects.create(
         owner=owner, name=name, runtime=runtime, entry_file=entry, network_mode=network["mode"]
     )
-    sandbox_file_put(sandbox=sandbox, path=entry, content=STARTER_CODE[language].encode())
+    starter = STARTER_CODE[language_of(runtime)]
+    sandbox_file_put(sandbox=sandbox, path=entry, content=starter.encode())
     return sandbox
 
 

@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 
 from sandboxes.engine import Limits, RunSpec
+from sandboxes.engine.runtimes import entry_file
 
 REPO = Path(__file__).resolve().parents[2]
-ENTRY = {"python": "main.py", "node": "main.js"}
 
 
 def backends(*gvisor_marks: pytest.MarkDecorator) -> list:
@@ -128,7 +128,7 @@ def make_spec(
     **limits: float,
 ) -> RunSpec:
     """The spec the `run` fixture would build, for tests that drive the engine themselves."""
-    entry = entry or ENTRY["python" if runtime.startswith("python") else "node"]
+    entry = entry or entry_file(runtime)
     return RunSpec(
         runtime=runtime,
         files={entry: code.encode(), **(files or {})},

@@ -12,9 +12,10 @@ from __future__ import annotations
 import pytest
 
 from sandboxes.engine import CancelToken, Engine, EngineUnavailable, Limits, RunSpec
+from sandboxes.engine.runtimes import entry_file
 from sandboxes.engine_config import engine_config
 
-from .attacks import ENTRY, backends
+from .attacks import backends
 from .netrun import INTERNET, network_engine
 from .package_helpers import Outcome
 
@@ -89,8 +90,7 @@ def run(request, engine, isolation, run_network):
         stop_once_printed: str | None = None,
         **limits,
     ) -> Outcome:
-        language = "python" if runtime.startswith("python") else "node"
-        entry = entry or ENTRY[language]
+        entry = entry or entry_file(runtime)
         isolation = isolation or default_isolation
         network = INTERNET if run_network == "internet" and isolation == "bwrap" else "none"
         source = code.encode() if isinstance(code, str) else code

@@ -6,9 +6,9 @@ import dataclasses
 
 from harness.nethosts import NetHosts
 from sandboxes.engine import Engine, Limits, NetworkPolicy, RunSpec
+from sandboxes.engine.runtimes import entry_file
 from sandboxes.engine_config import engine_config
 
-from .attacks import ENTRY
 from .package_helpers import Outcome
 
 INTERNET = NetworkPolicy(mode="internet")
@@ -47,8 +47,7 @@ def run_on(
         ("ROGUE", hosts.rogue_dns),
     ):
         code = code.replace(word, value)
-    language = "python" if runtime.startswith("python") else "node"
-    entry = ENTRY[language]
+    entry = entry_file(runtime)
     chunks: list[tuple[str, bytes]] = []
     spec = RunSpec(
         runtime=runtime,

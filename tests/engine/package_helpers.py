@@ -10,9 +10,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from sandboxes.engine import Engine, Limits, RunResult, RunSpec
+from sandboxes.engine.runtimes import entry_file
 from sandboxes.engine_config import engine_config
-
-from .attacks import ENTRY
 
 
 @dataclass
@@ -43,8 +42,7 @@ def package_spec(
     timeout: float = 60,
     memory_mb: int = 512,
 ) -> RunSpec:
-    language = "python" if runtime.startswith("python") else "node"
-    entry = entry or ENTRY[language]
+    entry = entry or entry_file(runtime)
     return RunSpec(
         runtime=runtime,
         files={entry: code.encode()},

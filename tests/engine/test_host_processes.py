@@ -7,6 +7,8 @@ import subprocess
 
 import pytest
 
+from sandboxes.engine.runtimes import entry_file
+
 from .attacks import (
     OneOf,
     attempts,
@@ -95,7 +97,7 @@ def test_a_program_sees_only_the_few_processes_of_its_own_sandbox(run, runtime):
         for line in outcome.stdout.splitlines()
         if line.startswith("process ")
     )
-    assert any("main." in cmdline for cmdline in processes.values()), outcome.stderr
+    assert any(entry_file(runtime) in cmdline for cmdline in processes.values()), outcome.stderr
     assert len(processes) <= 3, processes
     assert str(os.getpid()) not in processes
     assert not any("pytest" in cmdline for cmdline in processes.values())

@@ -64,7 +64,7 @@ def test_an_unknown_runtime_is_refused_naming_the_available_ones(engine, isolati
 
     with pytest.raises(InvalidSpec) as refused:
         engine.run_sync(
-            make_spec("print(1)", "cobol", isolation=isolation),
+            make_spec("DISPLAY 1.", "cobol", entry="main.cob", isolation=isolation),
             lambda _s, data: output.append(data),
         )
 

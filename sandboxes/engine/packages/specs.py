@@ -23,7 +23,6 @@ from ..errors import InvalidSpec
 
 MAX_PACKAGES = 50
 MAX_SPEC_LENGTH = 200
-LANGUAGES = ("python", "node")
 
 # Everything a PEP 508 name, extras and version specifiers need; no ";" (markers), "@"
 # (URLs), quotes, "$", "|", "&", "`", "/" or "\".
@@ -36,14 +35,6 @@ NODE_RANGE = re.compile(r"^[A-Za-z0-9.+\-^~<>=*| ]+$")
 ANY_VERSION = {"", "latest", "*"}
 # Never part of a package spec ("|" is, in npm ranges: 1.x || 2.x).
 SHELL_CHARACTERS = set(";&$`'\"(){}\n\r\t\0")
-
-
-def language_of(runtime: str) -> str:
-    """ "python3.13" -> "python", "node22" -> "node" (runtime ids and aliases)."""
-    for language in LANGUAGES:
-        if runtime.startswith(language):
-            return language
-    raise InvalidSpec(f"packages: unknown runtime {runtime!r}")
 
 
 def normalise(language: str, specs: Iterable[str]) -> tuple[str, ...]:

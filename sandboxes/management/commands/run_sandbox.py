@@ -21,12 +21,12 @@ from sandboxes.engine import (
     RunSpec,
     Status,
 )
+from sandboxes.engine.runtimes import ENTRY_FILES
 from sandboxes.engine.spec import check_workspace_path
 from sandboxes.engine_config import get_engine
 from sandboxes.network import CHANGE_POLICY, network_failure_in, network_hint
 
 NODE_SUFFIXES = (".js", ".mjs", ".cjs", ".ts", ".mts")
-DEFAULT_ENTRY = {"python": "main.py", "node": "main.js"}
 MiB = 1024 * 1024
 
 
@@ -241,12 +241,12 @@ class Command(BaseCommand):
         if path == "-":
             source = sys.stdin.buffer.read()
             runtime = options["runtime"] or "python"
-            entry = DEFAULT_ENTRY["node" if runtime.startswith("node") else "python"]
+            entry = ""  # the runtime's own, once the engine knows the runtime
         else:
             source = self._read(path, "PATH")
             entry = os.path.basename(path)
             runtime = options["runtime"] or ("node" if entry.endswith(NODE_SUFFIXES) else "python")
-        files = {entry: source}
+        files = {}
         for item in options["file"]:
             name, file_path = _key_value("--file", item)
             files[name] = self._read(file_path, f"--file {name}")
@@ -254,10 +254,11 @@ class Command(BaseCommand):
         limits = _limits(options)
         try:
             get_engine().prepare()
-            get_engine().runtimes.get(runtime)
+            language = get_engine().runtimes.get(runtime).language
+            entry = entry or ENTRY_FILES[language]
             return RunSpec(
                 runtime=runtime,
-                files=files,
+                files={entry: source, **files},
                 entry=entry,
                 argv=tuple(options["arg"]),
                 stdin=stdin,
