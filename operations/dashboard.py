@@ -24,6 +24,7 @@ from operations.selectors import (
     most_used_packages,
     top_users_by_compute,
 )
+from sandboxes.engine.runtimes import LANGUAGE_NAMES
 from sandboxes.models import KillSwitch
 
 PRESETS = (7, 14, 30, 90)
@@ -156,8 +157,8 @@ def _charts(days: list[DayStats], config: OperatorSettings, now: ActiveNow) -> d
         "runs_chart": charts.bar_chart(
             dates,
             [
-                Series("Python", "series-python", [d.runs["python"] for d in days]),
-                Series("Node.js", "series-node", [d.runs["node"] for d in days]),
+                Series(name, f"series-{language}", [d.runs[language] for d in days])
+                for language, name in LANGUAGE_NAMES.items()
             ],
         ),
         "latency_chart": charts.line_chart(
@@ -206,8 +207,8 @@ def _charts(days: list[DayStats], config: OperatorSettings, now: ActiveNow) -> d
         ),
         "runtime_shares": charts.shares(
             [
-                ("Python", "series-python", sum(d.runs["python"] for d in days)),
-                ("Node.js", "series-node", sum(d.runs["node"] for d in days)),
+                (name, f"series-{language}", sum(d.runs[language] for d in days))
+                for language, name in LANGUAGE_NAMES.items()
             ]
         ),
         "active_shares": charts.shares(

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sandboxes.engine.runtimes import LANGUAGE_NAMES
+
 
 @dataclass(frozen=True)
 class Starter:
@@ -22,7 +24,7 @@ class Starter:
 
     @property
     def runtime_label(self) -> str:
-        return "Node.js" if self.language == "node" else "Python"
+        return LANGUAGE_NAMES[self.language]
 
 
 HELLO_PY = """\

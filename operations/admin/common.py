@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from config.numbers import ascii_int
+from sandboxes.engine.runtimes import LANGUAGE_NAMES, LANGUAGES
 
 
 def plural(count: int, word: str) -> str:
@@ -16,10 +17,10 @@ class LanguageFilter(admin.SimpleListFilter):
     parameter_name = "language"
 
     def lookups(self, request, model_admin):
-        return [("python", "Python"), ("node", "Node.js")]
+        return list(LANGUAGE_NAMES.items())
 
     def queryset(self, request, queryset):
-        if self.value() in ("python", "node"):
+        if self.value() in LANGUAGES:  # a runtime id starts with its language (language_of)
             return queryset.filter(runtime__startswith=self.value())
         return queryset
 
