@@ -24,6 +24,7 @@ from operations.selectors import (
     most_used_packages,
     top_users_by_compute,
 )
+from quotas.formatting import format_elapsed
 from sandboxes.engine.runtimes import LANGUAGE_NAMES
 from sandboxes.models import KillSwitch
 
@@ -32,16 +33,6 @@ PRESETS = (7, 14, 30, 90)
 ALERTS_STALE = timedelta(minutes=10)
 # Where a log axis of durations is marked: 10 ms to 5 h.
 DURATION_TICKS = (0.01, 0.1, 1, 10, 60, 600, 3600, 18000)
-
-
-def format_seconds(seconds: float) -> str:
-    if seconds < 1:
-        return f"{seconds * 1000:.0f} ms"
-    if seconds < 60:
-        return f"{seconds:.1f} s".replace(".0 s", " s")
-    if seconds < 3600:
-        return f"{seconds / 60:.1f} min".replace(".0 min", " min")
-    return f"{seconds / 3600:.1f} h".replace(".0 h", " h")
 
 
 def format_percent(value: float | None) -> str:
@@ -142,7 +133,7 @@ def _cards(totals: Totals, config: OperatorSettings) -> dict:
         "error_rate": format_percent(totals.error_rate),
         "timeout_rate": format_percent(totals.timeout_rate),
         "latency": {
-            f"p{round(q * 100)}": "–" if seconds is None else format_seconds(seconds)
+            f"p{round(q * 100)}": "–" if seconds is None else format_elapsed(seconds)
             for q, seconds in totals.latency.items()
         },
     }
@@ -168,7 +159,7 @@ def _charts(days: list[DayStats], config: OperatorSettings, now: ActiveNow) -> d
                 Series("p95", "series-p95", [d.latency.get(0.95) for d in days]),
                 Series("p99", "series-p99", [d.latency.get(0.99) for d in days]),
             ],
-            fmt=format_seconds,
+            fmt=format_elapsed,
             log_ticks=DURATION_TICKS,
         ),
         "rates_chart": charts.line_chart(

@@ -1,4 +1,5 @@
-"""Human-readable quota numbers, shared by messages, templates and the admin."""
+"""How durations and moments read, shared by messages, templates, the admin and the
+operations dashboard."""
 
 from __future__ import annotations
 
@@ -20,6 +21,21 @@ def format_duration(seconds: int | None) -> str:
     parts = [f"{hours:,} h" if hours else "", f"{minutes} min" if minutes else ""]
     parts.append(f"{seconds} s" if seconds else "")
     return " ".join(part for part in parts if part)
+
+
+def format_elapsed(seconds: float) -> str:
+    """How long something took: 0.085 -> "85 ms", 1.234 -> "1.23 s", 2.5 -> "2.50 s",
+    12.34 -> "12.3 s", 125 -> "2 min 5 s", 5430 -> "1 h 30 min 30 s" (from a minute up, the
+    whole seconds as format_duration reads them); a whole number of seconds reads as one
+    ("2 s", a chart axis's "10 s"). A run's page, the admin and the dashboard read alike;
+    the live console's twin is formatDuration in static/js/page-common.js."""
+    if seconds < 1:
+        return f"{round(seconds * 1000)} ms"
+    if seconds < 60:
+        if seconds == int(seconds):
+            return f"{int(seconds)} s"
+        return f"{seconds:.2f} s" if seconds < 10 else f"{seconds:.1f} s"
+    return format_duration(round(seconds))
 
 
 def format_moment(moment: datetime) -> str:

@@ -13,10 +13,10 @@ from django.utils.html import format_html, format_html_join
 
 from operations.admin.common import LanguageFilter, OwnerFilter, ReadOnlyMixin, plural
 from operations.costs import execution_usage, format_money
-from operations.dashboard import format_seconds
 from operations.models import OperatorSettings
 from operations.receivers import timeline_seconds
 from quotas.exceptions import QuotaExceeded
+from quotas.formatting import format_elapsed
 from sandboxes.engine.packages.store import format_size
 from sandboxes.models import Execution, OutputChunk
 from sandboxes.runs.cancel import execution_cancel
@@ -135,11 +135,11 @@ class ExecutionAdmin(ReadOnlyMixin, admin.ModelAdmin):
     @admin.display(description="Duration", ordering="wall_ms")
     def duration(self, execution: Execution) -> str:
         seconds = execution.duration_seconds
-        return "-" if seconds is None else format_seconds(seconds)
+        return "-" if seconds is None else format_elapsed(seconds)
 
     @admin.display(description="CPU", ordering="cpu_ms")
     def cpu(self, execution: Execution) -> str:
-        return "-" if execution.cpu_ms is None else format_seconds(execution.cpu_ms / 1000)
+        return "-" if execution.cpu_ms is None else format_elapsed(execution.cpu_ms / 1000)
 
     @admin.display(description="Peak memory", ordering="peak_memory_bytes")
     def peak_memory(self, execution: Execution) -> str:
@@ -191,7 +191,7 @@ class ExecutionAdmin(ReadOnlyMixin, admin.ModelAdmin):
             "",
             "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
             (
-                (status, at, format_seconds(spent[status]) if status in spent else "")
+                (status, at, format_elapsed(spent[status]) if status in spent else "")
                 for status, at in execution.timeline
             ),
         )
