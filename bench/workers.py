@@ -25,7 +25,6 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -115,13 +114,11 @@ def load(user, seconds: float, in_flight: int) -> tuple[float, list[float], int]
             active |= {start() for _ in ended}
     elapsed = time.perf_counter() - began
     latencies, failed = [], 0
-    for status, timeline in Execution.objects.filter(pk__in=done).values_list("status", "timeline"):
-        at = dict(reversed(timeline))  # the first time each status was reached
-        if status != "succeeded":
+    for run in Execution.objects.filter(pk__in=done).only("status", "timeline"):
+        if run.status != "succeeded":
             failed += 1
             continue
-        queued = datetime.fromisoformat(at["queued"])
-        latencies.append((datetime.fromisoformat(at["preparing"]) - queued).total_seconds())
+        latencies.append((run.reached_at("preparing") - run.reached_at("queued")).total_seconds())
     return len(done) / elapsed, latencies, failed
 
 

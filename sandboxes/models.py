@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import uuid
+from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
@@ -326,6 +327,21 @@ class Execution(models.Model):
     @property
     def duration_seconds(self) -> float | None:
         return None if self.wall_ms is None else self.wall_ms / 1000
+
+    def reached_at(self, status: str) -> datetime | None:
+        """When it first reached `status` (its timeline), if it did."""
+        return next(
+            (datetime.fromisoformat(at) for reached, at in self.timeline if reached == status),
+            None,
+        )
+
+    def seconds_in_statuses(self) -> dict[str, float]:
+        """How long it spent in each status it left: {"queued": 0.004, "preparing": ...}."""
+        moments = [(status, datetime.fromisoformat(at)) for status, at in self.timeline]
+        return {
+            status: max((later - at).total_seconds(), 0.0)
+            for (status, at), (_, later) in zip(moments, moments[1:], strict=False)
+        }
 
 
 class OutputChunk(models.Model):

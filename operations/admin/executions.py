@@ -14,7 +14,6 @@ from django.utils.html import format_html, format_html_join
 from operations.admin.common import LanguageFilter, OwnerFilter, ReadOnlyMixin, plural
 from operations.costs import execution_usage, format_money
 from operations.models import OperatorSettings
-from operations.receivers import timeline_seconds
 from quotas.exceptions import QuotaExceeded
 from quotas.formatting import format_elapsed
 from sandboxes.engine.packages.store import format_size
@@ -186,7 +185,7 @@ class ExecutionAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
     @admin.display(description="Timeline")
     def timeline_table(self, execution: Execution) -> str:
-        spent = timeline_seconds(execution.timeline)
+        spent = execution.seconds_in_statuses()
         rows = format_html_join(
             "",
             "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
