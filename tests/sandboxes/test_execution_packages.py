@@ -10,6 +10,7 @@ from channels.db import database_sync_to_async
 from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
 
+from sandboxes.engine.runtimes import entry_file
 from sandboxes.models import Execution, PackageUsage
 from sandboxes.runs.start import execution_start
 from sandboxes.selectors import popular_packages
@@ -24,7 +25,7 @@ BRIEF_NODE = ["axios", "lodash", "express", "cheerio", "dotenv", "date-fns", "zo
 
 
 def start(user, packages, runtime="python", code=b"print('hi')\n"):
-    entry = "main.py" if runtime == "python" else "main.js"
+    entry = entry_file(runtime)
     return execution_start(
         user=user, runtime=runtime, files={entry: code}, entry=entry, packages=packages
     )
