@@ -23,6 +23,7 @@ from .errors import EngineError, EngineUnavailable, InstallFailed
 from .gvisor_backend import GVisorBackend
 from .layout import GENERATED_ETC_FILES
 from .netns import NetworkTools
+from .observer import PackagesOutcome
 from .packages.manager import Lease, PackageManager, install_failed_result, package_manager
 from .packages.manifest import Manifest
 from .packages.specs import normalise
@@ -189,7 +190,7 @@ class Engine:
             self._packages_prepared(runtime, "failed", time.monotonic() - began)
             return lease
         if lease is not None:
-            outcome = "built" if lease.install_seconds else "hit"
+            outcome: PackagesOutcome = "built" if lease.install_seconds else "hit"
             self._packages_prepared(runtime, outcome, time.monotonic() - began)
             lease.release()
             if outcome == "hit" and on_output is not None:
@@ -198,7 +199,9 @@ class Engine:
                     await written
         return None
 
-    def _packages_prepared(self, runtime: Runtime, outcome: str, seconds: float) -> None:
+    def _packages_prepared(
+        self, runtime: Runtime, outcome: PackagesOutcome, seconds: float
+    ) -> None:
         self.config.observer.packages_prepared(
             language=runtime.language, outcome=outcome, seconds=seconds
         )
@@ -325,7 +328,12 @@ class Engine:
         self.prepare()
         return asyncio.run(self._run_once(spec, on_output, cancel))
 
-    async def _run_once(self, spec, on_output=None, cancel=None) -> RunResult:
+    async def _run_once(
+        self,
+        spec: RunSpec,
+        on_output: OutputCallback | None = None,
+        cancel: CancelToken | None = None,
+    ) -> RunResult:
         try:
             return await self._run(spec, on_output, cancel)
         finally:
