@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from contextlib import aclosing
 
 from django.http import StreamingHttpResponse
 
@@ -18,8 +19,8 @@ def sse_frame(event: Event) -> bytes:
 
 
 async def _frames(feed: ExecutionFeed) -> AsyncIterator[bytes]:
-    async with feed:  # joins the run's group before the first database read
-        async for event in feed.events():
+    async with aclosing(feed.events()) as events:  # leaves the run's group when closed
+        async for event in events:
             yield sse_frame(event)
 
 

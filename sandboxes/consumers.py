@@ -1,9 +1,12 @@
 """Live output of one execution over a websocket.
 
-On connect the client says the last sequence number it saw (``?after=N``). The consumer
-joins the execution's group first, then replays the stored chunks after N, then relays
-live batches, skipping anything at or below the last sequence number it sent: no gap and
-no duplicate. Messages from the client: {"action": "cancel"}, and for an interactive run
+On connect the client says the last sequence number it saw (``?after=N``); the consumer
+joins the execution's group and sends what the run's reader gives (sandboxes/runs/reader.py),
+without gap or duplicate, as ``output`` ({"chunks": [[seq, stream, text], ...]}),
+``status`` and ``exit`` messages: first the stored chunks after N, the status the run is
+in and its end if it ended; then the run's messages as they come.
+
+Messages from the client: {"action": "cancel"}, and for an interactive run
 {"action": "stdin", "data": "a line\n", "eof": false} (answered only when refused). A
 socket opened with ``?stdin=1`` holds the run's stdin: when it closes (the tab closed),
 the program reads end-of-file.
@@ -11,28 +14,34 @@ the program reads end-of-file.
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.core.exceptions import ValidationError
-from django.db import close_old_connections
 from django.http import Http404
 
 from config.numbers import ascii_int
-from sandboxes.models import Execution, OutputChunk
+from sandboxes.models import Execution
 from sandboxes.runs.cancel import execution_cancel
-from sandboxes.runs.events import end_event, execution_group
+from sandboxes.runs.events import end_event, execution_group, output_event
+from sandboxes.runs.reader import Ended, Item, Output, RunReader, Status
 from sandboxes.runs.stdin import StdinRefused, execution_stdin_write
 
-REPLAY_BATCH = 500
+# A socket that heard nothing from its run this long reads the database again (the run's
+# last messages may have been dropped).
+QUIET_SECONDS = 15.0
 
 
 class ExecutionConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self) -> None:
         self.execution_id = self.scope["url_route"]["kwargs"]["execution_id"]
         query = parse_qs(self.scope.get("query_string", b"").decode(errors="replace"))
-        self.last_seq = _after(query)
+        self.reader = RunReader(self.execution_id, after=_after(query))
+        self.sending = asyncio.Lock()  # one reading at a time, its messages sent in order
+        self.heard = 0  # messages from the run's group so far
         self.holds_stdin = query.get("stdin") == ["1"]
         user = self.scope["user"]
         if not user.is_authenticated or not await self._may_watch(user):
@@ -42,8 +51,11 @@ class ExecutionConsumer(AsyncJsonWebsocketConsumer):
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
         await self._replay()
+        self.quiet_watch = asyncio.create_task(self._read_when_quiet())
 
     async def disconnect(self, code: int) -> None:
+        if hasattr(self, "quiet_watch"):
+            self.quiet_watch.cancel()
         if hasattr(self, "group"):
             await self.channel_layer.group_discard(self.group, self.channel_name)
             if self.holds_stdin:
@@ -78,23 +90,40 @@ class ExecutionConsumer(AsyncJsonWebsocketConsumer):
         return ""
 
     async def execution_event(self, message: dict) -> None:
-        event = {key: value for key, value in message.items() if key != "type"}
-        if event["event"] == "output":
-            chunks = [chunk for chunk in event["chunks"] if chunk[0] > self.last_seq]
-            if not chunks:
-                return
-            self.last_seq = chunks[-1][0]
-            event["chunks"] = chunks
-        await self.send_json(event)
+        self.heard += 1
+        await self._send(self.reader.live(message))
+
+    async def _read_when_quiet(self) -> None:
+        """A timer, not a timeout on a receive: Channels receives this socket's messages
+        together with every other socket's of the process, and a receive cancelled at a
+        timeout could drop one of theirs."""
+        while not self.reader.ended:
+            heard = self.heard
+            await asyncio.sleep(QUIET_SECONDS)
+            if self.heard == heard:
+                await self._send(self.reader.catch_up())
 
     async def _replay(self) -> None:
-        while chunks := await self._stored_chunks(self.last_seq):
-            self.last_seq = chunks[-1][0]
-            await self.send_json({"event": "output", "chunks": chunks})
-        state = await self._state()
-        await self.send_json({"event": "status", "status": state["status"]})
-        if state["exit"] is not None:
-            await self.send_json(state["exit"])
+        """The output stored after N, then the status the run is in (the statuses it went
+        through are past), then its end."""
+        now: list[Item] = []
+        async with self.sending:
+            async for item in self.reader.catch_up():
+                if isinstance(item, Output):
+                    await self.send_json(_message(item))
+                else:
+                    now.append(item)
+            if now:
+                ended = now[-1] if isinstance(now[-1], Ended) else None
+                status = ended.execution.status if ended else self.reader.status
+                await self.send_json({"event": "status", "status": status})
+                if ended:
+                    await self.send_json(_message(ended))
+
+    async def _send(self, items: AsyncIterator[Item]) -> None:
+        async with self.sending:
+            async for item in items:
+                await self.send_json(_message(item))
 
     @database_sync_to_async
     def _may_watch(self, user) -> bool:
@@ -107,23 +136,19 @@ class ExecutionConsumer(AsyncJsonWebsocketConsumer):
             return False
 
     @database_sync_to_async
-    def _stored_chunks(self, after: int) -> list[list]:
-        close_old_connections()
-        rows = OutputChunk.objects.filter(execution_id=self.execution_id, seq__gt=after)
-        return [list(row) for row in rows.values_list("seq", "stream", "data")[:REPLAY_BATCH]]
-
-    @database_sync_to_async
-    def _state(self) -> dict:
-        execution = Execution.objects.get(pk=self.execution_id)
-        return {
-            "status": execution.status,
-            "exit": None if execution.is_active else end_event(execution),
-        }
-
-    @database_sync_to_async
     def _cancel(self) -> bool:
         execution = Execution.objects.get(pk=self.execution_id, owner=self.scope["user"])
         return execution_cancel(execution=execution)
+
+
+def _message(item: Item) -> dict:
+    match item:
+        case Status(status=status):
+            return {"event": "status", "status": status}
+        case Output(chunks=chunks):
+            return output_event(chunks)
+        case Ended(execution=execution):
+            return end_event(execution)
 
 
 def _after(query: dict[str, list[str]]) -> int:

@@ -14,6 +14,7 @@ from api.selectors.executions import execution_files, execution_output
 from api.services.runs import api_run_start
 from api.sse import sse_response
 from sandboxes.models import Execution
+from sandboxes.runs.reader import wait_for_end
 
 
 @api_endpoint("POST")
@@ -30,8 +31,7 @@ async def run(request: HttpRequest) -> HttpResponse:
     if parsed.streaming:
         headers |= await sync_to_async(quota_headers)(user=user)
         return sse_response(ExecutionFeed(execution.pk), **headers)
-    async with ExecutionFeed(execution.pk) as feed:
-        await feed.wait_for_end()
+    await wait_for_end(execution.pk)
     result, quota = await sync_to_async(_result)(execution.pk, user)
     return JsonResponse(result, headers=headers | quota)
 

@@ -14,7 +14,6 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from api.body import request_body
 from api.endpoint import api_error_of
 from api.errors import ApiError
-from api.feed import ExecutionFeed
 from compat.endpoint import compat_endpoint, with_headers
 from compat.judge0.config import judge0_about, judge0_config
 from compat.judge0.languages import judge0_language, judge0_language_name, judge0_languages
@@ -26,6 +25,7 @@ from compat.runtimes import languages_available
 from compat.selectors import run_output
 from quotas.selectors import quota_get, quota_max_timeout
 from sandboxes.models import Execution
+from sandboxes.runs.reader import wait_for_end
 
 MAX_BATCH = 20
 
@@ -91,8 +91,7 @@ async def submissions(request: HttpRequest) -> HttpResponse:
     execution = await sync_to_async(_start)(request.user, data, encoded)
     if not _flag(request, "wait"):
         return JsonResponse({"token": str(execution.pk)}, status=201)
-    async with ExecutionFeed(execution.pk) as feed:
-        await feed.wait_for_end()
+    await wait_for_end(execution.pk)
     answer = await sync_to_async(_answers)(request.user, [execution.pk], fields, encoded)
     return JsonResponse(answer[0], status=201)
 

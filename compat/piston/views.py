@@ -10,13 +10,13 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from api.body import request_body
 from api.errors import ApiError
-from api.feed import ExecutionFeed
 from compat.endpoint import compat_endpoint, with_headers
 from compat.piston.execute import PistonRun, piston_result, piston_run_parse, piston_runtime
 from compat.runtimes import languages_available
 from compat.selectors import run_output
 from quotas.selectors import quota_get, quota_max_timeout
 from sandboxes.models import Execution
+from sandboxes.runs.reader import wait_for_end
 from sandboxes.runs.start import execution_start
 
 MiB = 1024 * 1024
@@ -50,8 +50,7 @@ async def execute(request: HttpRequest) -> HttpResponse:
     """Waits for the run's end, then answers with its output (a program that fails is
     still a 200, as in Piston)."""
     run, execution = await sync_to_async(_start)(request)
-    async with ExecutionFeed(execution.pk) as feed:
-        await feed.wait_for_end()
+    await wait_for_end(execution.pk)
     result = await sync_to_async(_result)(execution.pk, run)
     return JsonResponse(result, headers={"X-Execution-Id": str(execution.pk)})
 

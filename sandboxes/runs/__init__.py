@@ -6,6 +6,8 @@ Its modules, each importing only those above it:
                   signals for observers in this process (operations' metrics and logs);
 - transitions.py  queued → preparing → running;
 - output.py       output decoded, stored in sequenced chunks and sent in batches;
+- reader.py       a run as its watchers read it (the websocket, the API's event stream):
+                  replayed from the database, then live, read again when a message says so;
 - produced.py     the files a run wrote, kept by the sandbox's rules;
 - ending.py       `execution_end`: the one way a run ends, whoever ends it;
 - processes.py    which process holds a run, and ending those whose process died;

@@ -9,10 +9,17 @@ from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 
 from config.asgi import application
+from sandboxes import consumers
+from sandboxes.models import Execution
+from sandboxes.runs.ending import execution_end
+from sandboxes.runs.events import execution_event_send, output_event
+from sandboxes.runs.output import output_store
+from sandboxes.runs.reader import follow
+from sandboxes.runs.transitions import execution_transition
 from sandboxes.services.workspaces import sandbox_file_save
 from tests.factories import ExecutionFactory, UserFactory
 from tests.sandboxes.sockets import socket, start, until_event, until_exit
-from tests.waiting import await_status
+from tests.waiting import await_status, receive_until
 
 pytestmark = [pytest.mark.sandbox, pytest.mark.django_db(transaction=True)]
 
@@ -165,3 +172,112 @@ async def test_a_number_that_is_not_ascii_digits_replays_from_the_start(sandbox,
         [1, "stdout", "hello\n"]
     ]
     await communicator.disconnect(timeout=15)
+
+
+# --- Messages the channel layer dropped ---------------------------------------------------
+# channels-redis drops a message for a full channel and says nothing. These runs are
+# recorded (nothing executes); their output is stored as the pipeline stores it, and some
+# of their group messages are never sent.
+
+
+async def recorded(sandbox, status: str = "running") -> Execution:
+    return await database_sync_to_async(ExecutionFactory)(sandbox=sandbox, status=status)
+
+
+async def stored(execution, *chunks: tuple[int, str, str], send: bool) -> None:
+    await database_sync_to_async(output_store)(execution.pk, chunks)
+    if send:
+        await execution_event_send(execution.pk, output_event(list(chunks)))
+
+
+async def watching(execution) -> WebsocketCommunicator:
+    """Its owner's socket, once the replay is over (it ends with the run's status)."""
+    communicator = socket(execution.owner, execution)
+    assert (await communicator.connect(timeout=15))[0]
+    await until_event(communicator, "status", status=execution.status)
+    return communicator
+
+
+async def until_seq(communicator, seq: int) -> list[dict]:
+    return await receive_until(communicator, lambda messages: output_of(messages)[0][-1:] == [seq])
+
+
+async def test_output_whose_message_was_dropped_comes_from_the_database_at_the_next_one(sandbox):
+    execution = await recorded(sandbox)
+    communicator = await watching(execution)
+    await stored(execution, (1, "stdout", "one\n"), send=True)
+    assert output_of(await until_seq(communicator, 1)) == ([1], "one\n")
+
+    await stored(execution, (2, "stdout", "two\n"), send=False)
+    await stored(execution, (3, "stderr", "three\n"), (4, "stdout", "four\n"), send=True)
+
+    assert output_of(await until_seq(communicator, 4)) == ([2, 3, 4], "two\nthree\nfour\n")
+    await communicator.disconnect(timeout=15)
+
+
+async def test_output_whose_message_was_dropped_comes_before_the_end(sandbox):
+    execution = await recorded(sandbox)
+    communicator = await watching(execution)
+    await stored(execution, (1, "stdout", "last words\n"), send=False)
+
+    await database_sync_to_async(execution_end)(execution.pk, status="succeeded")
+    messages = await until_exit(communicator)
+
+    assert output_of(messages) == ([1], "last words\n")
+    assert messages[-1]["status"] == "succeeded"
+    await communicator.disconnect(timeout=15)
+
+
+async def test_output_after_a_status_whose_message_was_dropped_comes_after_that_status(sandbox):
+    execution = await recorded(sandbox, status="preparing")
+    communicator = await watching(execution)
+    await database_sync_to_async(execution_transition)(
+        execution_id=execution.pk, timeline=execution.timeline, statuses=["running"]
+    )
+
+    await stored(execution, (1, "stdout", "hello\n"), send=True)
+
+    assert await until_seq(communicator, 1) == [
+        {"event": "status", "status": "running"},
+        {"event": "output", "chunks": [[1, "stdout", "hello\n"]]},
+    ]
+    await communicator.disconnect(timeout=15)
+
+
+async def test_a_socket_that_hears_nothing_for_a_while_reads_the_database_again(
+    sandbox, monkeypatch
+):
+    monkeypatch.setattr(consumers, "QUIET_SECONDS", 0.05)
+    execution = await recorded(sandbox)
+    communicator = await watching(execution)
+
+    await stored(execution, (1, "stdout", "nobody said\n"), send=False)
+
+    assert output_of(await until_seq(communicator, 1)) == ([1], "nobody said\n")
+    await communicator.disconnect(timeout=15)
+
+
+async def test_an_event_stream_timing_out_costs_the_sockets_of_its_process_no_message(sandbox):
+    # On Redis, a process's sockets share one receive: a watcher that timed out on one of
+    # their channels could take a message of theirs with it. Here the output is not
+    # stored: a live message lost is lost for good.
+    first, second, streamed = [await recorded(sandbox) for _ in range(3)]
+    sockets = [await watching(first), await watching(second)]
+
+    async def stream_timing_out():
+        async for _item in follow(streamed.pk, statuses_given=3, quiet_seconds=0.001):
+            pass
+
+    stream = asyncio.create_task(stream_timing_out())
+    for burst in range(20):
+        seqs = range(burst * 5 + 1, burst * 5 + 6)
+        for seq in seqs:
+            message = output_event([(seq, "stdout", f"{seq}\n")])
+            for execution in (first, second):
+                await execution_event_send(execution.pk, message)
+        for communicator in sockets:
+            assert output_of(await until_seq(communicator, seqs[-1]))[0] == list(seqs)
+
+    stream.cancel()
+    for communicator in sockets:
+        await communicator.disconnect(timeout=15)
