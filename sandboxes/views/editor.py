@@ -46,17 +46,18 @@ from sandboxes.services.workspaces import sandbox_files_save, sandbox_run_settin
 from sandboxes.views.common import console_config, execution_brief, json_errors, uploaded_bytes
 
 EDITOR_TEMPLATE = "sandboxes/editor.html"
-# The parts of the page that HTMX reloads on their own (?part=...).
+PANEL_TEMPLATE = "sandboxes/editor/{}.html"  # each side panel's own template
+# The parts of the page that HTMX reloads on their own (?part=...), and where each is.
 PARTS = {
-    "files_panel",
-    "file_list",
-    "variables_panel",
-    "packages_panel",
-    "package_status",
-    "runs_panel",
-    "run_stats",
-    "run_settings",
-    "network_panel",
+    "files_panel": PANEL_TEMPLATE.format("files"),
+    "file_list": PANEL_TEMPLATE.format("files"),
+    "variables_panel": PANEL_TEMPLATE.format("variables"),
+    "packages_panel": PANEL_TEMPLATE.format("packages"),
+    "package_status": PANEL_TEMPLATE.format("packages"),
+    "runs_panel": PANEL_TEMPLATE.format("runs"),
+    "run_stats": EDITOR_TEMPLATE,
+    "run_settings": PANEL_TEMPLATE.format("input"),
+    "network_panel": PANEL_TEMPLATE.format("network"),
 }
 PANELS = ("files", "packages", "variables", "input", "network", "runs")
 
@@ -102,7 +103,7 @@ def panel_context(request: HttpRequest, sandbox, **forms) -> dict:
 
 
 def render_part(request: HttpRequest, sandbox, part: str, **forms) -> HttpResponse:
-    return render(request, f"{EDITOR_TEMPLATE}#{part}", panel_context(request, sandbox, **forms))
+    return render(request, f"{PARTS[part]}#{part}", panel_context(request, sandbox, **forms))
 
 
 def panel_answer(request: HttpRequest, sandbox, panel: str, form_name=None, form=None):

@@ -23,7 +23,7 @@ from sandboxes.engine.packages.specs import name_of
 from sandboxes.forms import PackageForm, add_service_errors
 from sandboxes.selectors import package_suggestions, sandbox_get
 from sandboxes.services.packages import sandbox_package_add, sandbox_package_remove
-from sandboxes.views.editor import EDITOR_TEMPLATE, panel_context
+from sandboxes.views.editor import EDITOR_TEMPLATE, PARTS, panel_context
 
 SUGGESTIONS = 8
 
@@ -36,7 +36,7 @@ def _answer(request: HttpRequest, sandbox, form: PackageForm | None = None) -> H
     if request.htmx:
         forms = {"package_form": form} if form is not None and form.errors else {}
         context = panel_context(request, sandbox, **forms)
-        panel = render_to_string(f"{EDITOR_TEMPLATE}#packages_panel", context, request)
+        panel = render_to_string(f"{PARTS['packages_panel']}#packages_panel", context, request)
         badge = render_to_string(
             f"{EDITOR_TEMPLATE}#package_badge", {**context, "out_of_band": True}, request
         )
@@ -93,4 +93,4 @@ def suggest(request: HttpRequest, sandbox_id: int) -> HttpResponse:
     suggestions = package_suggestions(sandbox=sandbox, query=query, limit=SUGGESTIONS)
     exact = any(usage.name.lower() == query.lower() for usage in suggestions)
     context = {"sandbox": sandbox, "typed": typed, "suggestions": suggestions, "exact": exact}
-    return render(request, f"{EDITOR_TEMPLATE}#package_suggestions", context)
+    return render(request, f"{PARTS['packages_panel']}#package_suggestions", context)
