@@ -56,10 +56,16 @@ def _write(path: Path, value: str | int) -> None:
 
 
 def _pids_in(procs_file: Path) -> list[int]:
+    """The pids in a cgroup; none once it is gone, even if another engine removed it
+    while this one was reading (the kernel answers ENODEV then)."""
     try:
         return [int(pid) for pid in procs_file.read_text().split()]
     except FileNotFoundError:
         return []
+    except OSError as error:
+        if error.errno == errno.ENODEV:
+            return []
+        raise
 
 
 def _rmdir_when_empty(path: Path, procs_file: Path, deadline: float) -> None:
