@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.module_loading import import_string
 
+from sandboxes.runs.dispatch.worker import worker_run
 from sandboxes.runs.processes import process_name
 
 
@@ -67,10 +68,6 @@ class Command(BaseCommand):
         if options["metrics_port"] is not None:
             serve = import_string(settings.SANDBOX_WORKER_METRICS_SERVER)
             serve(options["metrics_port"], addr=options["metrics_address"])
-        # Imported once the dispatcher is known to be distributed: the worker needs
-        # Procrastinate's tables, installed only with PostgreSQL.
-        from sandboxes.runs.dispatch.worker import worker_run
-
         worker_run(
             name=options["name"] or process_name(),
             concurrency=options["concurrency"],

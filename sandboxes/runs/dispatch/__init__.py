@@ -17,16 +17,13 @@ import functools
 from typing import Protocol
 
 from django.conf import settings
-from django.utils.module_loading import import_string
 
+from sandboxes.runs.dispatch.distributed import DistributedDispatcher
+from sandboxes.runs.dispatch.inline import InlineDispatcher
 from sandboxes.runs.pipeline import Queued
 
-# SANDBOX_DISPATCHER's values. A dispatcher is imported only when chosen: the distributed
-# one needs Procrastinate's tables, installed only with PostgreSQL.
-DISPATCHERS = {
-    "inline": "sandboxes.runs.dispatch.inline.InlineDispatcher",
-    "distributed": "sandboxes.runs.dispatch.distributed.DistributedDispatcher",
-}
+# SANDBOX_DISPATCHER's values.
+DISPATCHERS = {"inline": InlineDispatcher, "distributed": DistributedDispatcher}
 
 
 class Dispatcher(Protocol):
@@ -45,7 +42,7 @@ class Dispatcher(Protocol):
 
 @functools.cache
 def get_dispatcher() -> Dispatcher:
-    return import_string(DISPATCHERS[settings.SANDBOX_DISPATCHER])()
+    return DISPATCHERS[settings.SANDBOX_DISPATCHER]()
 
 
 def bind_dispatcher_to_server_loop(application):

@@ -20,9 +20,8 @@ import threading
 from contextvars import Context
 
 from procrastinate.contrib.django import app
-from procrastinate.contrib.django.models import ProcrastinateJob
 
-from sandboxes.runs.dispatch.jobs import execution_job, job_lock
+from sandboxes.runs.dispatch.jobs import execution_job, job_lock, job_rows
 from sandboxes.runs.dispatch.stalls import stalled_runs_watch
 from sandboxes.runs.pipeline import Queued
 from sandboxes.secrets import env_seal
@@ -45,9 +44,8 @@ class DistributedDispatcher:
 
     def cancel(self, execution_id) -> bool:
         job_id = (
-            ProcrastinateJob.objects.filter(
-                lock=job_lock(execution_id), status__in=("todo", "doing")
-            )
+            job_rows()
+            .filter(lock=job_lock(execution_id), status__in=("todo", "doing"))
             .values_list("id", flat=True)
             .first()
         )

@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from django.apps import apps
+from django.db.models import QuerySet
 from django.utils import timezone
 from procrastinate.contrib.django import app
 from procrastinate.job_context import AbortReason, JobContext
@@ -29,6 +31,13 @@ logger = logging.getLogger(__name__)
 
 def job_lock(execution_id) -> str:
     return f"execution:{execution_id}"
+
+
+def job_rows() -> QuerySet:
+    """Procrastinate's job rows. Its app is installed only with PostgreSQL: the model is
+    looked up when used, so that the dispatch modules import on any database."""
+    job = apps.get_model("procrastinate", "ProcrastinateJob")  # type: ignore[misc, unused-ignore]  # installed with PostgreSQL only
+    return job.objects.all()
 
 
 # retry=False (the default, said aloud): a run starts at most once, whatever happens.

@@ -20,11 +20,10 @@ from django.db.models import DateTimeField, ExpressionWrapper, Q
 from django.db.models.functions import Now
 from procrastinate import exceptions, jobs
 from procrastinate.contrib.django import app
-from procrastinate.contrib.django.models import ProcrastinateJob
 
 from sandboxes.models import Execution
 from sandboxes.runs.database import on_run_threads
-from sandboxes.runs.dispatch.jobs import QUEUE
+from sandboxes.runs.dispatch.jobs import QUEUE, job_rows
 from sandboxes.runs.ending import execution_end
 
 logger = logging.getLogger(__name__)
@@ -42,8 +41,10 @@ def _stalled_jobs(stall_seconds: float) -> list[tuple[int, str, object]]:
     cutoff = ExpressionWrapper(
         Now() - timedelta(seconds=stall_seconds), output_field=DateTimeField()
     )
-    jobs = ProcrastinateJob.objects.filter(queue_name=QUEUE, status="doing").filter(
-        Q(worker__isnull=True) | Q(worker__last_heartbeat__lt=cutoff)
+    jobs = (
+        job_rows()
+        .filter(queue_name=QUEUE, status="doing")
+        .filter(Q(worker__isnull=True) | Q(worker__last_heartbeat__lt=cutoff))
     )
     return [
         (job_id, args.get("execution_id"), heartbeat)
