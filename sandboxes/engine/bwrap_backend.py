@@ -17,7 +17,7 @@ from .runner import Runner
 
 
 class BubblewrapBackend(Backend):
-    def __init__(self, host: Host) -> None:
+    def __init__(self, host: Host, ready_launchers: int = 1) -> None:
         super().__init__(host)
         self.launchers = LauncherPool(
             host.cgroups,
@@ -25,6 +25,7 @@ class BubblewrapBackend(Backend):
             uid=host.uid,
             gid=host.gid,
             setpriv=host.config.setpriv,
+            size=ready_launchers,
         )
 
     async def start(self, request: Request, cleanup: contextlib.ExitStack) -> Started:

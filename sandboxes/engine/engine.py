@@ -51,6 +51,7 @@ class Engine:
         self.runtimes = RuntimeRegistry()
         self.bubblewrap: BubblewrapBackend | None = None
         self.gvisor: GVisorBackend | None = None
+        self.ready_launchers = 1
         self.packages: PackageManager | None = None
         self.network_tools = NetworkTools(
             slirp4netns=config.slirp4netns,
@@ -65,6 +66,13 @@ class Engine:
         )
 
     # --- start-up -----------------------------------------------------------------------
+
+    def keep_ready(self, runs_at_once: int) -> None:
+        """Keep a launcher ready for each run this process may start at once (its
+        dispatcher's concurrency): a burst of runs then finds one each."""
+        self.ready_launchers = max(1, runs_at_once)
+        if self.bubblewrap is not None:
+            self.bubblewrap.launchers.size = self.ready_launchers
 
     def prepare(self) -> None:
         """Check every piece isolation needs; raise EngineUnavailable saying what is wrong."""
@@ -101,7 +109,7 @@ class Engine:
         self.cgroups = Cgroups(config.cgroup_name)
         self.cgroups.remove_stale()
         host = Host(config, self.uid, self.gid, self.cgroups, CpuSets())
-        self.bubblewrap = BubblewrapBackend(host)
+        self.bubblewrap = BubblewrapBackend(host, self.ready_launchers)
         self.runtimes = discover_runtimes(
             python=config.python, node=config.node, uid=self.uid, gid=self.gid
         )
@@ -340,7 +348,7 @@ class Engine:
             self.close()
 
     def close(self) -> None:
-        """Let go of the launcher kept ready for the next run. Call it before the event loop
+        """Let go of the launchers kept ready for the next runs. Call it before the event loop
         that ran sandboxes ends (a server's loop lives as long as the process: no need)."""
         for backend in self._backends():
             backend.close()

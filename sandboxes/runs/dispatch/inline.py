@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import transaction
 
 from sandboxes.engine import CancelToken
+from sandboxes.engine_config import get_engine
 from sandboxes.runs.database import on_run_threads
 from sandboxes.runs.pipeline import Queued, execution_run
 from sandboxes.runs.processes import process_name, runs_abandoned_end
@@ -19,6 +20,7 @@ from sandboxes.runs.processes import process_name, runs_abandoned_end
 class InlineDispatcher:
     def __init__(self, max_concurrent: int | None = None) -> None:
         self.max_concurrent = max_concurrent or settings.SANDBOX_INLINE_CONCURRENCY
+        get_engine().keep_ready(self.max_concurrent)
         self.name = process_name()
         self.holder = self.name  # runs are this process's from the moment they are queued
         self._loop: asyncio.AbstractEventLoop | None = None

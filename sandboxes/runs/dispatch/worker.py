@@ -29,6 +29,7 @@ def worker_run(*, name: str, concurrency: int, shutdown_seconds: float) -> None:
 
 async def _serve(*, name: str, concurrency: int, shutdown_seconds: float) -> None:
     heartbeat = settings.SANDBOX_WORKER_HEARTBEAT_SECONDS
+    get_engine().keep_ready(concurrency)
     # The web side defers through Django's own connection; a worker needs a pool that can
     # also LISTEN (new jobs and abort requests arrive at once instead of by polling).
     with app.replace_connector(app.connector.get_worker_connector()):
