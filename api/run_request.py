@@ -1,7 +1,9 @@
-"""The body of `POST /api/sandbox`, parsed and checked before anything is stored or run.
+"""The body of `POST /api/sandbox`, parsed before anything is stored or run.
 
-Only the shape is checked here (types, sizes, paths, names); what depends on the user or
-the server (runtime, package specs, quota, timeout maximum) is checked by the services.
+Only the JSON's shape is checked here (fields, types, text that can be encoded). What the
+values may be (sizes, paths, names, runtime, package specs, quota, timeout maximum) is
+checked once, by the service that starts every run (sandboxes.runs.start), naming the
+same fields.
 """
 
 from __future__ import annotations
@@ -12,15 +14,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 
 from quotas.models import MIN_MEMORY_MB
-from sandboxes.limits import (
-    MAX_FILE_BYTES,
-    MAX_FILES,
-    MAX_VARIABLES,
-    validate_args,
-    validate_files,
-    validate_stdin,
-    validate_variable,
-)
+from sandboxes.limits import MAX_FILES, MAX_VARIABLES
 
 # Every field the endpoint accepts (the OpenAPI document must list exactly these).
 FIELDS = frozenset(
@@ -115,11 +109,7 @@ def _code(value) -> str:
         raise ValidationError({"code": "`code` is required: the program to run."})
     if not isinstance(value, str):
         raise ValidationError({"code": "`code` must be a string."})
-    if not value.strip():
-        raise ValidationError({"code": "There is no code to run: `code` is empty."})
-    if len(_encodable(value, "code").encode()) > MAX_FILE_BYTES:
-        raise ValidationError({"code": f"`code` is limited to {MAX_FILE_BYTES:,} bytes."})
-    return value
+    return _encodable(value, "code")
 
 
 def _files(value) -> dict[str, bytes]:
@@ -132,9 +122,7 @@ def _files(value) -> dict[str, bytes]:
             raise ValidationError({"files": f"The content of {path!r} must be a string."})
         _encodable(path, "files")
         _encodable(content, "files")
-    files = {path: content.encode() for path, content in value.items()}
-    validate_files(files, field="files")
-    return files
+    return {path: content.encode() for path, content in value.items()}
 
 
 def _packages(value) -> list[str]:
@@ -163,10 +151,6 @@ def _env(value) -> dict[str, str]:
         if not isinstance(content, str):
             raise ValidationError({"env": f"The value of {name} must be a string."})
         _encodable(content, "env")
-        try:
-            validate_variable(name, content)
-        except ValidationError as error:
-            raise ValidationError({"env": f"{name}: {error.messages[0]}"}) from None
     return dict(value)
 
 
@@ -175,13 +159,13 @@ def _args(value) -> list[str]:
         raise ValidationError({"args": "`args` must be a list of strings."})
     for arg in value:
         _encodable(arg, "args")
-    return validate_args(value)
+    return value
 
 
 def _stdin(value) -> str:
     if not isinstance(value, str):
         raise ValidationError({"stdin": "`stdin` must be a string."})
-    return validate_stdin(_encodable(value, "stdin"))
+    return _encodable(value, "stdin")
 
 
 def _boolean(value, name: str) -> bool:

@@ -8,27 +8,29 @@ from api.run_request import RunRequest
 from quotas.formatting import format_duration
 from quotas.models import Quota
 from quotas.selectors import quota_max_timeout
+from sandboxes.engine import InvalidSpec
 from sandboxes.engine.runtimes import entry_file
 from sandboxes.models import Execution
 from sandboxes.runs.start import execution_start
-from sandboxes.services.workspaces import runtime_check
 
 
 def api_run_start(*, user, run: RunRequest, quota: Quota | None = None) -> Execution:
-    """Check what depends on the user and the server, then start the run.
+    """Start the run (execution_start checks what it is given, once).
 
     `code` becomes the runtime's usual entry file (main.py, index.js). Raises
     ValidationError naming the field, or QuotaExceeded (see execution_start).
     """
-    runtime = runtime_check(run.runtime)
-    entry = entry_file(runtime)
+    try:
+        entry = entry_file(run.runtime)
+    except InvalidSpec:
+        raise ValidationError({"runtime": f"Unknown runtime {run.runtime!r}."}) from None
     if entry in run.files:
         raise ValidationError(
             {"files": f"{entry} is the entry file, whose content is `code`: rename it."}
         )
     _check_timeout(user, run.timeout, run.vcpus)
     try:
-        return _start(user, run, runtime, entry, quota)
+        return _start(user, run, entry, quota)
     except ValidationError as error:
         renamed = getattr(error, "error_dict", {}).keys() & API_NAMES.keys()
         if not renamed:
@@ -36,10 +38,10 @@ def api_run_start(*, user, run: RunRequest, quota: Quota | None = None) -> Execu
         raise _in_api_names(error) from None
 
 
-def _start(user, run: RunRequest, runtime: str, entry: str, quota: Quota | None) -> Execution:
+def _start(user, run: RunRequest, entry: str, quota: Quota | None) -> Execution:
     return execution_start(
         user=user,
-        runtime=runtime,
+        runtime=run.runtime,
         files={entry: run.code.encode(), **run.files},
         entry=entry,
         packages=run.packages,

@@ -14,7 +14,13 @@ from quotas.exceptions import QuotaExceeded
 from quotas.models import Quota
 from quotas.selectors import quota_get
 from quotas.services import quota_reserve, quota_roll_over
-from sandboxes.limits import validate_args, validate_files, validate_stdin, validate_variable
+from sandboxes.limits import (
+    validate_args,
+    validate_file_size,
+    validate_files,
+    validate_stdin,
+    validate_variable,
+)
 from sandboxes.models import Execution, Sandbox
 from sandboxes.network import network_for_run
 from sandboxes.resources import resources_for_run
@@ -36,6 +42,21 @@ def _refused_snapshot(snapshot: dict, files: dict[str, bytes]) -> dict:
     nothing, so it must cost the server little: no megabytes stored per 429)."""
     kept = {key: value for key, value in snapshot.items() if key != "inputs"}
     return {**kept, "files": {}, "sizes": {path: len(data) for path, data in files.items()}}
+
+
+def _validate_input(files: dict[str, bytes], entry: str, env: dict[str, str]) -> None:
+    """The program's files and variables, checked once for every way a run starts. The
+    entry file's problems name `code` (what the API and the editor call it)."""
+    code = files.get(entry, b"")
+    if not code.strip():
+        raise ValidationError({"code": "There is no code to run: the entry file is empty."})
+    validate_file_size(code, path=entry, field="code")
+    validate_files(files)
+    for name, value in env.items():
+        try:
+            validate_variable(name, value)
+        except ValidationError as error:
+            raise ValidationError({"env": f"{name}: {error.messages[0]}"}) from None
 
 
 def execution_start(
@@ -78,12 +99,8 @@ def execution_start(
     """
     runs_paused_check(user=user, runtime=runtime)
     runtime = runtime_check(runtime)
-    if not files.get(entry, b"").strip():
-        raise ValidationError({"code": "There is no code to run: the entry file is empty."})
-    validate_files(files)
+    _validate_input(files, entry, env or {})
     env = dict(env or {})
-    for name, value in env.items():
-        validate_variable(name, value)
     packages = packages_check(runtime=runtime, packages=packages)
     args = validate_args(args)
     stdin = validate_stdin(stdin)
