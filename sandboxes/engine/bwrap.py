@@ -8,6 +8,7 @@ quoted variable, because bubblewrap takes a command only from its real command l
 
 from __future__ import annotations
 
+import functools
 import resource
 import shlex
 from collections.abc import Mapping, Sequence
@@ -31,16 +32,18 @@ EXEC_PROGRAM = (
 )
 
 
-def merged_usr_links() -> list[str]:
-    """/bin, /lib... as the host has them: symlinks into /usr (Debian) or folders."""
-    args = []
+@functools.cache
+def merged_usr_links() -> tuple[str, ...]:
+    """/bin, /lib... as the host has them: symlinks into /usr (Debian) or folders. Read
+    once a process: a host does not change its layout under a running server."""
+    args: list[str] = []
     for name in ("bin", "sbin", "lib", "lib32", "lib64", "libx32"):
         host = Path("/") / name
         if host.is_symlink():
             args += ["--symlink", str(host.readlink()), str(host)]
         elif host.is_dir():
             args += ["--ro-bind", str(host), str(host)]
-    return args
+    return tuple(args)
 
 
 def launcher_command(*, bwrap: str, args_fd: int) -> list[str]:
