@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from channels.db import database_sync_to_async
 
 from api.representations import execution_end, final_event_type
-from sandboxes.models import Execution, OutputChunk
+from sandboxes.models import Execution, ExecutionId, OutputChunk
 from sandboxes.runs.reader import PREPARING_STREAMS, Ended, Item, Output, Quiet, Status, follow
 
 # A quiet stream sends a comment this often (proxies close idle connections) and
@@ -68,7 +68,7 @@ class Event:
 HEARTBEAT = Event(id=None, data=None)
 
 
-def _cursor_facts(execution_id, seq: int) -> tuple[list[str], bool, str | None]:
+def _cursor_facts(execution_id: ExecutionId, seq: int) -> tuple[list[str], bool, str | None]:
     """The run's timeline, whether it ended, and the stream of chunk `seq` (if any)."""
     execution = Execution.objects.only("timeline", "status").get(pk=execution_id)
     chunks = OutputChunk.objects.filter(execution_id=execution_id, seq=seq)
@@ -79,7 +79,7 @@ def _cursor_facts(execution_id, seq: int) -> tuple[list[str], bool, str | None]:
 class ExecutionFeed:
     """`remaining()` checks the cursor, `events()` streams what comes after it."""
 
-    def __init__(self, execution_id, cursor: Cursor = Cursor()) -> None:
+    def __init__(self, execution_id: ExecutionId, cursor: Cursor = Cursor()) -> None:
         self.execution_id = execution_id
         self.cursor = cursor
         self.seq = cursor.seq

@@ -16,10 +16,14 @@ from __future__ import annotations
 
 import base64
 import json
+from typing import TYPE_CHECKING
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.utils.crypto import salted_hmac
+
+if TYPE_CHECKING:  # the models import this module (their sealed field)
+    from sandboxes.models import ExecutionId
 
 SALT = "sandboxes.dispatch.env"
 # Variable values stored in the database (a dump or a backup shows only sealed text).
@@ -56,14 +60,14 @@ def text_open(sealed: str) -> str:
         ) from None
 
 
-def env_seal(env: dict[str, str], *, execution_id) -> str:
+def env_seal(env: dict[str, str], *, execution_id: ExecutionId) -> str:
     if not env:
         return ""
     sealed = {"execution": str(execution_id), "env": env}
     return _fernet().encrypt(json.dumps(sealed).encode()).decode()
 
 
-def env_open(sealed: str, *, execution_id) -> dict[str, str]:
+def env_open(sealed: str, *, execution_id: ExecutionId) -> dict[str, str]:
     if not sealed:
         return {}
     try:

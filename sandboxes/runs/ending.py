@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from quotas.services import quota_settle
 from sandboxes.engine import RunResult
-from sandboxes.models import Execution
+from sandboxes.models import Execution, ExecutionId
 from sandboxes.network import network_hint
 from sandboxes.runs.events import (
     end_event,
@@ -36,7 +36,7 @@ Chunks = Sequence[tuple[int, str, str]]
 
 @transaction.atomic
 def execution_end(
-    execution_id,
+    execution_id: ExecutionId,
     *,
     status: str,
     error: str = "",

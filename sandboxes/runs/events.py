@@ -19,6 +19,8 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.dispatch import Signal
 
+from sandboxes.models import ExecutionId
+
 logger = logging.getLogger(__name__)
 
 # Sent with `execution=` (queued, its quota reserved).
@@ -38,11 +40,11 @@ def observers_tell(signal: Signal, **kwargs) -> None:
             logger.error("recording %s failed", name, exc_info=response)
 
 
-def execution_group(execution_id) -> str:
+def execution_group(execution_id: ExecutionId) -> str:
     return f"execution.{execution_id}"
 
 
-def execution_stdin_channel(execution_id) -> str:
+def execution_stdin_channel(execution_id: ExecutionId) -> str:
     """Where what the owner types goes: the task running the execution listens there.
 
     A channel of its own, not one of a process's "!" channels: channels_redis pops all of a
@@ -69,17 +71,17 @@ def output_event(chunks: list[tuple[int, str, str]]) -> dict:
     return {"event": "output", "chunks": [list(chunk) for chunk in chunks]}
 
 
-async def execution_event_send(execution_id, event: dict[str, Any]) -> None:
+async def execution_event_send(execution_id: ExecutionId, event: dict[str, Any]) -> None:
     layer = get_channel_layer()
     if layer is not None:
         await layer.group_send(execution_group(execution_id), {"type": "execution.event", **event})
 
 
-async def _events_send(execution_id, events: list[dict[str, Any]]) -> None:
+async def _events_send(execution_id: ExecutionId, events: list[dict[str, Any]]) -> None:
     for event in events:
         await execution_event_send(execution_id, event)
 
 
-def execution_events_send_sync(execution_id, events: list[dict[str, Any]]) -> None:
+def execution_events_send_sync(execution_id: ExecutionId, events: list[dict[str, Any]]) -> None:
     """From sync code: in a request or a run's database thread, on the server's loop."""
     async_to_sync(_events_send)(execution_id, events)

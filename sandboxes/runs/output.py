@@ -15,7 +15,7 @@ import logging
 import time
 from collections.abc import Sequence
 
-from sandboxes.models import OutputChunk
+from sandboxes.models import ExecutionId, OutputChunk
 from sandboxes.network import network_failure_in
 from sandboxes.runs.database import on_run_threads
 from sandboxes.runs.events import execution_event_send, output_event
@@ -32,7 +32,7 @@ Chunk = tuple[int, str, str]  # (seq, stream, text)
 logger = logging.getLogger(__name__)
 
 
-def output_store(execution_id, chunks: Sequence[Chunk]) -> int:
+def output_store(execution_id: ExecutionId, chunks: Sequence[Chunk]) -> int:
     """Store the chunks (no statement for none); their size in bytes."""
     if not chunks:
         return 0
@@ -43,7 +43,7 @@ def output_store(execution_id, chunks: Sequence[Chunk]) -> int:
     return sum(len(data.encode()) for _, _, data in chunks)
 
 
-def output_bytes_stored(execution_id) -> int:
+def output_bytes_stored(execution_id: ExecutionId) -> int:
     """What the run's stored chunks hold, in bytes (for an end that did not count them)."""
     chunks = OutputChunk.objects.filter(execution_id=execution_id)
     return sum(len(data.encode()) for data in chunks.values_list("data", flat=True))
@@ -52,7 +52,7 @@ def output_bytes_stored(execution_id) -> int:
 class OutputStream:
     """Collects (stream, bytes) from the engine into stored, broadcast (seq, stream, text)."""
 
-    def __init__(self, execution_id) -> None:
+    def __init__(self, execution_id: ExecutionId) -> None:
         self.execution_id = execution_id
         self.seq = 0
         self.pending: list[Chunk] = []

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from sandboxes.engine import CancelToken, EngineError, InputStream, RunSpec
 from sandboxes.engine_config import get_engine
-from sandboxes.models import Execution
+from sandboxes.models import Execution, ExecutionId
 from sandboxes.network import engine_policy
 from sandboxes.resources import engine_limits, resources_for_run
 from sandboxes.runs.database import on_run_threads
@@ -37,7 +37,7 @@ class Queued:
     files: dict[str, bytes]
 
 
-def _load(execution_id) -> Queued | None:
+def _load(execution_id: ExecutionId) -> Queued | None:
     execution = Execution.objects.select_related("owner__quota__tier").get(pk=execution_id)
     if not execution.is_active:
         return None
@@ -84,7 +84,7 @@ class _Progress:
         return True
 
 
-async def _finish(execution_id, output: OutputStream | None = None, **fields) -> None:
+async def _finish(execution_id: ExecutionId, output: OutputStream | None = None, **fields) -> None:
     """End the run with the last of its output (its watchers get that output, then the
     end: ending.py).
 
@@ -124,7 +124,7 @@ def _wall_seconds(fields: dict) -> float:
 
 
 async def execution_run(
-    execution_id,
+    execution_id: ExecutionId,
     *,
     env: dict[str, str],
     cancel: CancelToken,
@@ -142,7 +142,7 @@ async def execution_run(
         await execution_end_in_error(execution_id)
 
 
-async def execution_end_in_error(execution_id, error: str = "") -> None:
+async def execution_end_in_error(execution_id: ExecutionId, error: str = "") -> None:
     """End it in error when its run could not (logged if even that fails)."""
     try:
         await on_run_threads(execution_end)(
@@ -152,7 +152,9 @@ async def execution_end_in_error(execution_id, error: str = "") -> None:
         logger.exception("execution %s could not be ended", execution_id)
 
 
-async def _execute(execution_id, *, env, cancel: CancelToken, worker: str, queued: Queued | None):
+async def _execute(
+    execution_id: ExecutionId, *, env, cancel: CancelToken, worker: str, queued: Queued | None
+):
     if queued is None and (queued := await on_run_threads(_load)(execution_id)) is None:
         return  # it ended before it started (cancelled while queued, say)
     execution, spec = queued.execution, _spec(queued, env)

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
-from sandboxes.models import Execution, OutputChunk
+from sandboxes.models import Execution, ExecutionId, OutputChunk
 from sandboxes.runs.events import execution_group
 
 REPLAY_BATCH = 500
@@ -78,7 +78,7 @@ class _Stored:
     ended: Execution | None
 
 
-def _read(execution_id, after_seq: int) -> _Stored:
+def _read(execution_id: ExecutionId, after_seq: int) -> _Stored:
     # The row first: if it says the run ended, every chunk was stored before it did.
     execution = Execution.objects.defer("snapshot").get(pk=execution_id)
     rows = OutputChunk.objects.filter(execution_id=execution_id, seq__gt=after_seq)
@@ -91,7 +91,7 @@ def _read(execution_id, after_seq: int) -> _Stored:
     )
 
 
-def _ended(execution_id) -> bool:
+def _ended(execution_id: ExecutionId) -> bool:
     return not Execution.objects.filter(pk=execution_id, status__in=Execution.ACTIVE).exists()
 
 
@@ -103,7 +103,9 @@ class RunReader:
     spell. `after`: the last chunk the watcher has; `statuses_given`: how many of the
     timeline's statuses it has."""
 
-    def __init__(self, execution_id, *, after: int = 0, statuses_given: int = 0) -> None:
+    def __init__(
+        self, execution_id: ExecutionId, *, after: int = 0, statuses_given: int = 0
+    ) -> None:
         self.execution_id = execution_id
         self.seq = after
         self.statuses_given = statuses_given
@@ -200,7 +202,7 @@ class _Listener:
     timeout costs at most this watcher's message, and the read that follows a timeout
     finds it in the database."""
 
-    def __init__(self, execution_id) -> None:
+    def __init__(self, execution_id: ExecutionId) -> None:
         self.group = execution_group(execution_id)
         self.channel = f"{self.group}.watcher.{uuid.uuid4().hex}"
         self.layer = get_channel_layer()
@@ -238,7 +240,7 @@ async def follow(
                 yield item
 
 
-async def wait_for_end(execution_id) -> None:
+async def wait_for_end(execution_id: ExecutionId) -> None:
     """Return once the run has ended (for callers that want only the result).
 
     The database says so first (the run may have ended before the group was joined), then

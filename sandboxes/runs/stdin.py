@@ -21,7 +21,7 @@ from django.http import Http404
 
 from sandboxes.engine import InputStream
 from sandboxes.limits import MAX_STDIN_BYTES, MAX_STDIN_WRITE_BYTES, validate_stdin
-from sandboxes.models import Execution
+from sandboxes.models import Execution, ExecutionId
 from sandboxes.runs.events import execution_stdin_channel
 
 
@@ -34,7 +34,7 @@ class StdinRefused(Exception):
         self.status = status
 
 
-def execution_stdin_check(*, user, execution_id) -> str:
+def execution_stdin_check(*, user, execution_id: ExecutionId) -> str:
     """The run's status if its owner `user` may write to its stdin now; else Http404
     (not theirs, or no such run) or StdinRefused (not interactive, not started, ended)."""
     row = (
@@ -62,7 +62,9 @@ def execution_stdin_check(*, user, execution_id) -> str:
     return status
 
 
-async def execution_stdin_write(*, user, execution_id, data: str = "", eof: bool = False) -> str:
+async def execution_stdin_write(
+    *, user, execution_id: ExecutionId, data: str = "", eof: bool = False
+) -> str:
     """Send `data` (then end-of-file, if `eof`) to the program; the run's status.
 
     Raises ValidationError (`data` too long), Http404 or StdinRefused (see the check)."""
@@ -83,7 +85,7 @@ class StdinRelay:
     """Use as ``async with StdinRelay(id, output) as relay``; pass ``relay.stream`` to the
     engine. Past MAX_STDIN_BYTES typed in one run, stdin is closed."""
 
-    def __init__(self, execution_id, output) -> None:
+    def __init__(self, execution_id: ExecutionId, output) -> None:
         self.execution_id = execution_id
         self.output = output  # the pipeline's OutputStream
         self.stream = InputStream()

@@ -6,11 +6,11 @@ from collections.abc import Sequence
 
 from django.utils import timezone
 
-from sandboxes.models import Execution
+from sandboxes.models import Execution, ExecutionId
 
 
 def execution_transition(
-    *, execution_id, timeline: list, statuses: Sequence[str], **fields
+    *, execution_id: ExecutionId, timeline: list, statuses: Sequence[str], **fields
 ) -> list | None:
     """Move an active execution on through `statuses` (preparing, running) in one
     conditional UPDATE; the new timeline, or None if the run has already ended.

@@ -18,6 +18,7 @@ from typing import Protocol
 
 from django.conf import settings
 
+from sandboxes.models import ExecutionId
 from sandboxes.runs.dispatch.distributed import DistributedDispatcher
 from sandboxes.runs.dispatch.inline import InlineDispatcher
 from sandboxes.runs.pipeline import Queued
@@ -33,7 +34,7 @@ class Dispatcher(Protocol):
 
     def submit(self, queued: Queued, *, env: dict[str, str]) -> None: ...
 
-    def cancel(self, execution_id) -> bool:
+    def cancel(self, execution_id: ExecutionId) -> bool:
         """True when whoever holds the run will end it; False when nobody does."""
         ...
 

@@ -21,6 +21,7 @@ from contextvars import Context
 
 from procrastinate.contrib.django import app
 
+from sandboxes.models import ExecutionId
 from sandboxes.runs.dispatch.jobs import execution_job, job_lock, job_rows
 from sandboxes.runs.dispatch.stalls import stalled_runs_watch
 from sandboxes.runs.pipeline import Queued
@@ -42,7 +43,7 @@ class DistributedDispatcher:
             execution_id=str(execution_id), env=env_seal(env, execution_id=execution_id)
         )
 
-    def cancel(self, execution_id) -> bool:
+    def cancel(self, execution_id: ExecutionId) -> bool:
         job_id = (
             job_rows()
             .filter(lock=job_lock(execution_id), status__in=("todo", "doing"))

@@ -12,6 +12,7 @@ from django.db import transaction
 
 from sandboxes.engine import CancelToken
 from sandboxes.engine_config import get_engine
+from sandboxes.models import ExecutionId
 from sandboxes.runs.database import on_run_threads
 from sandboxes.runs.pipeline import Queued, execution_run
 from sandboxes.runs.processes import process_name, runs_abandoned_end
@@ -65,7 +66,7 @@ class InlineDispatcher:
         # asgiref's per-request thread bookkeeping).
         loop.call_soon_threadsafe(self._spawn, self._run(queued, env, token), context=Context())
 
-    def cancel(self, execution_id) -> bool:
+    def cancel(self, execution_id: ExecutionId) -> bool:
         token = self._tokens.get(str(execution_id))
         if token is None:
             return False

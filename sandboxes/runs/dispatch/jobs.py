@@ -17,7 +17,7 @@ from procrastinate.contrib.django import app
 from procrastinate.job_context import AbortReason, JobContext
 
 from sandboxes.engine import CancelToken
-from sandboxes.models import Execution
+from sandboxes.models import Execution, ExecutionId
 from sandboxes.runs.database import on_run_threads
 from sandboxes.runs.ending import execution_end
 from sandboxes.runs.pipeline import execution_end_in_error, execution_run
@@ -29,7 +29,7 @@ WORKER_STOPPED = "The worker stopped before this run could finish."
 logger = logging.getLogger(__name__)
 
 
-def job_lock(execution_id) -> str:
+def job_lock(execution_id: ExecutionId) -> str:
     return f"execution:{execution_id}"
 
 
@@ -42,7 +42,7 @@ def job_rows() -> QuerySet:
 
 # retry=False (the default, said aloud): a run starts at most once, whatever happens.
 @app.task(name="sandboxes.execution", queue=QUEUE, pass_context=True, retry=False)
-async def execution_job(context: JobContext, *, execution_id: str, env: str) -> None:
+async def execution_job(context: JobContext, *, execution_id: ExecutionId, env: str) -> None:
     token = CancelToken()
     run = asyncio.ensure_future(_run(execution_id, env, token, context.worker_name or ""))
     while True:
@@ -59,7 +59,7 @@ async def execution_job(context: JobContext, *, execution_id: str, env: str) -> 
             raise
 
 
-async def _run(execution_id: str, sealed_env: str, token: CancelToken, worker: str) -> None:
+async def _run(execution_id: ExecutionId, sealed_env: str, token: CancelToken, worker: str) -> None:
     try:
         env = env_open(sealed_env, execution_id=execution_id)
     except SealBroken as error:
