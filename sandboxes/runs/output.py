@@ -67,6 +67,7 @@ class OutputStream:
         self.network_failure_seen = False
         self.failure: Exception | None = None  # a batch that could not be stored
         self.stored_bytes = 0  # what the batches stored so far hold (the run's end adds it up)
+        self.closed = False
 
     async def write(self, stream: str, data: bytes) -> None:
         if self.failure is not None:
@@ -79,7 +80,10 @@ class OutputStream:
             self.flusher = asyncio.create_task(self._flush_soon())
 
     def record(self, stream: str, data: bytes) -> None:
-        """Add at once (its place in the sequence is now), stored and sent just after."""
+        """Add at once (its place in the sequence is now), stored and sent just after;
+        nothing once closed (the run's end holds its last output)."""
+        if self.closed:
+            return
         self._add(stream, self.decoders[stream].decode(data))
         if self.flusher is None:
             self.flusher = asyncio.create_task(self._flush_soon(0, paces=False))
@@ -119,13 +123,9 @@ class OutputStream:
         self.stored_bytes += await on_run_threads(output_store)(self.execution_id, batch)
         await execution_event_send(self.execution_id, output_event(batch))
 
-    async def drain(self) -> None:
-        """Close, storing what is left on its own (the run was ended elsewhere)."""
-        if rest := await self.close():
-            await self._store_and_send(rest)
-
     async def close(self) -> list[Chunk]:
         """Stop flushing; what is left, to be stored with the run's end."""
+        self.closed = True
         if self.flusher is not None:
             self.flusher.cancel()
             self.flusher = None

@@ -12,7 +12,9 @@ import logging
 import time
 from dataclasses import dataclass
 
-from sandboxes.engine import CancelToken, EngineError, InputStream, RunSpec
+from django.utils import timezone
+
+from sandboxes.engine import CancelToken, EngineError, RunSpec
 from sandboxes.engine_config import get_engine
 from sandboxes.models import Execution, ExecutionId
 from sandboxes.network import engine_policy
@@ -164,14 +166,13 @@ async def _execute(
         return
     output = OutputStream(execution_id)
     if execution.snapshot.get("interactive"):
-        # Listening before the run is "preparing": its owner may type from then on.
         async with StdinRelay(execution_id, output) as relay:
-            await _run(execution, spec, output, cancel, worker, relay.stream)
+            await _run(execution, spec, output, cancel, worker, relay)
     else:
         await _run(execution, spec, output, cancel, worker, None)
 
 
-async def _run(execution, spec, output, cancel, worker, stdin: InputStream | None) -> None:
+async def _run(execution, spec, output, cancel, worker, relay: StdinRelay | None) -> None:
     execution_id = execution.pk
     engine = get_engine()
     progress = _Progress(execution)
@@ -199,8 +200,12 @@ async def _run(execution, spec, output, cancel, worker, stdin: InputStream | Non
                 return
             await output.flush()  # the installer's lines come before "running"
             if not await progress.advance(RUNNING):
-                await output.drain()
+                await output.close()  # ended elsewhere, which stored its end: nothing after it
                 return
+        stdin = None
+        if relay is not None:
+            relay.start()  # what its owner typed while it prepared comes now, after "running"
+            stdin = relay.stream
         result = await engine.run(spec, on_output=output.write, cancel=cancel, stdin=stdin)
     except EngineError as error:
         await end(status=Execution.Status.ERROR, error=str(error))
@@ -211,10 +216,14 @@ async def _run(execution, spec, output, cancel, worker, stdin: InputStream | Non
         await end(status=Execution.Status.ERROR, error=FAILED)
         return
     except BaseException:
-        await asyncio.shield(end(status=Execution.Status.LOST, error="The server stopped."))
+        # Its process is stopping (a worker past its grace period): charged for the time
+        # it was seen running, as a dead worker's run is.
+        stopped = {"error": STOPPED, "seen_until": timezone.now()}
+        await asyncio.shield(end(status=Execution.Status.LOST, **stopped))
         raise
     await end(status=result.status.value, result=result)
 
 
 FAILED = "The service failed while running this; it has been logged."
+STOPPED = "The process running this stopped before it could finish."
 PREPARING, RUNNING = Execution.Status.PREPARING, Execution.Status.RUNNING

@@ -2,8 +2,9 @@
 
 What the owner types (in the console, or posted to the API) is sent to the channel
 ``execution.<id>.stdin`` (`execution_stdin_write`); the task running the execution (in
-the web server, or in a worker on another host) listens there from before the run is
-"preparing" (`StdinRelay`), records each piece in the run's output as stream "stdin"
+the web server, or in a worker on another host) listens there once the run is "running"
+(`StdinRelay`; what was typed while it prepared waits in the channel until then), records
+each piece in the run's output as stream "stdin"
 (replays show it where the program got it), then hands it to the program. The echo is
 recorded before the program can answer it, and stored in the background, so a typed line
 costs the program no database round trip.
@@ -82,8 +83,10 @@ async def execution_stdin_write(
 
 
 class StdinRelay:
-    """Use as ``async with StdinRelay(id, output) as relay``; pass ``relay.stream`` to the
-    engine. Past MAX_STDIN_BYTES typed in one run, stdin is closed."""
+    """Use as ``async with StdinRelay(id, output) as relay``, call ``relay.start()`` once
+    the run is "running" and pass ``relay.stream`` to the engine. What its owner typed
+    before waits in the channel until then, so typed input always comes after "running"
+    in the run's output. Past MAX_STDIN_BYTES typed in one run, stdin is closed."""
 
     def __init__(self, execution_id: ExecutionId, output) -> None:
         self.execution_id = execution_id
@@ -95,11 +98,10 @@ class StdinRelay:
         self.left = MAX_STDIN_BYTES
 
     async def __aenter__(self) -> StdinRelay:
-        if self.layer is None:  # no channel layer: nobody can type; EOF at once
-            self.stream.close()
-            return self
-        self.task = asyncio.create_task(self._relay())
         return self
+
+    def start(self) -> None:
+        self.task = asyncio.create_task(self._relay())
 
     async def __aexit__(self, *exc_info) -> None:
         if self.task is not None:

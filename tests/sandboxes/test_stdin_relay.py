@@ -21,7 +21,9 @@ class Recorder:
         self.recorded.append((stream, data))
 
 
-async def test_input_sent_before_the_relay_listens_still_reaches_the_program():
+async def test_input_typed_before_the_run_runs_waits_for_it_then_reaches_the_program():
+    """Typed while the run prepared (its packages installing): recorded in its output only
+    once it runs, so a replay shows it after "running", where the program got it."""
     execution_id = uuid.uuid4()
     await get_channel_layer().send(
         execution_stdin_channel(execution_id), {"type": "stdin.write", "data": "early\n"}
@@ -29,8 +31,12 @@ async def test_input_sent_before_the_relay_listens_still_reaches_the_program():
     output = Recorder()
 
     async with StdinRelay(execution_id, output) as relay:
+        await asyncio.sleep(0.05)  # a relay not started takes nothing, however long
+        recorded_before_start = list(output.recorded)
+        relay.start()
         given = await asyncio.wait_for(relay.stream.read(), timeout=30)
 
+    assert recorded_before_start == []
     assert given == b"early\n"  # what the program reads
     assert output.recorded == [("stdin", b"early\n")]  # and the run's output shows
 

@@ -34,6 +34,7 @@ def test_sigterm_finishes_short_runs_and_stops_long_ones_as_lost(cluster, runner
     assert output_of(short) == "working\ndone\n"
     long = wait_for_status(long, "lost")
     assert long.error  # says why
+    assert long.compute_seconds_charged >= GRACE  # it ran through the grace period
     assert output_of(long) == "started\n"
     assert Quota.objects.get(user=runner).runs_active == 1  # the queued one
     # The run it never took is still queued, for the next worker; the stopped one is not.

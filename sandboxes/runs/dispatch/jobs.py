@@ -20,11 +20,10 @@ from sandboxes.engine import CancelToken
 from sandboxes.models import Execution, ExecutionId
 from sandboxes.runs.database import on_run_threads
 from sandboxes.runs.ending import execution_end
-from sandboxes.runs.pipeline import execution_end_in_error, execution_run
+from sandboxes.runs.pipeline import STOPPED, execution_end_in_error, execution_run
 from sandboxes.secrets import SealBroken, env_open
 
 QUEUE = "sandboxes"
-WORKER_STOPPED = "The worker stopped before this run could finish."
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +73,7 @@ async def _run(execution_id: ExecutionId, sealed_env: str, token: CancelToken, w
         await on_run_threads(execution_end)(
             execution_id,
             status=Execution.Status.LOST,
-            error=WORKER_STOPPED,
+            error=STOPPED,
             seen_until=timezone.now(),
         )
         raise
