@@ -82,6 +82,11 @@ class Engine:
             self._prepare()
             self._prepared = True
 
+    async def _prepared_off_the_loop(self) -> None:
+        """`prepare()` from a coroutine: on a thread the first time, then not at all."""
+        if not self._prepared:
+            await asyncio.to_thread(self.prepare)
+
     def _prepare(self) -> None:
         config = self.config
         if os.geteuid() != 0:
@@ -178,7 +183,7 @@ class Engine:
         """Run `spec` in a fresh sandbox, calling `on_output(stream, bytes)` as output arrives.
 
         The program reads `spec.stdin`, then what `stdin` brings while it runs (if given)."""
-        await asyncio.to_thread(self.prepare)
+        await self._prepared_off_the_loop()
         return await self._run(spec, on_output, cancel, stdin)
 
     async def prepare_packages(
@@ -190,7 +195,7 @@ class Engine:
         """Build the run's package environment now (a run's "preparing" step), if it is not
         built yet. None when it is ready (or the run needs none); else the run's result:
         install_failed (the installer's words also on stderr) or cancelled."""
-        await asyncio.to_thread(self.prepare)
+        await self._prepared_off_the_loop()
         runtime = self.runtimes.get(spec.runtime)
         began = time.monotonic()
         lease = await self._lease(spec, runtime, on_output, cancel)
@@ -216,7 +221,7 @@ class Engine:
 
     async def needs_packages(self, spec: RunSpec) -> bool:
         """Whether the run has a package environment to prepare (cached or not)."""
-        await asyncio.to_thread(self.prepare)
+        await self._prepared_off_the_loop()
         return bool(self.packages_for(spec, self.runtimes.get(spec.runtime)))
 
     def packages_built(self, spec: RunSpec) -> Manifest | None:

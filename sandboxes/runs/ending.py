@@ -34,7 +34,6 @@ from sandboxes.runs.produced import produced_files_keep
 Chunks = Sequence[tuple[int, str, str]]
 
 
-@transaction.atomic
 def execution_end(
     execution_id: ExecutionId,
     *,
@@ -60,34 +59,36 @@ def execution_end(
     - `output_bytes`: what its output stored before `output` holds (its pipeline counts
       it; None: counted from the stored chunks).
     """
-    execution = (
-        Execution.objects.select_for_update(of=("self",))
-        .select_related("reservation", "sandbox")
-        .filter(pk=execution_id, status__in=Execution.ACTIVE)
-        .first()
-    )
-    if execution is None:
-        return None
-    if output_bytes is None:
-        output_bytes = output_bytes_stored(execution_id)
-    execution.output_bytes = output_bytes + output_store(execution_id, output)
-    now = timezone.now()
-    execution.status = status
-    execution.timeline = [*execution.timeline, [status, now.isoformat()]]
-    execution.finished_at = now
-    execution.error = error or (result.error if result else "")
-    if seen_until is not None:
-        wall_seconds = _seconds_running(execution.timeline, until=seen_until)
-    if result is not None:
-        wall_seconds = result.wall_seconds
-        _record_result(execution, result, network_failure_seen=network_failure_seen)
-    if execution.reservation is not None:
-        _settle(execution, wall_seconds=wall_seconds, install_seconds=install_seconds)
-    execution.save()
-    events = [output_event(output)] if output else []
-    events.append(end_event(execution))
-    # Watchers read the database when told: told once it is committed.
-    transaction.on_commit(lambda: execution_events_send_sync(execution_id, events), robust=True)
+    with transaction.atomic():
+        execution = (
+            Execution.objects.select_for_update(of=("self",))
+            .select_related("reservation", "sandbox")
+            .filter(pk=execution_id, status__in=Execution.ACTIVE)
+            .first()
+        )
+        if execution is None:
+            return None
+        if output_bytes is None:
+            output_bytes = output_bytes_stored(execution_id)
+        execution.output_bytes = output_bytes + output_store(execution_id, output)
+        now = timezone.now()
+        execution.status = status
+        execution.timeline = [*execution.timeline, [status, now.isoformat()]]
+        execution.finished_at = now
+        execution.error = error or (result.error if result else "")
+        if seen_until is not None:
+            wall_seconds = _seconds_running(execution.timeline, until=seen_until)
+        if result is not None:
+            wall_seconds = result.wall_seconds
+            _record_result(execution, result, network_failure_seen=network_failure_seen)
+        if execution.reservation is not None:
+            _settle(execution, wall_seconds=wall_seconds, install_seconds=install_seconds)
+        execution.save()
+        events = [output_event(output)] if output else []
+        events.append(end_event(execution))
+        # Watchers read the database when told: told once it is committed.
+        transaction.on_commit(lambda: execution_events_send_sync(execution_id, events), robust=True)
+    # Once committed: a commit that fails (the pipeline tries again) tells nobody.
     observers_tell(run_ended, execution=execution)
     return execution
 

@@ -21,7 +21,7 @@ def produced_files_keep(execution: Execution, result: RunResult) -> None:
     if not result.files and not result.deleted_files:
         return
     sandbox = execution.sandbox
-    storage_bytes = quota_get(user=execution.owner).limits.storage_bytes
+    storage_bytes = quota_get(user=execution.owner_id).limits.storage_bytes
     sizes: dict[str, int] = {}
     room = None
     if sandbox is not None:

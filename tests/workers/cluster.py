@@ -179,9 +179,11 @@ LONG = "import time\nprint('started', flush=True)\ntime.sleep(60)\nprint('never'
 
 
 def running_with_output(execution):
-    """The execution, read again, once it runs and its program has printed something."""
+    """The execution, read again, once it runs and its program has printed a whole line
+    (an unbuffered print may reach the pipe as two writes, "started" then its newline,
+    stored a batch apart)."""
     execution = wait_for_status(execution, "running")
-    wait_for(lambda: output_of(execution), f"run {execution.pk} to print")
+    wait_for(lambda: output_of(execution).endswith("\n"), f"run {execution.pk} to print a line")
     return execution
 
 
