@@ -27,11 +27,12 @@ def quota_rate_limit(*, user, quota: Quota | None = None) -> tuple[int, int]:
     return limits.rate_limit_requests, limits.rate_limit_window_seconds
 
 
-def quota_max_timeout(*, user, vcpus: int | None = None) -> int:
+def quota_max_timeout(*, user, vcpus: int | None = None, quota: Quota | None = None) -> int:
     """The longest run (wall seconds) the user may start now at `vcpus` (None: the tier's
     default): the tier's longest run, capped by the compute left, both in vCPU-seconds
-    (0 when none are left)."""
-    quota = quota_get(user=user)
+    (0 when none are left). `quota`: the user's, if the caller has just read it."""
+    if quota is None:
+        quota = quota_get(user=user)
     left = quota.compute_seconds_left(now=clock.now())
     longest = quota.limits.max_run_seconds
     seconds = longest if left is None else min(longest, left)

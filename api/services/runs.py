@@ -28,7 +28,7 @@ def api_run_start(*, user, run: RunRequest, quota: Quota | None = None) -> Execu
         raise ValidationError(
             {"files": f"{entry} is the entry file, whose content is `code`: rename it."}
         )
-    _check_timeout(user, run.timeout, run.vcpus)
+    _check_timeout(user, run.timeout, run.vcpus, quota)
     try:
         return _start(user, run, entry, quota)
     except ValidationError as error:
@@ -67,7 +67,7 @@ def _in_api_names(error: ValidationError) -> ValidationError:
     )
 
 
-def _check_timeout(user, timeout: int | None, vcpus: int | None) -> None:
+def _check_timeout(user, timeout: int | None, vcpus: int | None, quota: Quota | None) -> None:
     """A timeout over what the user may run now (at its vCPUs: the longest run and the
     compute left are vCPU-seconds) is refused, not silently shortened.
 
@@ -75,7 +75,7 @@ def _check_timeout(user, timeout: int | None, vcpus: int | None) -> None:
     says when it resets)."""
     if timeout is None:
         return
-    longest = quota_max_timeout(user=user, vcpus=vcpus)
+    longest = quota_max_timeout(user=user, vcpus=vcpus, quota=quota)
     if 0 < longest < timeout:
         at = f" at {vcpus} vCPUs" if vcpus and vcpus > 1 else ""
         raise ValidationError(
