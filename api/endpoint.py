@@ -6,7 +6,7 @@ and errors raised by the view or the services below it turned into JSON answers.
 Async views reach the ORM with `sync_to_async` while they answer: that runs in the
 request's own thread, and Django closes its connection when the request ends (as for any
 view). Only a stream that outlives that rhythm uses `database_sync_to_async`, which
-closes stale connections around every call (see feed.py).
+closes stale connections around every call (see sandboxes/runs/reader.py).
 """
 
 from __future__ import annotations

@@ -2,6 +2,7 @@
 
 Its modules, each importing only those above it:
 
+- database.py     the run path's own database threads;
 - events.py       what a run tells the world: live events for watchers (channel layer),
                   signals for observers in this process (operations' metrics and logs);
 - transitions.py  queued → preparing → running;
@@ -11,7 +12,6 @@ Its modules, each importing only those above it:
 - produced.py     the files a run wrote, kept by the sandbox's rules;
 - ending.py       `execution_end`: the one way a run ends, whoever ends it;
 - processes.py    which process holds a run, and ending those whose process died;
-- database.py     the run path's own database threads;
 - stdin.py        an interactive run's input, from its owner to the program;
 - pipeline.py     one run from queued to its end, between the database and the engine;
 - dispatch/       where runs execute: inline (the web server's loop) or distributed

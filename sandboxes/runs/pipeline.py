@@ -1,6 +1,7 @@
 """One execution from queued to its end: the bridge between the database and the engine.
 
-A run costs few round trips to the database: one read, one write for "preparing" and
+A run costs few round trips to the database: one read (none for a run handed over in
+memory by the inline dispatcher), one write for "preparing" and
 "running" (together when there is nothing to prepare), one per output batch (output.py),
 one for the end (ending.py), all on the run path's own threads (database.py).
 """
@@ -72,10 +73,10 @@ class _Progress:
         self.execution_id = execution.pk
         self.timeline = execution.timeline
 
-    async def advance(self, *statuses: str, **fields) -> bool:
+    async def advance(self, *statuses: str, worker: str | None = None) -> bool:
         """False if the run ended meanwhile (cancelled before it started, say)."""
         timeline = await on_run_threads(execution_transition)(
-            execution_id=self.execution_id, timeline=self.timeline, statuses=statuses, **fields
+            execution_id=self.execution_id, timeline=self.timeline, statuses=statuses, worker=worker
         )
         if timeline is None:
             return False
