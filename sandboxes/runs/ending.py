@@ -22,6 +22,7 @@ from sandboxes.engine import RunResult
 from sandboxes.models import Execution, ExecutionId
 from sandboxes.network import network_hint
 from sandboxes.runs.events import (
+    Chunk,
     end_event,
     execution_events_send_sync,
     observers_tell,
@@ -30,8 +31,6 @@ from sandboxes.runs.events import (
 )
 from sandboxes.runs.output import output_bytes_stored, output_store
 from sandboxes.runs.produced import produced_files_keep
-
-Chunks = Sequence[tuple[int, str, str]]
 
 
 def execution_end(
@@ -43,7 +42,7 @@ def execution_end(
     wall_seconds: float = 0.0,
     seen_until: datetime | None = None,
     install_seconds: float = 0.0,
-    output: Chunks = (),
+    output: Sequence[Chunk] = (),
     output_bytes: int | None = None,
     network_failure_seen: bool = False,
 ) -> Execution | None:

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -20,6 +21,9 @@ from channels.layers import get_channel_layer
 from django.dispatch import Signal
 
 from sandboxes.models import ExecutionId
+
+# One piece of a run's output: (seq, stream, text), seq counting from 1 in the run.
+Chunk = tuple[int, str, str]
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +71,7 @@ def end_event(execution) -> dict:
     }
 
 
-def output_event(chunks: list[tuple[int, str, str]]) -> dict:
+def output_event(chunks: Sequence[Chunk]) -> dict:
     return {"event": "output", "chunks": [list(chunk) for chunk in chunks]}
 
 

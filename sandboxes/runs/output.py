@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from sandboxes.models import ExecutionId, OutputChunk
 from sandboxes.network import network_failure_in
 from sandboxes.runs.database import on_run_threads
-from sandboxes.runs.events import execution_event_send, output_event
+from sandboxes.runs.events import Chunk, execution_event_send, output_event
 
 FLUSH_SECONDS = 0.02
 # The program's two, the installer's lines while preparing, and what its owner typed.
@@ -27,7 +27,6 @@ FLUSH_BYTES = 64 * 1024
 # PostgreSQL text cannot hold NUL: stored (and sent) as U+FFFD, as undecodable bytes are.
 NUL, REPLACEMENT = "\x00", "\ufffd"
 
-Chunk = tuple[int, str, str]  # (seq, stream, text)
 
 logger = logging.getLogger(__name__)
 

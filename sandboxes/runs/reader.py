@@ -31,7 +31,7 @@ from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
 from sandboxes.models import Execution, ExecutionId, OutputChunk
-from sandboxes.runs.events import execution_group
+from sandboxes.runs.events import Chunk, execution_group
 
 REPLAY_BATCH = 500
 # How often a caller waiting only for the end reads the database if no event arrives.
@@ -42,8 +42,6 @@ PREPARING, RUNNING = Execution.Status.PREPARING, Execution.Status.RUNNING
 # Chunks of the preparing step (before "running"): the installer's lines. (What an owner
 # types while a run prepares is sent on once it runs, as the program's output is.)
 PREPARING_STREAMS = frozenset({"install"})
-
-Chunk = tuple[int, str, str]  # (seq, stream, text)
 
 
 @dataclass(frozen=True)
