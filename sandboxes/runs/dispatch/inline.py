@@ -27,6 +27,7 @@ class InlineDispatcher:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._slots: asyncio.Semaphore | None = None
         self._tokens: dict[str, CancelToken] = {}
+        self._waiting: set[str] = set()  # runs queued for a slot: nothing holds them yet
         self._tasks: set[asyncio.Task] = set()
         self._lock = threading.Lock()
 
@@ -67,11 +68,14 @@ class InlineDispatcher:
         loop.call_soon_threadsafe(self._spawn, self._run(queued, env, token), context=Context())
 
     def cancel(self, execution_id: ExecutionId) -> bool:
-        token = self._tokens.get(str(execution_id))
+        key = str(execution_id)
+        token = self._tokens.get(key)
         if token is None:
             return False
         token.cancel()
-        return True
+        # Still waiting for a slot: nothing holds it, so the caller ends it now (and frees
+        # its quota) instead of when a slot frees; given one, it sees the token and stops.
+        return key not in self._waiting
 
     def _spawn(self, coroutine) -> None:
         task = asyncio.get_running_loop().create_task(coroutine, context=Context())
@@ -81,13 +85,17 @@ class InlineDispatcher:
     async def _run(self, queued: Queued, env: dict[str, str], token: CancelToken) -> None:
         assert self._slots is not None
         execution_id = queued.execution.pk
+        key = str(execution_id)
+        self._waiting.add(key)
         try:
             async with self._slots:
+                self._waiting.discard(key)
                 await execution_run(
                     execution_id, env=env, cancel=token, worker=self.name, queued=queued
                 )
         finally:
-            self._tokens.pop(str(execution_id), None)
+            self._waiting.discard(key)
+            self._tokens.pop(key, None)
 
     async def _mark_abandoned_lost(self) -> None:
         """Runs this host's dead processes held end as lost (a restarted server)."""
