@@ -11,6 +11,7 @@ import asyncio
 import logging
 
 from django.apps import apps
+from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 from procrastinate.contrib.django import app
@@ -44,18 +45,37 @@ def job_rows() -> QuerySet:
 async def execution_job(context: JobContext, *, execution_id: ExecutionId, env: str) -> None:
     token = CancelToken()
     run = asyncio.ensure_future(_run(execution_id, env, token, context.worker_name or ""))
-    while True:
-        try:
-            return await asyncio.shield(run)
-        except asyncio.CancelledError:
-            if run.done():
+    alive = asyncio.create_task(_worker_heartbeat(context.job.worker_id))
+    try:
+        while True:
+            try:
+                return await asyncio.shield(run)
+            except asyncio.CancelledError:
+                if run.done():
+                    raise
+                if context.abort_reason() is AbortReason.USER_REQUEST:
+                    token.cancel()  # the sandbox stops; the run ends as cancelled
+                    continue
+                run.cancel()  # the worker is shutting down and the grace period is over
+                await asyncio.gather(run, return_exceptions=True)
                 raise
-            if context.abort_reason() is AbortReason.USER_REQUEST:
-                token.cancel()  # the sandbox stops; the run ends as cancelled
-                continue
-            run.cancel()  # the worker is shutting down and the grace period is over
-            await asyncio.gather(run, return_exceptions=True)
-            raise
+    finally:
+        alive.cancel()
+
+
+async def _worker_heartbeat(worker_id: int | None) -> None:
+    """Keep the worker's heartbeat while this run goes. Procrastinate stops beating first
+    when its worker is asked to stop, then gives running jobs their grace period: without
+    this, the other workers would find the runs it is still finishing dead after
+    SANDBOX_WORKER_STALL_SECONDS, and end them as lost (charged up to the last beat)."""
+    if worker_id is None:
+        return
+    while True:
+        await asyncio.sleep(settings.SANDBOX_WORKER_HEARTBEAT_SECONDS)
+        try:
+            await app.job_manager.update_heartbeat(worker_id)
+        except Exception:  # the database is away: tried again at the next beat
+            logger.exception("could not update the heartbeat of worker %s", worker_id)
 
 
 async def _run(execution_id: ExecutionId, sealed_env: str, token: CancelToken, worker: str) -> None:
