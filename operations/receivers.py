@@ -9,7 +9,6 @@ Observability must never break a run: the run path sends the signals robustly
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 
 from django.dispatch import receiver
 
@@ -26,15 +25,6 @@ def _ids(execution) -> dict:
         "user_id": execution.owner_id,
         "runtime": execution.runtime,
         "worker": execution.worker or None,
-    }
-
-
-def timeline_seconds(timeline: list) -> dict[str, float]:
-    """How long the run spent in each status it left: {"queued": 0.004, ...}."""
-    moments = [(status, datetime.fromisoformat(at)) for status, at in timeline]
-    return {
-        status: max((later - at).total_seconds(), 0.0)
-        for (status, at), (_, later) in zip(moments, moments[1:], strict=False)
     }
 
 
@@ -64,7 +54,7 @@ def execution_started(*, execution, **_signal) -> None:
 def execution_finished(*, execution, **_signal) -> None:
     runtime = execution.runtime
     metrics.RUNS_FINISHED.labels(runtime=runtime, status=execution.status).inc()
-    steps = timeline_seconds(execution.timeline)
+    steps = execution.seconds_in_statuses()
     if "preparing" in steps or "running" in steps:  # a worker picked it up
         metrics.QUEUE_WAIT.labels(runtime=runtime).observe(steps["queued"])
     if execution.wall_ms is not None:

@@ -208,6 +208,13 @@ class Execution(models.Model):
             None,
         )
 
+    def seconds_running_until(self, until: datetime) -> float:
+        """How long it had been running at `until` (0 if it never ran)."""
+        started = self.reached_at(self.Status.RUNNING)
+        if started is None:
+            return 0.0
+        return max(0.0, (until - started).total_seconds())
+
     def seconds_in_statuses(self) -> dict[str, float]:
         """How long it spent in each status it left: {"queued": 0.004, "preparing": ...}."""
         moments = [(status, datetime.fromisoformat(at)) for status, at in self.timeline]

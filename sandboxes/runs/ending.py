@@ -76,7 +76,7 @@ def execution_end(
         execution.finished_at = now
         execution.error = error or (result.error if result else "")
         if seen_until is not None:
-            wall_seconds = _seconds_running(execution.timeline, until=seen_until)
+            wall_seconds = execution.seconds_running_until(seen_until)
         if result is not None:
             wall_seconds = result.wall_seconds
             _record_result(execution, result, network_failure_seen=network_failure_seen)
@@ -129,10 +129,3 @@ def _settle(execution: Execution, *, wall_seconds: float, install_seconds: float
     execution.compute_seconds_charged = installed + min(
         math.ceil(wall_seconds * execution.vcpus), execution.reservation.seconds_reserved
     )
-
-
-def _seconds_running(timeline: list, *, until: datetime) -> float:
-    started = next((at for status, at in timeline if status == Execution.Status.RUNNING), None)
-    if started is None:
-        return 0.0
-    return max(0.0, (until - datetime.fromisoformat(started)).total_seconds())

@@ -29,3 +29,10 @@ def test_it_says_how_long_the_run_spent_in_each_status_it_left():
     assert run.seconds_in_statuses() == pytest.approx(
         {"queued": 0.25, "preparing": 0.75, "running": 2.5}
     )
+
+
+def test_it_says_how_long_the_run_had_been_running_at_a_given_time():
+    run = Execution(timeline=TIMELINE[:3])
+
+    assert run.seconds_running_until(datetime(2026, 11, 29, 10, 0, 4, tzinfo=UTC)) == 3.0
+    assert Execution(timeline=TIMELINE[:2]).seconds_running_until(datetime.now(UTC)) == 0.0
