@@ -29,6 +29,7 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from .fds import close_quietly
 from .netns import RUN_BLOCKED_V4, RUN_BLOCKED_V6, NamespaceNetwork, NetworkTools, host_addresses
 from .network_policy import Network, NetworkPolicy
 from .resolver import AddressCheck, Refusals, Resolver, upstream_resolver
@@ -168,7 +169,7 @@ class RunNetwork:
         """A launcher for this run alone, passed a pipe its bubblewrap waits on
         (--block-fd, bwrap_arguments()) until start() is done."""
         block_read, self._go = os.pipe2(os.O_CLOEXEC)
-        cleanup.callback(_close_quietly, self._go)
+        cleanup.callback(close_quietly, self._go)
         try:
             launcher = await launchers.start_cold(pass_fds=(block_read,))
         finally:
@@ -281,8 +282,3 @@ class RunNetwork:
         if self.resolver is not None:
             self.resolver.close()
         await self.namespace.close()
-
-
-def _close_quietly(fd: int) -> None:
-    with contextlib.suppress(OSError):
-        os.close(fd)

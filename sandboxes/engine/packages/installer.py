@@ -27,6 +27,7 @@ from .. import layout
 from ..bwrap import bwrap_arguments
 from ..cancel import CancelToken
 from ..errors import EngineUnavailable, SandboxFailed
+from ..fds import close_quietly
 from ..launcher import LauncherPool
 from ..runner import OutputCallback, Runner
 from ..runtimes import Runtime, unreachable_part
@@ -215,7 +216,7 @@ class Installer:
         command, tool_binds = self._command(runtime, specs)
         block_read, block_write = os.pipe2(os.O_CLOEXEC)
         cleanup = contextlib.ExitStack()
-        cleanup.callback(_close_quietly, block_write)
+        cleanup.callback(close_quietly, block_write)
         try:
             try:
                 launcher = await self.launchers.start_cold(pass_fds=(block_read,))
@@ -311,11 +312,6 @@ class _Lines:
             result = self.on_line("install", f"{text}\n".encode())
             if inspect.isawaitable(result):
                 await result
-
-
-def _close_quietly(fd: int) -> None:
-    with contextlib.suppress(OSError):
-        os.close(fd)
 
 
 async def _child_pid(status_pipe: asyncio.StreamReader, process) -> int:
