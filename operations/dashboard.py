@@ -24,7 +24,7 @@ from operations.selectors import (
     most_used_packages,
     top_users_by_compute,
 )
-from quotas.formatting import format_elapsed
+from quotas.formatting import format_bytes, format_elapsed
 from sandboxes.engine.runtimes import LANGUAGE_NAMES
 from sandboxes.models import KillSwitch
 
@@ -42,16 +42,6 @@ def format_percent(value: float | None) -> str:
 def format_tick(value: float) -> str:
     """An axis tick, a round number (0.005, 2,500): all its digits, and no exponent."""
     return f"{value:,.6f}".rstrip("0").rstrip(".")
-
-
-def format_bytes(count: float) -> str:
-    """Bytes in binary units: 0 B, 512 B, 1.5 KiB, 20 MiB, 3.2 GiB."""
-    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
-        if count < 1024 or unit == "TiB":
-            text = f"{count:,.0f}" if unit == "B" or count >= 100 else f"{count:,.1f}"
-            return f"{text.removesuffix('.0')} {unit}"
-        count /= 1024
-    raise AssertionError("unreachable")
 
 
 def format_hours(hours: float) -> str:

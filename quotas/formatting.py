@@ -1,5 +1,5 @@
-"""How durations and moments read, shared by messages, templates, the admin and the
-operations dashboard."""
+"""How durations, moments and sizes read, shared by messages, templates, the admin, the
+operations dashboard and management commands."""
 
 from __future__ import annotations
 
@@ -36,6 +36,20 @@ def format_elapsed(seconds: float) -> str:
             return f"{int(seconds)} s"
         return f"{seconds:.2f} s" if seconds < 10 else f"{seconds:.1f} s"
     return format_duration(round(seconds))
+
+
+def format_bytes(count: float, *, tenths: bool = False) -> str:
+    """Bytes in binary units: 0 B, 512 B, 1.5 KiB, 20 MiB, 3.2 GiB. With `tenths`, every
+    unit past bytes shows its tenth (3.0 KiB, 20.0 MiB, 150.0 MiB), as a column of sizes
+    reads (the admin's lists, prune_package_cache's lines)."""
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
+        if count < 1024 or unit == "TiB":
+            break
+        count /= 1024
+    if tenths:
+        return f"{count:.0f} B" if unit == "B" else f"{count:.1f} {unit}"
+    text = f"{count:,.0f}" if unit == "B" or count >= 100 else f"{count:,.1f}".removesuffix(".0")
+    return f"{text} {unit}"
 
 
 def format_moment(moment: datetime) -> str:

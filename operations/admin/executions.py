@@ -15,8 +15,7 @@ from operations.admin.common import LanguageFilter, OwnerFilter, ReadOnlyMixin, 
 from operations.costs import execution_usage, format_money
 from operations.models import OperatorSettings
 from quotas.exceptions import QuotaExceeded
-from quotas.formatting import format_elapsed
-from sandboxes.engine.packages.store import format_size
+from quotas.formatting import format_bytes, format_elapsed
 from sandboxes.models import Execution, OutputChunk
 from sandboxes.runs.cancel import execution_cancel
 from sandboxes.runs.ending import execution_end
@@ -143,11 +142,11 @@ class ExecutionAdmin(ReadOnlyMixin, admin.ModelAdmin):
     @admin.display(description="Peak memory", ordering="peak_memory_bytes")
     def peak_memory(self, execution: Execution) -> str:
         memory = execution.peak_memory_bytes
-        return "-" if memory is None else format_size(memory)
+        return "-" if memory is None else format_bytes(memory, tenths=True)
 
     @admin.display(description="Output", ordering="output_bytes")
     def output_size(self, execution: Execution) -> str:
-        return format_size(execution.output_bytes)
+        return format_bytes(execution.output_bytes, tenths=True)
 
     @admin.display(description="Compute", ordering="compute_seconds_charged")
     def compute(self, execution: Execution) -> str:
@@ -238,7 +237,9 @@ class ExecutionAdmin(ReadOnlyMixin, admin.ModelAdmin):
         if not files:
             return "-"
         return format_html_join(
-            "", "<div><code>{}</code> {}</div>", ((p, format_size(s)) for p, s in files)
+            "",
+            "<div><code>{}</code> {}</div>",
+            ((p, format_bytes(s, tenths=True)) for p, s in files),
         )
 
     # --- actions ------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from operations.admin.common import LanguageFilter
-from sandboxes.engine.packages.store import format_size
+from quotas.formatting import format_bytes
 from sandboxes.models import Execution, Sandbox, SandboxFile
 
 if TYPE_CHECKING:
@@ -94,7 +94,7 @@ class SandboxAdmin(admin.ModelAdmin):
 
     @admin.display(description="Size", ordering="total_size")
     def size(self, sandbox: ListedSandbox) -> str:
-        return format_size(sandbox.total_size)
+        return format_bytes(sandbox.total_size, tenths=True)
 
     @admin.display(description="Runs", ordering="run_count")
     def runs(self, sandbox: ListedSandbox) -> str:

@@ -8,7 +8,6 @@ from datetime import UTC, date, datetime
 import pytest
 from django.urls import reverse
 
-from operations.dashboard import format_bytes
 from operations.selectors import DateRange, daily_stats
 from quotas.models import Tier
 from sandboxes.engine import RunResult, Status
@@ -127,20 +126,6 @@ def test_a_range_without_traffic_says_so_not_that_it_had_no_runs(owner, staff_cl
     page = response.content.decode()
     assert page.count("No network traffic in this range") == 1
     assert "No runs in this range" not in page
-
-
-@pytest.mark.parametrize(
-    ("count", "text"),
-    [
-        (0, "0 B"),
-        (512, "512 B"),
-        (1536, "1.5 KiB"),
-        (20 * MIB, "20 MiB"),
-        (3.25 * 2**30, "3.2 GiB"),
-    ],
-)
-def test_bytes_read_in_binary_units(count, text):
-    assert format_bytes(count) == text
 
 
 def test_a_tier_network_cap_is_recorded_with_the_run(owner):

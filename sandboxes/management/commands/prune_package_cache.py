@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from sandboxes.engine.packages.store import Store, format_size, parse_size
+from quotas.formatting import format_bytes
+from sandboxes.engine.packages.store import Store, parse_size
 from sandboxes.engine_config import engine_config
 
 
@@ -36,15 +37,18 @@ class Command(BaseCommand):
         report = Store(config.packages_root).prune(max_bytes, dry_run=options["dry_run"])
         verb = "Would remove" if report.dry_run else "Removed"
         for entry in report.removed:
-            size = format_size(entry.size)
+            size = format_bytes(entry.size, tenths=True)
             self.stdout.write(f"{verb} {entry.key[:12]}  {size:>10}  {entry.description}")
         for entry in report.busy:
             self.stdout.write(f"Kept (in use) {entry.key[:12]}  {entry.description}")
         clear = "Would clear" if report.dry_run else "Cleared"
         for cache in report.caches_cleared:
             self.stdout.write(f"{clear} the download cache {cache}")
+        freed, kept, cap = (
+            format_bytes(count, tenths=True)
+            for count in (report.freed_bytes, report.kept_bytes, max_bytes)
+        )
         self.stdout.write(
-            f"{verb} {len(report.removed)} environment(s), {format_size(report.freed_bytes)}; "
-            f"{len(report.kept) + len(report.busy)} kept, {format_size(report.kept_bytes)} "
-            f"(cap {format_size(max_bytes)})."
+            f"{verb} {len(report.removed)} environment(s), {freed}; "
+            f"{len(report.kept) + len(report.busy)} kept, {kept} (cap {cap})."
         )
