@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from sandboxes.engine.runtimes import LANGUAGE_NAMES
 from sandboxes.models.execution import Execution
 
 
@@ -15,11 +16,7 @@ class PackageUsage(models.Model):
     0, `rank` set), so the list reads well before anyone has run anything.
     """
 
-    class Language(models.TextChoices):
-        PYTHON = "python", "Python"
-        NODE = "node", "Node.js"
-
-    language = models.CharField(max_length=8, choices=Language)
+    language = models.CharField(max_length=8, choices=LANGUAGE_NAMES)
     name = models.CharField(max_length=214)
     count = models.PositiveIntegerField(default=0)
     last_used = models.DateTimeField(null=True, blank=True)
