@@ -27,8 +27,8 @@ def format_elapsed(seconds: float) -> str:
     """How long something took: 0.085 -> "85 ms", 1.234 -> "1.23 s", 2.5 -> "2.50 s",
     12.34 -> "12.3 s", 125 -> "2 min 5 s", 5430 -> "1 h 30 min 30 s" (from a minute up, the
     whole seconds as format_duration reads them); a whole number of seconds reads as one
-    ("2 s", a chart axis's "10 s"). A run's page, the admin and the dashboard read alike;
-    the live console's twin is formatDuration in static/js/page-common.js."""
+    ("2 s", a chart axis's "10 s"). A run's page, the admin, the dashboard and the live
+    console (its exit event's `duration`, sandboxes/runs/events.py) read alike."""
     if seconds < 1:
         return f"{round(seconds * 1000)} ms"
     if seconds < 60:

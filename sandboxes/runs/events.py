@@ -20,6 +20,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.dispatch import Signal
 
+from quotas.formatting import format_elapsed
 from sandboxes.models import ExecutionId
 
 # One piece of a run's output: (seq, stream, text), seq counting from 1 in the run.
@@ -59,12 +60,16 @@ def execution_stdin_channel(execution_id: ExecutionId) -> str:
 
 
 def end_event(execution) -> dict:
-    """The ``exit`` event: how a run ended, as watchers get it live and on replay."""
+    """The ``exit`` event: how a run ended, as watchers get it live and on replay. Its
+    `duration` reads as the run's pages read it (format_elapsed), so the console need not
+    format it again."""
+    seconds = execution.duration_seconds
     return {
         "event": "exit",
         "status": execution.status,
         "exit_code": execution.exit_code,
         "duration_ms": execution.wall_ms,
+        "duration": None if seconds is None else format_elapsed(seconds),
         "error": execution.error,
         "output_truncated": execution.output_truncated,
         "files_skipped": execution.files_skipped_message(),

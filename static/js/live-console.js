@@ -10,7 +10,7 @@
   const page = window.CodeSandboxesPage;
   // The program's two, the installer's lines while preparing, and what its owner typed.
   const STREAMS = ["stdout", "stderr", "install", "stdin"];
-  const { config, $, csrfToken, formatDuration, formatBytes, statusInfo, capitalize } = page;
+  const { config, $, csrfToken, formatBytes, statusInfo, capitalize } = page;
 
   // --- Links from tracebacks to the files ----------------------------------------------
 
@@ -131,7 +131,7 @@
       else if (event.status === "failed") parts.push("Failed");
       else parts.push(capitalize(info.label));
       if (event.exit_code !== null && event.exit_code !== undefined) parts.push(`exit code ${event.exit_code}`);
-      if (event.duration_ms !== null && event.duration_ms !== undefined) parts.push(formatDuration(event.duration_ms));
+      if (event.duration) parts.push(event.duration);
       line.textContent = parts.join(" · ");
       this.end.replaceChildren(line);
       // An install failure's error is the installer's output, already on stderr above. A
