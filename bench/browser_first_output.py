@@ -31,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from playwright.sync_api import Page, sync_playwright  # noqa: E402
 
 from harness.appserver import AppServer  # noqa: E402
+from harness.editor import set_code  # noqa: E402
 
 PASSWORD = "benchmark password 42"
 HELLO = "print('hello')\n"
@@ -75,13 +76,6 @@ MEASURE_RUN = """async () => {
     document.getElementById("run-button").click();
   });
 }"""
-
-
-def set_code(page: Page, code: str) -> None:
-    page.locator(".cm-content").click()
-    page.keyboard.press("Control+a")
-    page.keyboard.press("Delete")
-    page.keyboard.insert_text(code)
 
 
 def wall_ms(exit_line: str) -> float:

@@ -29,12 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from bench.browser_first_output import (  # noqa: E402
-    open_editor,
-    percentile,
-    served_app,
-    set_code,
-)
+from bench.browser_first_output import open_editor, percentile, served_app  # noqa: E402
+from harness.editor import set_code  # noqa: E402
 
 ECHO = """import sys
 print("ready", flush=True)

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
+from harness.editor import set_code as set_code  # the benchmarks type code the same way
+
 PASSWORD = "a long browser password 42"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 # Screenshots the site itself shows (the landing page's picture of the editor).
@@ -47,14 +49,6 @@ def create_sandbox(page: Page, name: str, runtime: str = "Python 3.13") -> None:
     page.select_option("#id_runtime", label=runtime)
     page.click("text=Create sandbox")
     expect(page.locator(".cm-content")).to_be_visible()
-
-
-def set_code(page: Page, code: str) -> None:
-    """Replace the editor's text as if pasted (no auto-indentation on the way)."""
-    page.locator(".cm-content").click()
-    page.keyboard.press("Control+a")
-    page.keyboard.press("Delete")
-    page.keyboard.insert_text(code)
 
 
 def console_text(page: Page) -> str:
