@@ -14,6 +14,9 @@ from playwright.sync_api import Page, expect
 from harness.editor import set_code as set_code  # the benchmarks type code the same way
 
 PASSWORD = "a long browser password 42"
+# The viewports a layout is tested at, and what each adds to a screenshot's name.
+SIZES = {"desktop": {"width": 1440, "height": 900}, "phone": {"width": 390, "height": 844}}
+SUFFIX = {"desktop": "", "phone": "-phone"}
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 # Screenshots the site itself shows (the landing page's picture of the editor).
 SITE_PICTURES = {"editor": Path(__file__).resolve().parents[2] / "static" / "img" / "editor.png"}
@@ -49,6 +52,13 @@ def create_sandbox(page: Page, name: str, runtime: str = "Python 3.13") -> None:
     page.select_option("#id_runtime", label=runtime)
     page.click("text=Create sandbox")
     expect(page.locator(".cm-content")).to_be_visible()
+
+
+def open_new_sandbox(page: Page, name: str, *, size: str, runtime: str = "Python 3.13") -> None:
+    """Signed in at `size` (SIZES), a new sandbox named `name` opened in the editor."""
+    page.set_viewport_size(SIZES[size])
+    sign_in(page)
+    create_sandbox(page, name, runtime=runtime)
 
 
 def console_text(page: Page) -> str:

@@ -7,12 +7,10 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.pages import create_sandbox, screenshot, set_code, sign_in
+from tests.browser.pages import SIZES, SUFFIX, open_new_sandbox, screenshot, set_code
 
 pytestmark = pytest.mark.browser
 
-SIZES = {"desktop": {"width": 1440, "height": 900}, "phone": {"width": 390, "height": 844}}
-SUFFIX = {"desktop": "", "phone": "-phone"}  # of a screenshot's name
 
 PYTHON = """\
 def total_price(items):
@@ -62,9 +60,7 @@ def type_at_end(page, text: str) -> None:
 
 @pytest.mark.parametrize("size", SIZES)
 def test_python_completes_the_files_names_and_members(page, tmp_path, size):
-    page.set_viewport_size(SIZES[size])
-    sign_in(page)
-    create_sandbox(page, f"Completion {size}")
+    open_new_sandbox(page, f"Completion {size}", size=size)
     set_code(page, PYTHON)
 
     type_at_end(page, "\ntotal_")
@@ -91,9 +87,7 @@ def test_python_completes_the_files_names_and_members(page, tmp_path, size):
 
 @pytest.mark.parametrize("size", SIZES)
 def test_javascript_completes_the_files_names_and_nodes_globals(page, size):
-    page.set_viewport_size(SIZES[size])
-    sign_in(page)
-    create_sandbox(page, f"JS completion {size}", runtime="Node.js 22")
+    open_new_sandbox(page, f"JS completion {size}", size=size, runtime="Node.js 22")
     set_code(page, JAVASCRIPT)
 
     type_at_end(page, "\ngree")
@@ -110,9 +104,7 @@ def test_javascript_completes_the_files_names_and_nodes_globals(page, size):
 
 @pytest.mark.parametrize("size", SIZES)
 def test_typescript_completes_an_interfaces_fields(page, size):
-    page.set_viewport_size(SIZES[size])
-    sign_in(page)
-    create_sandbox(page, f"TS completion {size}", runtime="Node.js 22")
+    open_new_sandbox(page, f"TS completion {size}", size=size, runtime="Node.js 22")
     if size == "phone":
         page.click(".phone-tab[data-phone-view=files]")
     page.fill("#new-file-path", "types.ts")

@@ -12,11 +12,10 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.axe import axe_violations
-from tests.browser.pages import PASSWORD, create_sandbox, screenshot, set_code, sign_in
+from tests.browser.pages import PASSWORD, SIZES, create_sandbox, screenshot, set_code, sign_in
 
 pytestmark = pytest.mark.browser
 
-SIZES = {"desktop": {"width": 1440, "height": 900}, "phone": {"width": 390, "height": 844}}
 CONTRAST = (Path(__file__).parent / "contrast.js").read_text()
 COLOUR_CONTRAST = {"type": "rule", "values": ["color-contrast"]}
 # Shown in docs/screenshots with UPDATE_SCREENSHOTS=1; the rest stay beside the test. Each

@@ -8,12 +8,18 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.pages import create_sandbox, screenshot, set_code, sign_in
+from tests.browser.pages import (
+    SIZES,
+    SUFFIX,
+    create_sandbox,
+    open_new_sandbox,
+    screenshot,
+    set_code,
+    sign_in,
+)
 
 pytestmark = pytest.mark.browser
 
-SIZES = {"desktop": {"width": 1440, "height": 900}, "phone": {"width": 390, "height": 844}}
-SUFFIX = {"desktop": "", "phone": "-phone"}  # of a screenshot's name
 SURFACE = {"light": "rgb(255, 255, 255)", "dark": "rgb(28, 32, 41)"}  # --surface
 CODE = "total = 0\nfor n in range(3):\n    total += n\nprint(total)\n"
 
@@ -28,9 +34,7 @@ def focus_is_in(page, selector: str) -> bool:
 
 @pytest.mark.parametrize("size", SIZES)
 def test_the_search_panel_finds_and_replaces_in_the_apps_look(page, tmp_path, size):
-    page.set_viewport_size(SIZES[size])
-    sign_in(page)
-    create_sandbox(page, f"Find {size}")
+    open_new_sandbox(page, f"Find {size}", size=size)
     set_code(page, CODE)
 
     page.click("#find-button")  # a phone has no Ctrl+F
@@ -66,9 +70,7 @@ def test_the_search_panel_finds_and_replaces_in_the_apps_look(page, tmp_path, si
 
 @pytest.mark.parametrize("size", SIZES)
 def test_the_shortcuts_sheet_opens_with_question_mark_or_its_button(page, tmp_path, size):
-    page.set_viewport_size(SIZES[size])
-    sign_in(page)
-    create_sandbox(page, f"Keys {size}")
+    open_new_sandbox(page, f"Keys {size}", size=size)
     sheet = page.locator("#shortcuts")
 
     page.locator(".cm-content").click()

@@ -10,12 +10,18 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.pages import WATCH_PROBLEMS, create_sandbox, screenshot, set_code, sign_in
+from tests.browser.pages import (
+    SIZES,
+    SUFFIX,
+    WATCH_PROBLEMS,
+    create_sandbox,
+    screenshot,
+    set_code,
+    sign_in,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.sandbox]
 
-SIZES = {"desktop": {"width": 1440, "height": 900}, "phone": {"width": 390, "height": 844}}
-SUFFIX = {"desktop": "", "phone": "-phone"}  # of a screenshot's name
 
 # A 300 x 150 PNG (no packages), an SVG chart whose script would retitle the page if it ever
 # ran, a CSV file with a quoted comma, and one with a broken quote.

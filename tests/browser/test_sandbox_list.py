@@ -9,11 +9,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.pages import create_sandbox, screenshot, sign_in
+from tests.browser.pages import SIZES, create_sandbox, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
-
-SIZES = {"desktop": {"width": 1440, "height": 900}, "phone": {"width": 390, "height": 844}}
 
 
 def inside(box: dict, outer: dict) -> bool:
