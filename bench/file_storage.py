@@ -30,6 +30,39 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = Path(sys.executable)
 sys.path.insert(0, str(ROOT))
 
+# A throw-away DATA_DIR (its SQLite database too), set before Django reads its settings; no
+# database, channel layer or storage of the environment's.
+FOLDER = Path(tempfile.mkdtemp(prefix="bench-files-"))
+ENV = {
+    **os.environ,
+    "DJANGO_SETTINGS_MODULE": "config.settings",
+    "DATA_DIR": str(FOLDER / "data"),
+    "LOG_LEVEL": "WARNING",
+    "LOG_EVENTS_LEVEL": "WARNING",
+    "ALLOWED_HOSTS": "127.0.0.1",
+}
+for name in ("DATABASE_URL", "REDIS_URL", "STORAGE_URL"):
+    ENV.pop(name, None)
+os.environ.clear()
+os.environ.update(ENV)
+
+import django  # noqa: E402
+
+django.setup()
+
+import boto3  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import transaction  # noqa: E402
+from django.test.utils import override_settings  # noqa: E402
+
+from accounts.models import User  # noqa: E402
+from api.services.tokens import api_token_create  # noqa: E402
+from blobs.services import blobs_release  # noqa: E402
+from config.storage_url import storage_from_url  # noqa: E402
+from sandboxes.models import Execution  # noqa: E402
+from sandboxes.services.stored_files import execution_files_add, stored_files_delete  # noqa: E402
+
 
 def free_port() -> int:
     with socket.socket() as probe:
@@ -69,34 +102,6 @@ def main() -> None:
     parser.add_argument("--megabytes", type=int, default=100)
     parser.add_argument("--repeat", type=int, default=3)
     options = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="bench-files-"))
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DATA_DIR": str(folder / "data"),
-        "LOG_LEVEL": "WARNING",
-        "LOG_EVENTS_LEVEL": "WARNING",
-        "ALLOWED_HOSTS": "127.0.0.1",
-    }
-    for name in ("DATABASE_URL", "REDIS_URL", "STORAGE_URL"):
-        env.pop(name, None)
-    os.environ.clear()
-    os.environ.update(env)
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-    from django.db import transaction
-    from django.test.utils import override_settings
-
-    from accounts.models import User
-    from api.services.tokens import api_token_create
-    from blobs.services import blobs_release
-    from config.storage_url import storage_from_url
-    from sandboxes.models import Execution
-    from sandboxes.services.stored_files import execution_files_add, stored_files_delete
-
     call_command("migrate", verbosity=0)
     user = User.objects.create_user("bench", "bench@example.com", "bench-password")
     token = api_token_create(user=user, name="bench").secret
@@ -105,7 +110,7 @@ def main() -> None:
     )
 
     size = options.megabytes * 1000 * 1000
-    source = folder / "produced.bin"
+    source = FOLDER / "produced.bin"
     with source.open("wb") as out:
         block = os.urandom(1024 * 1024)
         for _ in range(size // len(block)):
@@ -113,7 +118,7 @@ def main() -> None:
         out.write(block[: size % len(block)])
 
     def cp() -> None:
-        subprocess.run(["cp", str(source), str(folder / "copy.bin")], check=True)
+        subprocess.run(["cp", str(source), str(FOLDER / "copy.bin")], check=True)
         os.sync()  # what storage wrote is on its way to disk too: both pay the same
 
     cp_seconds = statistics.median(timed(cp) for _ in range(options.repeat))
@@ -123,7 +128,7 @@ def main() -> None:
     try:
         for backend in ("filesystem", "s3"):
             if backend == "filesystem":
-                url = f"file://{folder / 'blobs'}"
+                url = f"file://{FOLDER / 'blobs'}"
             else:
                 port = free_port()
                 moto = subprocess.Popen(
@@ -133,14 +138,12 @@ def main() -> None:
                 )
                 endpoint = f"http://127.0.0.1:{port}"
                 wait_for(f"{endpoint}/moto-api/", moto, "moto_server")
-                import boto3
-
                 boto3.client(
                     "s3", endpoint_url=endpoint, region_name="us-east-1",
                     aws_access_key_id="bench", aws_secret_access_key="bench",
                 ).create_bucket(Bucket="bench")  # fmt: skip
                 url = f"s3://bench:bench@bench/blobs?endpoint_url={endpoint}&region_name=us-east-1"
-            storages = {"blobs": storage_from_url(url, data_dir=folder)}
+            storages = {"blobs": storage_from_url(url, data_dir=FOLDER)}
             with override_settings(STORAGES={**settings.STORAGES, **storages}):
                 stores = []
                 for _ in range(options.repeat):
@@ -160,7 +163,7 @@ def main() -> None:
                 server = subprocess.Popen(
                     [str(PYTHON.with_name("daphne")), "-b", "127.0.0.1", "-p", str(port),
                      "config.asgi:application"],
-                    cwd=ROOT, env={**env, "STORAGE_URL": url},
+                    cwd=ROOT, env={**ENV, "STORAGE_URL": url},
                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                 )  # fmt: skip
                 try:

@@ -30,6 +30,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import django  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.db import connections  # noqa: E402
+
 from harness.appserver import PYTHON, PostgresDatabase  # noqa: E402
 
 HELLO = "print('hello')\n"
@@ -90,6 +94,8 @@ def stop_workers(workers: list) -> None:
 def load(user, seconds: float, in_flight: int) -> tuple[float, list[float], int]:
     """Keep `in_flight` runs queued or running for `seconds`: runs/s, queue latencies,
     runs that did not succeed."""
+    # Imported here: the app's models need django.setup(), which main() runs only after
+    # prepare() (see there).
     from sandboxes.models import Execution
     from sandboxes.runs.start import execution_start
 
@@ -149,11 +155,10 @@ def main() -> None:
         folder = Path(name)
         database, env = prepare(folder)
         try:
-            import django
-
+            # Django is set up here, not when this module is imported: its settings must
+            # read the throw-away database and DATA_DIR that prepare() has just put in the
+            # environment (and api_latency.py imports this module for start_workers).
             django.setup()
-            from django.conf import settings
-
             from accounts.models import User
             from quotas.models import Quota, Tier
 
@@ -180,8 +185,6 @@ def main() -> None:
                 finally:
                     stop_workers(workers)
         finally:
-            from django.db import connections
-
             connections.close_all()
             database.drop()
 
