@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from channels.db import database_sync_to_async
 
-from api.representations import execution_end, final_event_type
+from api.representations import execution_end_fields, final_event_type
 from sandboxes.models import Execution, ExecutionId, OutputChunk
 from sandboxes.runs.reader import PREPARING_STREAMS, Ended, Item, Output, Quiet, Status, follow
 
@@ -144,6 +144,6 @@ class ExecutionFeed:
             case Ended(execution=execution):
                 self.done = True
                 status = execution.status
-                end = {"type": final_event_type(status), **execution_end(execution)}
+                end = {"type": final_event_type(status), **execution_end_fields(execution)}
                 return [Event(id=f"{self.seq}-{status}", data=end)]
         return [HEARTBEAT]

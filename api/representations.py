@@ -18,7 +18,7 @@ def _iso(moment) -> str | None:
     return moment.isoformat() if moment else None
 
 
-def execution_end(execution: Execution) -> dict:
+def execution_end_fields(execution: Execution) -> dict:
     """How a run ended: the final SSE event's fields, and part of every other view."""
     return {
         "executionId": str(execution.pk),
@@ -34,7 +34,7 @@ def execution_end(execution: Execution) -> dict:
 def execution_summary(execution: Execution) -> dict:
     """One run in a list."""
     return {
-        **execution_end(execution),
+        **execution_end_fields(execution),
         "runtime": execution.runtime,
         "runtimeVersion": execution.runtime_version or None,
         "timeout": execution.timeout_seconds,

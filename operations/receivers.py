@@ -40,7 +40,7 @@ def execution_started(*, execution, **_signal) -> None:
     log_event(
         "quota.reserved",
         **_ids(execution),
-        seconds_reserved=execution.timeout_seconds,
+        seconds_reserved=execution.reservation.seconds_reserved,  # vCPU-seconds
     )
     log_event(
         "run.queued",

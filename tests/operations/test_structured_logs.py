@@ -15,6 +15,7 @@ from sandboxes.models import Execution, KillSwitch
 from sandboxes.runs.ending import execution_end
 from sandboxes.runs.kill_switch import RunsPaused
 from sandboxes.runs.start import execution_start
+from tests.factories import UserFactory, seeded_tier
 
 pytestmark = pytest.mark.django_db
 
@@ -61,6 +62,17 @@ def test_a_run_logs_its_quota_reservation_queueing_and_end(owner, events):
     assert finished["level"] == "warning"
     assert finished["error"] == "The worker died."
     assert {"time", "process", "logger", "queue_wait_ms"} <= finished.keys()
+
+
+def test_a_reservation_is_logged_in_vcpu_seconds(events):
+    user = UserFactory(tier=seeded_tier("enterprise"))
+    execution = execution_start(
+        user=user, runtime="python", files={"main.py": b"1"}, entry="main.py", vcpus=2
+    )
+
+    (reserved,) = [line for line in events() if line["event"] == "quota.reserved"]
+    assert reserved["seconds_reserved"] == execution.reservation.seconds_reserved
+    assert reserved["seconds_reserved"] == 2 * execution.timeout_seconds
 
 
 def test_a_quota_refusal_is_logged_with_the_limit(owner, events):
