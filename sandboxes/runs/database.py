@@ -8,6 +8,7 @@ that went bad is replaced), on PostgreSQL they come from the pool.
 
 from __future__ import annotations
 
+import functools
 from concurrent.futures import ThreadPoolExecutor
 
 from asgiref.sync import SyncToAsync
@@ -18,11 +19,15 @@ DATABASE_THREADS = 4
 _threads = ThreadPoolExecutor(DATABASE_THREADS, thread_name_prefix="run-db")
 
 
-class _RunDatabase(SyncToAsync):
-    def thread_handler(self, loop, *args, **kwargs):
+@functools.cache  # a module's function: made once, not on every call of a run
+def on_run_threads(function):
+    """`function` (sync, using the database) as a coroutine run on the run path's threads."""
+
+    @functools.wraps(function)
+    def call(*args, **kwargs):
         close_old_connections()
         try:
-            return super().thread_handler(loop, *args, **kwargs)
+            return function(*args, **kwargs)
         finally:
             # SQLite: kept for this thread's next call unless it went bad (a request's
             # thread ends with it, so requests must not keep theirs). PostgreSQL: back to
@@ -32,7 +37,4 @@ class _RunDatabase(SyncToAsync):
                     connection.close_at = None
             close_old_connections()
 
-
-def on_run_threads(function):
-    """`function` (sync, using the database) as a coroutine run on the run path's threads."""
-    return _RunDatabase(function, thread_sensitive=False, executor=_threads)
+    return SyncToAsync(call, thread_sensitive=False, executor=_threads)
