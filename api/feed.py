@@ -28,7 +28,8 @@ from dataclasses import dataclass
 from channels.db import database_sync_to_async
 
 from api.representations import execution_end_fields, final_event_type
-from sandboxes.models import Execution, ExecutionId, OutputChunk
+from sandboxes.ids import ExecutionId
+from sandboxes.models import Execution, OutputChunk
 from sandboxes.runs.reader import PREPARING_STREAMS, Ended, Item, Output, Quiet, Status, follow
 
 # A quiet stream sends a comment this often (proxies close idle connections) and

@@ -9,4 +9,6 @@ class OperationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from operations import receivers  # noqa: F401  (connects to the run path's signals)
+        # Here, not at the top: the receivers (connecting to the run path's signals) import
+        # models, which are not loaded yet when Django imports this module.
+        from operations import receivers  # noqa: F401

@@ -7,4 +7,6 @@ class QuotasConfig(AppConfig):
     name = "quotas"
 
     def ready(self) -> None:
+        # Here, not at the top: the receivers import models, which are not loaded yet when
+        # Django imports this module.
         from quotas import receivers  # noqa: F401

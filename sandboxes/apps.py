@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from django.apps import AppConfig
 
+# Registers the start-up check (it reads settings and the engine, no model).
+from sandboxes import checks  # noqa: F401
+
 
 class SandboxesConfig(AppConfig):
     name = "sandboxes"
-
-    def ready(self) -> None:
-        from sandboxes import checks  # noqa: F401  (registers the start-up check)

@@ -16,14 +16,12 @@ from __future__ import annotations
 
 import base64
 import json
-from typing import TYPE_CHECKING
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.utils.crypto import salted_hmac
 
-if TYPE_CHECKING:  # the models import this module (their sealed field)
-    from sandboxes.models import ExecutionId
+from sandboxes.ids import ExecutionId
 
 SALT = "sandboxes.dispatch.env"
 # Variable values stored in the database (a dump or a backup shows only sealed text).

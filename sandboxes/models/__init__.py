@@ -1,6 +1,6 @@
 """A user's sandboxes (persistent workspaces) and the executions run in them."""
 
-from sandboxes.models.execution import Execution, ExecutionId, ExecutionShare, OutputChunk
+from sandboxes.models.execution import Execution, ExecutionShare, OutputChunk
 from sandboxes.models.files import ExecutionFile, ExecutionInput, SandboxFile, StoredFile
 from sandboxes.models.kill_switch import DEFAULT_PAUSE_MESSAGE, KillSwitch
 from sandboxes.models.sandbox import EnvironmentVariable, Sandbox
@@ -11,7 +11,6 @@ __all__ = [
     "EnvironmentVariable",
     "Execution",
     "ExecutionFile",
-    "ExecutionId",
     "ExecutionInput",
     "ExecutionShare",
     "KillSwitch",

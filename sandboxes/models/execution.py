@@ -14,10 +14,6 @@ from django.urls import reverse
 from quotas.models import NetworkChoice
 from sandboxes.models.sandbox import Sandbox
 
-# A run's id: its UUID, or that UUID's text as it travels in a job's arguments, a URL or a
-# channel name. Every function that takes a run by id takes this.
-type ExecutionId = uuid.UUID | str
-
 
 class Execution(models.Model):
     class Status(models.TextChoices):

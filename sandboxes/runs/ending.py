@@ -19,7 +19,8 @@ from django.utils import timezone
 
 from quotas.services import quota_settle
 from sandboxes.engine import RunResult
-from sandboxes.models import Execution, ExecutionId
+from sandboxes.ids import ExecutionId
+from sandboxes.models import Execution
 from sandboxes.network import network_hint
 from sandboxes.runs.events import (
     Chunk,

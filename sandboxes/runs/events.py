@@ -21,7 +21,7 @@ from channels.layers import get_channel_layer
 from django.dispatch import Signal
 
 from quotas.formatting import format_elapsed
-from sandboxes.models import ExecutionId
+from sandboxes.ids import ExecutionId
 
 # One piece of a run's output: (seq, stream, text), seq counting from 1 in the run.
 Chunk = tuple[int, str, str]

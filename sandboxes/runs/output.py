@@ -15,7 +15,8 @@ import logging
 import time
 from collections.abc import Sequence
 
-from sandboxes.models import ExecutionId, OutputChunk
+from sandboxes.ids import ExecutionId
+from sandboxes.models import OutputChunk
 from sandboxes.network import network_failure_in
 from sandboxes.runs.database import on_run_threads
 from sandboxes.runs.events import Chunk, execution_event_send, output_event

@@ -17,7 +17,8 @@ from django.utils import timezone
 
 from sandboxes.engine import CancelToken, EngineError, RunSpec
 from sandboxes.engine_config import get_engine
-from sandboxes.models import Execution, ExecutionId
+from sandboxes.ids import ExecutionId
+from sandboxes.models import Execution
 from sandboxes.network import engine_policy
 from sandboxes.resources import engine_limits, resources_for_run
 from sandboxes.runs.database import on_run_threads

@@ -30,7 +30,8 @@ from dataclasses import dataclass
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
-from sandboxes.models import Execution, ExecutionId, OutputChunk
+from sandboxes.ids import ExecutionId
+from sandboxes.models import Execution, OutputChunk
 from sandboxes.runs.events import Chunk, execution_group
 
 REPLAY_BATCH = 500

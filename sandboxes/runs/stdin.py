@@ -21,8 +21,9 @@ from channels.layers import get_channel_layer
 from django.http import Http404
 
 from sandboxes.engine import InputStream
+from sandboxes.ids import ExecutionId
 from sandboxes.limits import MAX_STDIN_BYTES, MAX_STDIN_WRITE_BYTES, validate_stdin
-from sandboxes.models import Execution, ExecutionId
+from sandboxes.models import Execution
 from sandboxes.runs.events import execution_stdin_channel
 
 

@@ -6,7 +6,8 @@ from collections.abc import Sequence
 
 from django.utils import timezone
 
-from sandboxes.models import Execution, ExecutionId
+from sandboxes.ids import ExecutionId
+from sandboxes.models import Execution
 
 
 def execution_transition(

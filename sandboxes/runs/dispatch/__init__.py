@@ -18,7 +18,7 @@ from typing import Protocol
 
 from django.conf import settings
 
-from sandboxes.models import ExecutionId
+from sandboxes.ids import ExecutionId
 from sandboxes.runs.dispatch.distributed import DistributedDispatcher
 from sandboxes.runs.dispatch.inline import InlineDispatcher
 from sandboxes.runs.pipeline import Queued

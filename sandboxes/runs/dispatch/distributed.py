@@ -21,7 +21,7 @@ from contextvars import Context
 
 from procrastinate.contrib.django import app
 
-from sandboxes.models import ExecutionId
+from sandboxes.ids import ExecutionId
 from sandboxes.runs.dispatch.jobs import execution_job, job_lock, job_rows
 from sandboxes.runs.dispatch.stalls import stalled_runs_watch
 from sandboxes.runs.pipeline import Queued

@@ -12,7 +12,7 @@ from django.db import transaction
 
 from sandboxes.engine import CancelToken
 from sandboxes.engine_config import get_engine
-from sandboxes.models import ExecutionId
+from sandboxes.ids import ExecutionId
 from sandboxes.runs.database import on_run_threads
 from sandboxes.runs.pipeline import Queued, execution_run
 from sandboxes.runs.processes import process_name, runs_abandoned_end

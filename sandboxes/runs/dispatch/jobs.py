@@ -18,7 +18,8 @@ from procrastinate.contrib.django import app
 from procrastinate.job_context import AbortReason, JobContext
 
 from sandboxes.engine import CancelToken
-from sandboxes.models import Execution, ExecutionId
+from sandboxes.ids import ExecutionId
+from sandboxes.models import Execution
 from sandboxes.runs.database import on_run_threads
 from sandboxes.runs.ending import execution_end
 from sandboxes.runs.pipeline import STOPPED, execution_end_in_error, execution_run
