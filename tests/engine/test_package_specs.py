@@ -5,11 +5,14 @@ Checked before anything runs, so these need no sandbox.
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 import pytest
 
 from sandboxes.engine import InvalidSpec, RunSpec
 from sandboxes.engine.packages.specs import MAX_PACKAGES, name_of, normalise
-from sandboxes.engine.packages.store import environment_key, parse_size
+from sandboxes.engine.packages.store import FORMAT, environment_key, parse_size, platform_tag
 
 
 @pytest.mark.parametrize(
@@ -149,11 +152,6 @@ def test_the_environment_key_is_stable_across_releases():
 
 
 def _expected_key_for_requests() -> str:
-    import hashlib
-    import json
-
-    from sandboxes.engine.packages.store import FORMAT, platform_tag
-
     identity = {
         "format": FORMAT,
         "packages": ["requests"],

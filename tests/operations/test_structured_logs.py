@@ -8,6 +8,7 @@ import logging
 
 import pytest
 
+from operations import metrics
 from operations.logs import JsonFormatter
 from quotas.exceptions import QuotaExceeded
 from quotas.models import Quota
@@ -101,8 +102,6 @@ def test_a_refusal_by_the_kill_switch_is_logged(owner, events):
 
 
 def test_a_failing_recorder_never_breaks_the_run(owner, monkeypatch, caplog):
-    from operations import metrics
-
     monkeypatch.setattr(metrics, "RUNS_STARTED", None)  # anything that would raise
 
     execution = start(owner)

@@ -15,6 +15,7 @@ from sandboxes.runs.ending import execution_end
 from sandboxes.runs.events import execution_event_send, output_event
 from sandboxes.runs.output import output_store
 from sandboxes.runs.reader import follow
+from sandboxes.runs.start import execution_start_for_sandbox
 from sandboxes.runs.transitions import execution_transition
 from sandboxes.services.workspaces import sandbox_file_save
 from tests.factories import ExecutionFactory, UserFactory
@@ -146,8 +147,6 @@ async def test_a_sandbox_run_keeps_the_files_it_wrote_for_the_next_run(live_disp
         b"n = int(open('count.txt').read()) if os.path.exists('count.txt') else 0\n"
         b"open('count.txt', 'w').write(str(n + 1))\nprint(n + 1)\n",
     )
-    from sandboxes.runs.start import execution_start_for_sandbox
-
     for expected in ("1\n", "2\n"):
         execution = await database_sync_to_async(execution_start_for_sandbox)(sandbox=sandbox)
         communicator = socket(sandbox.owner, execution)

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import connection
 
 from harness.appserver import DAPHNE, PYTHON, ROOT, free_port
+from sandboxes.runs.start import execution_start
 from tests.waiting import wait_for, wait_for_status
 
 HEARTBEAT_SECONDS = 0.5
@@ -167,8 +168,6 @@ class WebServer(Process):
 
 def start_run(user, code: str, **kwargs):
     """A Python run recorded and enqueued (committed) as the web side does it."""
-    from sandboxes.runs.start import execution_start
-
     return execution_start(
         user=user, runtime="python", files={"main.py": code.encode()}, entry="main.py", **kwargs
     )

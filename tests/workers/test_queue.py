@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sandboxes.models import Execution
+from sandboxes.runs.dispatch.jobs import job_rows
 from tests.waiting import wait_for, wait_for_status
 from tests.workers.cluster import output_of, requires_cluster, start_run
 
@@ -31,10 +32,8 @@ def test_variables_travel_sealed_and_reach_the_program(cluster, runner):
     execution = start_run(
         runner, "import os\nprint(os.environ['API_KEY'])\n", env={"API_KEY": "hunter2-secret"}
     )
-    from procrastinate.contrib.django.models import ProcrastinateJob  # PostgreSQL only
-
     # Queued before any worker exists: the job's arguments hold no plain-text secret.
-    (args,) = ProcrastinateJob.objects.values_list("args", flat=True)
+    (args,) = job_rows().values_list("args", flat=True)
     assert args["execution_id"] == str(execution.pk)
     assert "hunter2-secret" not in str(args)
 
@@ -44,5 +43,5 @@ def test_variables_travel_sealed_and_reach_the_program(cluster, runner):
     assert output_of(execution) == "hunter2-secret\n"
     assert execution.snapshot["env_names"] == ["API_KEY"]
     # A finished run's job is gone (the worker deletes it just after the run ends).
-    wait_for(lambda: not ProcrastinateJob.objects.exists(), "the finished job to be deleted")
+    wait_for(lambda: not job_rows().exists(), "the finished job to be deleted")
     assert Execution.objects.get(pk=execution.pk).worker == "worker-a"

@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 
 from quotas.models import Quota
+from sandboxes.runs.dispatch.jobs import job_rows
 from tests.waiting import wait_for_status
 from tests.workers.cluster import LONG, output_of, requires_cluster, running_with_output, start_run
 
@@ -18,8 +19,6 @@ LONG_GRACE = 120.0
 
 
 def test_sigterm_finishes_short_runs_and_stops_long_ones_as_lost(cluster, runner):
-    from procrastinate.contrib.django.models import ProcrastinateJob  # PostgreSQL only
-
     (worker,) = cluster.workers("worker-a", concurrency=2, shutdown=GRACE)
     short = running_with_output(start_run(runner, SHORT))
     long = running_with_output(start_run(runner, LONG))
@@ -40,9 +39,7 @@ def test_sigterm_finishes_short_runs_and_stops_long_ones_as_lost(cluster, runner
     # The run it never took is still queued, for the next worker; the stopped one is not.
     waiting.refresh_from_db()
     assert waiting.status == "queued"
-    assert list(ProcrastinateJob.objects.values_list("args__execution_id", flat=True)) == [
-        str(waiting.pk)
-    ]
+    assert list(job_rows().values_list("args__execution_id", flat=True)) == [str(waiting.pk)]
     (successor,) = cluster.workers("worker-b")
     assert wait_for_status(waiting, "succeeded").worker == "worker-b"
     wait_for_status(start_run(runner, "print('next')\n"), "succeeded")
