@@ -47,8 +47,8 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 
-from bench.workers import start_workers, stop_workers  # noqa: E402
 from harness.appserver import AppServer  # noqa: E402
+from harness.workers import start_workers, stop_workers  # noqa: E402
 
 HELLO = "print('hello')\n"
 BODY = json.dumps({"runtime": "python", "code": HELLO}).encode()

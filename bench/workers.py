@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -30,11 +31,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import django  # noqa: E402
-from django.conf import settings  # noqa: E402
-from django.db import connections  # noqa: E402
-
 from harness.appserver import PYTHON, PostgresDatabase  # noqa: E402
+from harness.workers import start_workers, stop_workers  # noqa: E402
 
 HELLO = "print('hello')\n"
 POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/postgres"
@@ -61,43 +59,27 @@ def prepare(folder: Path) -> tuple[PostgresDatabase, dict[str, str]]:
     return database, env
 
 
-def start_workers(count: int, concurrency: int, env: dict, folder: Path) -> list:
-    workers = []
-    for n in range(count):
-        log = folder / f"worker-{n}.log"
-        args = [str(PYTHON), "manage.py", "sandbox_worker", "--name", f"bench-{n}"]
-        args += ["--concurrency", str(concurrency)]
-        process = subprocess.Popen(
-            args,
-            cwd=ROOT,
-            env={**env, "LOG_LEVEL": "INFO"},
-            stdout=log.open("wb"),
-            stderr=subprocess.STDOUT,
-        )
-        workers.append((process, log))
-    for process, log in workers:
-        deadline = time.monotonic() + 60
-        while "Starting worker" not in log.read_text():
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"The worker did not start:\n{log.read_text()}")
-            time.sleep(0.05)
-    return workers
+# Django is set up once the throw-away database and DATA_DIR are in the environment: its
+# settings read them. main() drops the database at the end.
+FOLDER = Path(tempfile.mkdtemp(prefix="workers-bench-"))
+DATABASE, ENV = prepare(FOLDER)
 
+import django  # noqa: E402
 
-def stop_workers(workers: list) -> None:
-    for process, _log in workers:
-        process.terminate()
-    for process, _log in workers:
-        process.wait(timeout=60)
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connections  # noqa: E402
+
+from accounts.models import User  # noqa: E402
+from quotas.models import Quota, Tier  # noqa: E402
+from sandboxes.models import Execution  # noqa: E402
+from sandboxes.runs.start import execution_start  # noqa: E402
 
 
 def load(user, seconds: float, in_flight: int) -> tuple[float, list[float], int]:
     """Keep `in_flight` runs queued or running for `seconds`: runs/s, queue latencies,
     runs that did not succeed."""
-    # Imported here: the app's models need django.setup(), which main() runs only after
-    # prepare() (see there).
-    from sandboxes.models import Execution
-    from sandboxes.runs.start import execution_start
 
     def start() -> str:
         files = {"main.py": HELLO.encode()}
@@ -151,42 +133,33 @@ def main() -> None:
     parser.add_argument("--in-flight", type=int, default=8, help="Runs queued or running.")
     args = parser.parse_args()
 
-    with tempfile.TemporaryDirectory(prefix="workers-bench-") as name:
-        folder = Path(name)
-        database, env = prepare(folder)
-        try:
-            # Django is set up here, not when this module is imported: its settings must
-            # read the throw-away database and DATA_DIR that prepare() has just put in the
-            # environment (and api_latency.py imports this module for start_workers).
-            django.setup()
-            from accounts.models import User
-            from quotas.models import Quota, Tier
+    try:
+        python = next(p for p in settings.SANDBOX_PYTHON if os.access(p, os.X_OK))
+        user = User.objects.create_user("bench", "bench@example.com", "bench-password")
+        tier = Tier.objects.create(
+            name="bench",
+            label="Bench",
+            monthly_executions=None,
+            compute_seconds=None,
+            max_run_seconds=60,
+            max_concurrent_runs=1000,
+            ordering=99,
+        )
+        Quota.objects.filter(user=user).update(tier=tier)
 
-            python = next(p for p in settings.SANDBOX_PYTHON if os.access(p, os.X_OK))
-            user = User.objects.create_user("bench", "bench@example.com", "bench-password")
-            tier = Tier.objects.create(
-                name="bench",
-                label="Bench",
-                monthly_executions=None,
-                compute_seconds=None,
-                max_run_seconds=60,
-                max_concurrent_runs=1000,
-                ordering=99,
-            )
-            Quota.objects.filter(user=user).update(tier=tier)
-
-            baseline = bare(python, args.seconds, args.concurrency)
-            rows = []
-            for count in (1, 2):
-                workers = start_workers(count, args.concurrency, env, folder)
-                try:
-                    load(user, 2, args.in_flight)  # warm: launchers, connections
-                    rows.append((count, *load(user, args.seconds, args.in_flight)))
-                finally:
-                    stop_workers(workers)
-        finally:
-            connections.close_all()
-            database.drop()
+        baseline = bare(python, args.seconds, args.concurrency)
+        rows = []
+        for count in (1, 2):
+            workers = start_workers(count, args.concurrency, ENV, FOLDER)
+            try:
+                load(user, 2, args.in_flight)  # warm: launchers, connections
+                rows.append((count, *load(user, args.seconds, args.in_flight)))
+            finally:
+                stop_workers(workers)
+    finally:
+        connections.close_all()
+        DATABASE.drop()
+        shutil.rmtree(FOLDER, ignore_errors=True)
 
     print(
         f"hello world, {args.in_flight} runs in flight for {args.seconds:g} s; "
