@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from sandboxes.engine import Engine, RunSpec, Status
 from sandboxes.engine_config import engine_config
 
@@ -20,22 +22,20 @@ async def _burst(engine: Engine, runs: int) -> tuple[list[Status], int]:
     return [result.status for result in results], ready
 
 
-def test_an_engine_keeps_as_many_launchers_ready_as_runs_may_start_at_once():
+@pytest.mark.parametrize(
+    ("runs_at_once", "burst", "ready"),
+    [(3, 3, 3), (None, 2, 1)],  # None: never told, one launcher
+    ids=["told-three", "default-one"],
+)
+def test_an_engine_keeps_a_launcher_ready_for_each_run_that_may_start_at_once(
+    runs_at_once, burst, ready
+):
     engine = Engine(engine_config())
-    engine.keep_ready(3)
+    if runs_at_once is not None:
+        engine.keep_ready(runs_at_once)
     try:
-        statuses, ready = asyncio.run(_burst(engine, 3))
+        statuses, kept = asyncio.run(_burst(engine, burst))
     finally:
         engine.close()
-    assert statuses == [Status.SUCCEEDED] * 3
-    assert ready == 3
-
-
-def test_the_default_is_one():
-    engine = Engine(engine_config())
-    try:
-        statuses, ready = asyncio.run(_burst(engine, 2))
-    finally:
-        engine.close()
-    assert statuses == [Status.SUCCEEDED] * 2
-    assert ready == 1
+    assert statuses == [Status.SUCCEEDED] * burst
+    assert kept == ready
