@@ -22,8 +22,8 @@ def api_run_start(*, user, run: RunRequest, quota: Quota | None = None) -> Execu
     """
     try:
         entry = entry_file(run.runtime)
-    except InvalidSpec:
-        raise ValidationError({"runtime": f"Unknown runtime {run.runtime!r}."}) from None
+    except InvalidSpec as error:  # no language of ours: no entry file to name
+        raise ValidationError({"runtime": error.sentence()}) from None
     if entry in run.files:
         raise ValidationError(
             {"files": f"{entry} is the entry file, whose content is `code`: rename it."}

@@ -38,7 +38,7 @@ def language_of(runtime: str) -> str:
     for language in LANGUAGES:
         if runtime.startswith(language):
             return language
-    raise InvalidSpec(f"unknown runtime {runtime!r}")
+    raise InvalidSpec(f"unknown runtime {runtime!r} (languages: {', '.join(sorted(LANGUAGES))})")
 
 
 def entry_file(runtime: str) -> str:
